@@ -1,0 +1,91 @@
+# Quest-V testbed. `make run` and `make test` are the two commands a user
+# needs; both install what is missing first (scripts/deps.sh).
+
+PY        := /usr/bin/python3   # Debian's interpreter: pandas, yaml, pytest live there
+CC        := gcc
+LD        := ld
+SCHED     ?= rm
+CONFIG    ?= experiments/configs/default.conf
+BUILD     := build
+HOST_CC   ?= gcc
+
+FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -no-pie \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wa,--noexecstack -I.
+LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
+
+LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S
+MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS)
+KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS)
+
+obj = $(patsubst %,$(BUILD)/obj/$(1)/%.o,$(basename $(2)))
+MONITOR_OBJS := $(call obj,monitor,$(MONITOR_SRCS))
+KERNEL_OBJS  := $(call obj,kernel,$(KERNEL_SRCS))
+
+.PHONY: all iso run test unit system deps debug clean bench
+all: iso
+
+$(BUILD)/obj/monitor/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+$(BUILD)/obj/monitor/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+$(BUILD)/obj/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+$(BUILD)/obj/kernel/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+
+$(BUILD)/monitor.elf: $(MONITOR_OBJS) monitor/linker.ld
+	$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/linker.ld
+	$(LD) $(LDFLAGS_BARE) -T kernel/linker.ld $(KERNEL_OBJS) -o $@
+
+# The ISO for a system config: scripts/mkiso.sh CONFIG OUT
+$(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/mkiso.sh FORCE
+	@scripts/mkiso.sh $(CONFIG) $@
+$(BUILD)/native.iso: $(BUILD)/kernel.elf scripts/mkiso.sh
+	@scripts/mkiso.sh --native $@
+iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso
+FORCE:
+
+deps:
+	@scripts/deps.sh
+
+run: iso
+	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG)
+
+debug: iso
+	scripts/debug.sh $(BUILD)/questv.iso
+
+# --- tests -------------------------------------------------------------
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover -I. -Imonitor
+UNIT_TESTS :=
+-include sched/sched.mk
+
+define unit_test
+UNIT_TESTS += $(BUILD)/tests/$(1)
+$(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
+	@mkdir -p $$(dir $$@)
+	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
+endef
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
+$(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
+$(eval $(call unit_test,test_record,lib/record.c))
+
+unit: deps $(UNIT_TESTS)
+	@scripts/run-unit-tests.sh $(UNIT_TESTS)
+
+system: iso
+	$(PY) -m pytest -q tests/system
+
+test: unit system
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

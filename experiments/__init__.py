@@ -1,0 +1,1 @@
+"""Quest-V experiments: boot configurations in QEMU and keep every record."""

@@ -1,0 +1,170 @@
+"""Boot one configuration, keep its records, print a short summary.
+
+    /usr/bin/python3 -m experiments.boot --iso build/questv.iso --name default
+
+Writes results/<name>/<run-id>/: one raw log per console (monitor.log,
+com1.log ... com4.log), records.jsonl (every record, with "src"),
+run.json (command line, git revision, timings, verdict), a copy of the
+system config; results/<name>/latest points at the newest run.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import qemu
+from .records import by_ev, collect, write_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_revision():
+    def git(*args):
+        r = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else ""
+    return git("rev-parse", "HEAD") or "unknown", bool(git("status", "--porcelain"))
+
+
+def new_run_dir(results, name):
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path(results) / name
+    run_dir = base / stamp
+    n = 1
+    while run_dir.exists():
+        n += 1
+        run_dir = base / f"{stamp}-{n}"
+    run_dir.mkdir(parents=True)
+    latest = base / "latest"
+    if latest.is_symlink() or latest.exists():
+        latest.unlink()
+    latest.symlink_to(run_dir.name)
+    return run_dir
+
+
+class Boot:
+    """One QEMU run of an ISO and what it left behind."""
+
+    def __init__(self, run_dir, records, status, timed_out, wall_s, ready_wall_s, cmd, qemu_out):
+        self.run_dir = run_dir
+        self.records = records
+        self.status = status            # run_end status, or None
+        self.timed_out = timed_out
+        self.wall_s = wall_s
+        self.ready_wall_s = ready_wall_s  # wall seconds until every sandbox was ready
+        self.cmd = cmd
+        self.qemu_out = qemu_out
+
+    def ev(self, name):
+        return by_ev(self.records, name)
+
+    @property
+    def ok(self):
+        return self.status == 0 and not self.timed_out
+
+
+def boot(iso, name, results="results", config=None, timeout=300, **qemu_opts):
+    """Boot iso under QEMU, collect everything into a new run directory."""
+    run_dir = new_run_dir(results, name)
+    cmd = qemu.qemu_command(iso, run_dir, **qemu_opts)
+    ready = {}
+
+    def watch(elapsed):
+        # Wall time to "every sandbox ready": read the consoles as they grow.
+        if "t" in ready:
+            return
+        recs = collect(run_dir)
+        plans = by_ev(recs, "monitor_ready")
+        if plans and len(by_ev(recs, "sandbox_ready")) >= plans[0]["sandboxes"]:
+            ready["t"] = elapsed
+
+    rc, timed_out, wall, out = qemu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
+    records = collect(run_dir)
+    write_jsonl(records, run_dir / "records.jsonl")
+    ends = by_ev(records, "run_end")
+    status = ends[-1]["status"] if ends else None
+    if config:
+        shutil.copy(config, run_dir / "system.conf")
+    rev, dirty = git_revision()
+    meta = {"iso": str(iso), "command": cmd, "git_revision": rev, "git_dirty": dirty,
+            "timeout_s": timeout, "timed_out": timed_out, "qemu_returncode": rc,
+            "debug_exit_status": qemu.decode_exit(rc), "run_end_status": status,
+            "wall_s": round(wall, 3),
+            "ready_wall_s": round(ready["t"], 3) if "t" in ready else None}
+    (run_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
+    (run_dir / "qemu.out").write_text(out)
+    return Boot(run_dir, records, status, timed_out, wall, ready.get("t"), cmd, out)
+
+
+def boot_cycles(b):
+    """TSC cycles from monitor entry until the last sandbox was ready."""
+    mon = b.ev("monitor")
+    ready = b.ev("sandbox_ready")
+    if not mon or not ready:
+        return None
+    return max(r["tsc"] for r in ready) - mon[0]["tsc"]
+
+
+def summary(b):
+    """A few human lines about a run."""
+    lines = []
+    mon = (b.ev("monitor") or [{}])[0]
+    mr = (b.ev("monitor_ready") or [{}])[0]
+    ready = b.ev("sandbox_ready")
+    lines.append(f"run:        {b.run_dir}")
+    lines.append(f"monitor:    virt={mon.get('virt', '?')} cpu={mon.get('cpu', '?').strip()!r} "
+                 f"cores={mr.get('cores', '?')} sandboxes={mr.get('sandboxes', '?')}")
+    for r in sorted(ready, key=lambda r: r["sandbox"]):
+        lines.append(f"sandbox {r['sandbox']}:  core {r['core']}, {r['mem_mib']} MiB, ready")
+    cyc = boot_cycles(b)
+    if cyc is not None:
+        wall = f"{b.ready_wall_s:.2f} s wall" if b.ready_wall_s is not None else "wall n/a"
+        lines.append(f"boot:       {cyc} TSC cycles to all ready ({wall})")
+    for window in ("boot", "probe", "steady"):
+        ex = [e for e in b.ev("vm_exits") if e["window"] == window]
+        if ex:
+            per = ", ".join(f"sb{e['sandbox']}={e['count']}" for e in sorted(ex, key=lambda e: e["sandbox"]))
+            lines.append(f"exits {window + ':':7} {per}")
+    iso = b.ev("isolation")
+    if iso:
+        blocked = sum(1 for r in iso if r.get("result") == "blocked")
+        sums = b.ev("isolation_checksum")
+        same = sum(1 for r in sums if r["unchanged"])
+        lines.append(f"isolation:  {blocked}/{len(iso)} attempts blocked, "
+                     f"{same}/{len(sums)} checksums unchanged")
+    for err in b.ev("config_error"):
+        lines.append(f"config error: line {err['line']}: {err['msg']}")
+    for ev in ("virt_error", "boot_error", "sandbox_fault", "monitor_exception"):
+        for r in b.ev(ev):
+            lines.append(f"{ev}: {json.dumps({k: v for k, v in r.items() if k not in ('ev', 'src')})}")
+    verdict = "TIMEOUT" if b.timed_out else f"status {b.status}"
+    lines.append(f"run_end:    {verdict} ({b.wall_s:.1f} s wall)")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m experiments.boot", description=__doc__.splitlines()[0])
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--name", default="default", help="results/<name>/")
+    ap.add_argument("--config", help="system config to keep with the run")
+    ap.add_argument("--results", default=str(ROOT / "results"))
+    ap.add_argument("--cpu", default=qemu.DEFAULT_CPU)
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--no-icount", action="store_true", help="free-running TSC (faster, not deterministic)")
+    a = ap.parse_args(argv)
+    b = boot(a.iso, a.name, a.results, a.config, a.timeout, cpu=a.cpu, smp=a.smp,
+             mem=a.mem, icount=not a.no_icount)
+    print(summary(b))
+    if not b.ok:
+        tail = (b.run_dir / "monitor.log").read_text(errors="replace").splitlines()[-10:]
+        print("monitor log tail:\n  " + "\n  ".join(tail), file=sys.stderr)
+    return 0 if b.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

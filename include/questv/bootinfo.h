@@ -1,0 +1,48 @@
+/*
+ * Boot information the monitor writes into each sandbox's RAM before its
+ * first entry. The sandbox kernel starts in 32-bit protected mode at its
+ * ELF entry with EAX = BOOTINFO_MAGIC and EBX = the guest-physical address
+ * of this structure (natively, GRUB enters with the multiboot2 magic).
+ */
+#ifndef QUESTV_BOOTINFO_H
+#define QUESTV_BOOTINFO_H
+
+#include <stdint.h>
+
+#define BOOTINFO_MAGIC    0x51564231u /* "QVB1" */
+#define BOOTINFO_GPA      0x7000u     /* below the kernel, above the IVT */
+#define BOOTINFO_MAX_PEERS 8
+#define BOOTINFO_MAX_TARGETS 10
+#define BOOTINFO_MAX_SHARED 8
+
+/* A place this sandbox must not be able to touch (isolation probe). */
+struct bootinfo_target {
+	char name[16];        /* "sandbox:1", "monitor" */
+	uint64_t addr;        /* host-physical address of a word in it */
+};
+
+struct bootinfo_shared {
+	char name[16];
+	uint64_t gpa;         /* where it is mapped in this sandbox */
+	uint64_t size;
+};
+
+struct bootinfo {
+	uint32_t magic;
+	uint32_t size;        /* sizeof(struct bootinfo), for versioning */
+	uint32_t sandbox;     /* this sandbox's number */
+	uint32_t nsandboxes;
+	uint32_t apic_id;     /* core it runs on */
+	uint32_t console;     /* UART base port, 0 = none */
+	uint64_t mem_bytes;   /* guest RAM is 0..mem_bytes */
+	uint64_t tsc_hz;      /* measured by the monitor against the PIT */
+	uint64_t lapic_hz;    /* LAPIC timer input clock (divide by 1) */
+	uint32_t peer_apic[BOOTINFO_MAX_PEERS]; /* core of every sandbox */
+	uint32_t ntargets;
+	struct bootinfo_target target[BOOTINFO_MAX_TARGETS];
+	uint32_t nshared;
+	struct bootinfo_shared shared[BOOTINFO_MAX_SHARED];
+	char args[128];
+};
+
+#endif

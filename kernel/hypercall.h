@@ -1,0 +1,14 @@
+/* Hypercall stubs (ABI: include/questv/hypercall.h). */
+#ifndef QUESTV_KERNEL_HYPERCALL_H
+#define QUESTV_KERNEL_HYPERCALL_H
+#include "../include/questv/hypercall.h"
+
+/* Issue hypercall nr; only valid when kinfo.virtualized. */
+static inline long hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
+			      unsigned long a2)
+{
+	long ret;
+	__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "memory");
+	return ret;
+}
+#endif

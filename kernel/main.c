@@ -1,0 +1,172 @@
+/*
+ * Sandbox kernel main: find out where we run (monitor or bare GRUB), bring
+ * up console, traps, memory and the LAPIC, report ready, run the isolation
+ * probe and the steady-state workload, and end the run.
+ *
+ * args (from the system config): "fault=triple" or "fault=wild" make this
+ * sandbox fail on purpose after ready (containment tests); "steady_ms=N"
+ * sets the length of the steady window (default 1000).
+ */
+#include "kernel.h"
+#include "hypercall.h"
+#include "irq.h"
+#include "page_alloc.h"
+#include "paging.h"
+#include "probe.h"
+#include "steady.h"
+#include "uart.h"
+#include "../lib/lapic.h"
+#include "../lib/record.h"
+#include "../lib/string.h"
+#include "../lib/trap.h"
+
+#define MB2_BOOT_MAGIC 0x36d76289u
+#define MB2_TAG_MEMINFO 4
+#define NATIVE_CONSOLE 0x3F8
+#define NATIVE_MEM_LIMIT (512ull << 20)
+#define DEBUG_EXIT_PORT 0xF4
+
+struct kinfo kinfo;
+extern char kernel_end[];
+
+static void console_sink(const char *line, size_t len) { uart_write(line, len); }
+
+/* Native boot: RAM size from the multiboot2 basic memory tag. */
+static uint64_t native_mem(uint64_t info)
+{
+	const uint8_t *p = (const uint8_t *)info + 8;
+	const uint8_t *end = (const uint8_t *)info + *(const uint32_t *)info;
+	while (p + 8 <= end) {
+		const uint32_t *tag = (const uint32_t *)p;
+		if (tag[0] == 0 || tag[1] < 8)
+			break;
+		if (tag[0] == MB2_TAG_MEMINFO) {
+			uint64_t upper = ((uint64_t)tag[3] << 10) + (1ull << 20);
+			return upper < NATIVE_MEM_LIMIT ? upper : NATIVE_MEM_LIMIT;
+		}
+		p += (tag[1] + 7) & ~7u;
+	}
+	return 32ull << 20;
+}
+
+static void discover(uint32_t magic, uint64_t info)
+{
+	static const char none[] = "";
+	if (magic == BOOTINFO_MAGIC) {
+		const struct bootinfo *bi = (const void *)info;
+		kinfo = (struct kinfo){ true, bi->sandbox, bi->nsandboxes, bi->mem_bytes,
+					bi->tsc_hz, bi->lapic_hz, (uint16_t)bi->console, bi, bi->args };
+		return;
+	}
+	kinfo = (struct kinfo){ false, 0, 1, magic == MB2_BOOT_MAGIC ? native_mem(info) : 32ull << 20,
+				0, 0, NATIVE_CONSOLE, 0, none };
+	pit_calibrate(&kinfo.tsc_hz, &kinfo.lapic_hz);
+}
+
+bool arg_present(const char *word)
+{
+	size_t n = strlen(word);
+	const char *a = kinfo.args;
+	while (*a) {
+		while (*a == ' ')
+			a++;
+		if (!strncmp(a, word, n) && (a[n] == ' ' || a[n] == 0 || a[n] == '='))
+			return true;
+		while (*a && *a != ' ')
+			a++;
+	}
+	return false;
+}
+
+const char *arg_value(const char *key)
+{
+	size_t n = strlen(key);
+	const char *a = kinfo.args;
+	while (*a) {
+		while (*a == ' ')
+			a++;
+		if (!strncmp(a, key, n) && a[n] == '=')
+			return a + n + 1;
+		while (*a && *a != ' ')
+			a++;
+	}
+	return 0;
+}
+
+static uint64_t arg_u64(const char *key, uint64_t dflt)
+{
+	const char *v = arg_value(key);
+	uint64_t x = 0;
+	if (!v || *v < '0' || *v > '9')
+		return dflt;
+	while (*v >= '0' && *v <= '9')
+		x = x * 10 + (uint64_t)(*v++ - '0');
+	return x;
+}
+
+void kernel_end_run(unsigned status)
+{
+	struct record r;
+	cli();
+	rec_begin(&r, "sandbox_done");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "status", status);
+	rec_end(&r);
+	uart_drain();
+	if (kinfo.virtualized)
+		hypercall3(HC_END_RUN, status, 0, 0);
+	outl(DEBUG_EXIT_PORT, status);
+	for (;;)
+		hlt();
+}
+
+/* Fail on purpose, as asked by the config (containment tests). */
+static void inject_fault(const char *how)
+{
+	if (!strncmp(how, "triple", 6)) {
+		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) empty = { 0, 0 };
+		__asm__ volatile("lidt %0; int3" :: "m"(empty));
+	}
+	if (!strncmp(how, "wild", 4)) {
+		/* An unguarded store far outside our RAM: fatal for this sandbox only. */
+		paging_map_page(kinfo.mem_bytes + (64ull << 20), 1);
+		*(volatile uint64_t *)(kinfo.mem_bytes + (64ull << 20)) = 1;
+	}
+}
+
+static void report_ready(void)
+{
+	struct record r;
+	rec_begin(&r, "sandbox_ready");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "core", lapic_read(LAPIC_ID) >> 24);
+	rec_u64(&r, "mem_mib", kinfo.mem_bytes >> 20);
+	rec_u64(&r, "tsc", rdtsc());
+	rec_bool(&r, "virtualized", kinfo.virtualized);
+	rec_u64(&r, "free_pages", pages_free());
+	rec_str(&r, "args", kinfo.args);
+	rec_end(&r);
+}
+
+void kmain(uint32_t magic, uint64_t info)
+{
+	unsigned leaks = 0;
+	const char *fault;
+
+	discover(magic, info);
+	uart_init(kinfo.console);
+	record_set_sink(console_sink);
+	idt_init();
+	page_alloc_init(((uint64_t)kernel_end + 4095) & ~4095ull, kinfo.mem_bytes);
+	if (paging_init(kinfo.mem_bytes))
+		kernel_end_run(RUN_FAILED);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
+	report_ready();
+
+	if ((fault = arg_value("fault")))
+		inject_fault(fault);
+	if (kinfo.virtualized)
+		leaks = probe_run();
+	steady_run(arg_u64("steady_ms", 1000), 1000, 10);
+	kernel_end_run(leaks ? RUN_FAILED : RUN_OK);
+}

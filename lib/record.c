@@ -1,0 +1,169 @@
+/* JSON-lines record writer (see record.h). */
+#include "record.h"
+
+static record_sink sink;
+
+void record_set_sink(record_sink s) { sink = s; }
+
+size_t fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = 0;
+	return n;
+}
+
+size_t fmt_hex(char *buf, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0, i;
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < n; i++)
+		buf[2 + i] = tmp[n - 1 - i];
+	buf[2 + n] = 0;
+	return n + 2;
+}
+
+static void put(struct record *r, const char *s, size_t n)
+{
+	while (n-- && r->len < sizeof r->buf)
+		r->buf[r->len++] = *s++;
+}
+
+static void puts_(struct record *r, const char *s)
+{
+	while (*s && r->len < sizeof r->buf)
+		r->buf[r->len++] = *s++;
+}
+
+/* A JSON string body: quotes, backslashes and control bytes escaped. */
+static void put_escaped(struct record *r, const char *s)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			put(r, e, 2);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', digits[c >> 4], digits[c & 15] };
+			put(r, e, 6);
+		} else {
+			put(r, (const char *)&c, 1);
+		}
+	}
+}
+
+/* Start a field; remember where so an overflowing field can be undone. */
+static size_t field(struct record *r, const char *key)
+{
+	size_t mark = r->len;
+	if (r->need_comma)
+		puts_(r, ",");
+	puts_(r, "\"");
+	put_escaped(r, key);
+	puts_(r, "\":");
+	r->need_comma = true;
+	return mark;
+}
+
+static void commit(struct record *r, size_t mark)
+{
+	if (r->len > RECORD_MAX - 2 * (r->depth + 1)) {
+		r->len = mark;
+		r->truncated = true;
+	}
+}
+
+void rec_begin(struct record *r, const char *ev)
+{
+	r->len = 0;
+	r->need_comma = false;
+	r->truncated = false;
+	r->depth = 0;
+	puts_(r, "{");
+	rec_str(r, "ev", ev);
+}
+
+void rec_u64(struct record *r, const char *key, uint64_t v)
+{
+	char num[24];
+	size_t mark = field(r, key);
+	put(r, num, fmt_u64(num, v));
+	commit(r, mark);
+}
+
+void rec_i64(struct record *r, const char *key, int64_t v)
+{
+	char num[24];
+	size_t mark = field(r, key);
+	if (v < 0) {
+		puts_(r, "-");
+		put(r, num, fmt_u64(num, (uint64_t)0 - (uint64_t)v));
+	} else {
+		put(r, num, fmt_u64(num, (uint64_t)v));
+	}
+	commit(r, mark);
+}
+
+void rec_hex(struct record *r, const char *key, uint64_t v)
+{
+	char num[24];
+	size_t mark = field(r, key);
+	puts_(r, "\"");
+	put(r, num, fmt_hex(num, v));
+	puts_(r, "\"");
+	commit(r, mark);
+}
+
+void rec_str(struct record *r, const char *key, const char *s)
+{
+	size_t mark = field(r, key);
+	puts_(r, "\"");
+	put_escaped(r, s);
+	puts_(r, "\"");
+	commit(r, mark);
+}
+
+void rec_bool(struct record *r, const char *key, bool v)
+{
+	size_t mark = field(r, key);
+	puts_(r, v ? "true" : "false");
+	commit(r, mark);
+}
+
+void rec_obj_begin(struct record *r, const char *key)
+{
+	field(r, key);
+	puts_(r, "{");
+	r->need_comma = false;
+	r->depth++;
+}
+
+void rec_obj_end(struct record *r)
+{
+	puts_(r, "}");
+	r->need_comma = true;
+	r->depth--;
+}
+
+void rec_end(struct record *r)
+{
+	if (r->truncated)
+		puts_(r, ",\"truncated\":true");
+	puts_(r, "}\n");
+	if (sink)
+		sink(r->buf, r->len);
+}

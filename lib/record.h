@@ -1,0 +1,49 @@
+/*
+ * JSON-lines record writer: every structured record is one JSON object on
+ * one line, `{"ev":"name",...}`, so analysis/ reads consoles with pandas.
+ *
+ *   struct record r;
+ *   rec_begin(&r, "sandbox_ready");
+ *   rec_u64(&r, "sandbox", 1);
+ *   rec_end(&r);          -- hands the finished line to the sink
+ *
+ * Fields that do not fit in the line buffer are dropped whole and the
+ * record gets "truncated":true, so a line is always valid JSON.
+ */
+#ifndef QUESTV_RECORD_H
+#define QUESTV_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define RECORD_MAX 480
+
+typedef void (*record_sink)(const char *line, size_t len);
+
+struct record {
+	char buf[RECORD_MAX + 32];
+	size_t len;
+	bool need_comma;
+	bool truncated;
+	unsigned depth;
+};
+
+/* Where rec_end sends lines (the monitor's log or the sandbox's UART). */
+void record_set_sink(record_sink sink);
+
+void rec_begin(struct record *r, const char *ev);
+void rec_u64(struct record *r, const char *key, uint64_t v);
+void rec_i64(struct record *r, const char *key, int64_t v);
+void rec_hex(struct record *r, const char *key, uint64_t v); /* "0x..." string */
+void rec_str(struct record *r, const char *key, const char *s);
+void rec_bool(struct record *r, const char *key, bool v);
+void rec_obj_begin(struct record *r, const char *key);
+void rec_obj_end(struct record *r);
+void rec_end(struct record *r);
+
+/* Format v in decimal / hex into buf (>= 21 / 19 bytes); returns length. */
+size_t fmt_u64(char *buf, uint64_t v);
+size_t fmt_hex(char *buf, uint64_t v);
+
+#endif

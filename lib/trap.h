@@ -1,0 +1,20 @@
+/* Interrupt/exception entry shared by monitor and kernel: one IDT, one frame. */
+#ifndef QUESTV_TRAP_H
+#define QUESTV_TRAP_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+/* Install all 256 gates (code selector 0x08) and load the IDT. */
+void idt_init(void);
+
+/* Called for every vector; defined by the monitor and by the kernel. */
+void trap(struct trap_frame *f);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * System configuration: what the monitor partitions the machine into.
+ *
+ * Portable C (no monitor headers): the same parser runs in the monitor and
+ * in the host unit tests. The text format is documented in README.md
+ * ("System config"); every field below says what it means where it is
+ * declared.
+ */
+#ifndef QUESTV_MONITOR_CONFIG_H
+#define QUESTV_MONITOR_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFG_MAX_SANDBOXES   8   /* Quest-V's own limit; also bounds ASIDs */
+#define CFG_MAX_PORT_RANGES 8   /* per sandbox */
+#define CFG_MAX_SHARED      8   /* shared regions in the whole system */
+#define CFG_MAX_CORES       16  /* APIC IDs 0..15 */
+#define CFG_NAME_MAX        16  /* shared region names, with the NUL */
+#define CFG_ARGS_MAX        128 /* sandbox kernel arguments, with the NUL */
+#define CFG_MSG_MAX         112 /* error message, with the NUL */
+#define CFG_LINE_MAX        256 /* longest accepted line, without newline */
+
+#define CFG_MIB             (1024ull * 1024ull)
+#define CFG_MEM_ALIGN       (2 * CFG_MIB) /* sandboxes map with 2 MiB pages */
+#define CFG_MEM_MIN         (4 * CFG_MIB) /* kernel image + page tables + heap */
+#define CFG_SHARED_ALIGN    4096ull
+#define CFG_SHARED_MAX      (1024 * CFG_MIB) /* largest shared region */
+
+struct port_range {
+	uint16_t first; /* inclusive */
+	uint16_t last;  /* inclusive */
+};
+
+struct sandbox_config {
+	unsigned line;        /* line of its [sandbox N] header, for errors */
+	unsigned core;        /* APIC ID of the core the sandbox runs on */
+	uint64_t mem_bytes;   /* guest RAM, guest-physical 0..mem_bytes */
+	uint64_t base;        /* host-physical base; 0 = carved by config_place */
+	uint16_t console;     /* UART base port its records go to (0 = none) */
+	unsigned nports;
+	struct port_range ports[CFG_MAX_PORT_RANGES]; /* granted I/O ports,
+	                        including the console UART's 8 ports */
+	char args[CFG_ARGS_MAX]; /* handed to the sandbox kernel verbatim */
+};
+
+struct shared_config {
+	unsigned line;
+	char name[CFG_NAME_MAX];
+	uint64_t size;        /* bytes, multiple of 4 KiB */
+	unsigned nmembers;    /* sandboxes it is mapped into (2..8) */
+	unsigned members[CFG_MAX_SANDBOXES];
+	uint64_t base;        /* host-physical base, set by config_place */
+};
+
+struct system_config {
+	unsigned nsandboxes;  /* sandboxes are numbered 0..nsandboxes-1 */
+	struct sandbox_config sandbox[CFG_MAX_SANDBOXES];
+	unsigned nshared;
+	struct shared_config shared[CFG_MAX_SHARED];
+};
+
+struct config_error {
+	unsigned line;        /* 1-based; 0 when the problem has no line */
+	char msg[CFG_MSG_MAX];
+};
+
+/* A half-open range of host-physical memory [base, end). */
+struct mem_range {
+	uint64_t base;
+	uint64_t end;
+};
+
+#define MACHINE_MAX_RANGES 32
+
+/* What the monitor found on the machine, checked against the config. */
+struct machine {
+	unsigned ncores;
+	uint32_t apic_ids[CFG_MAX_CORES];  /* cores that answered at boot */
+	unsigned nfree;
+	struct mem_range free[MACHINE_MAX_RANGES];     /* usable RAM */
+	unsigned nreserved;
+	struct mem_range reserved[MACHINE_MAX_RANGES]; /* monitor, modules */
+	uint64_t floor;       /* no sandbox memory below this address */
+};
+
+/*
+ * Parse the text of a system config. Returns 0 and fills *cfg, or -1 and
+ * fills *err with the first problem and its line. Never reads past len;
+ * any byte sequence is safe input.
+ */
+int config_parse(const char *text, size_t len, struct system_config *cfg,
+		 struct config_error *err);
+
+/*
+ * Check a parsed config against the machine and give every sandbox and
+ * shared region a host-physical base. Returns 0, or -1 with *err set
+ * (line of the offending section). On error *cfg keeps no partial bases.
+ */
+int config_place(struct system_config *cfg, const struct machine *m,
+		 struct config_error *err);
+
+/*
+ * Building err->msg without libc, shared by config.c and config_place.c.
+ * config_error_begin sets err->line and starts the message with
+ * "line N: " (nothing when line is 0); the others append. The message is
+ * always NUL-terminated and silently truncated to CFG_MSG_MAX - 1 chars.
+ */
+void config_error_begin(struct config_error *err, unsigned line);
+void config_error_str(struct config_error *err, const char *s);
+void config_error_dec(struct config_error *err, uint64_t v);
+void config_error_hex(struct config_error *err, uint64_t v); /* "0x1f" */
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * Monitor boot: check everything (CPU, modules, config, kernel image)
+ * before building anything, build every sandbox before starting any, then
+ * enter them all and stay out of the way. Any failure before the first
+ * entry ends the run with one error record and a status: never a
+ * half-booted system.
+ */
+#include "config.h"
+#include "log.h"
+#include "multiboot2.h"
+#include "page_pool.h"
+#include "run.h"
+#include "smp.h"
+#include "../include/questv/hypercall.h"
+#include "../lib/lapic.h"
+#include "../lib/string.h"
+#include "../lib/trap.h"
+
+extern char monitor_start[], monitor_end[];
+
+static struct system_config cfg;
+static struct machine machine;
+static struct boot_modules mods;
+
+static void cpu_brand(char out[49])
+{
+	uint32_t r[4];
+	unsigned leaf;
+	cpuid(0x80000000u, 0, r);
+	out[0] = 0;
+	if (r[0] < 0x80000004u)
+		return;
+	for (leaf = 0; leaf < 3; leaf++) {
+		cpuid(0x80000002u + leaf, 0, r);
+		memcpy(out + 16 * leaf, r, 16);
+	}
+	out[48] = 0;
+}
+
+static __attribute__((noreturn)) void config_fail(const struct config_error *err)
+{
+	struct record r;
+	rec_begin(&r, "config_error");
+	rec_u64(&r, "line", err->line);
+	rec_str(&r, "msg", err->msg);
+	rec_end(&r);
+	monitor_end_run(STATUS_CONFIG);
+}
+
+/*
+ * The legacy PIC belongs to the monitor and stays masked: left alone, the
+ * BIOS's PIT tick would arrive as vector 8 in whichever sandbox runs on
+ * the BSP. Device interrupts reach sandboxes through the IOAPIC instead.
+ */
+static void mask_legacy_pic(void)
+{
+	outb(0x21, 0xFF);
+	outb(0xA1, 0xFF);
+}
+
+static void reserve(uint64_t base, uint64_t end)
+{
+	if (machine.nreserved < MACHINE_MAX_RANGES)
+		machine.reserved[machine.nreserved++] = (struct mem_range){ base, end };
+}
+
+static void load_config(const struct boot_module *mod)
+{
+	struct config_error err;
+	uint64_t largest = 0;
+	unsigned i;
+
+	if (config_parse((const char *)mod->start, mod->end - mod->start, &cfg, &err))
+		config_fail(&err);
+	/* No sandbox may name another's memory with an address of its own RAM. */
+	for (i = 0; i < cfg.nsandboxes; i++)
+		if (cfg.sandbox[i].mem_bytes > largest)
+			largest = cfg.sandbox[i].mem_bytes;
+	machine.floor = largest > CFG_MIB ? largest : CFG_MIB;
+	if (config_place(&cfg, &machine, &err))
+		config_fail(&err);
+}
+
+static void record_plan(const struct sandbox *sb)
+{
+	struct record r;
+	rec_begin(&r, "sandbox_plan");
+	rec_u64(&r, "sandbox", sb->id);
+	rec_u64(&r, "core", sb->cfg->core);
+	rec_hex(&r, "base", sb->base);
+	rec_u64(&r, "mem_mib", sb->size / CFG_MIB);
+	rec_u64(&r, "npt_tables", sb->npt.tables);
+	rec_end(&r);
+}
+
+void monitor_main(uint32_t magic, uint64_t info)
+{
+	uint64_t t0 = rdtsc(), tsc_hz, lapic_hz;
+	const struct boot_module *kernel, *config;
+	struct boot_env env;
+	const char *why;
+	char brand[49];
+	struct record r;
+	unsigned i;
+
+	log_init();
+	idt_init();
+	mask_legacy_pic();
+	if (mb2_parse(magic, info, &mods, &machine, &why))
+		monitor_fail("boot_error", why, STATUS_BOOT);
+	reserve((uint64_t)monitor_start, (uint64_t)monitor_end);
+	reserve(TRAMPOLINE_PA, TRAMPOLINE_PA + 4096);
+
+	virt = virt_select(&why);
+	cpu_brand(brand);
+	rec_begin(&r, "monitor");
+	rec_str(&r, "virt", virt ? virt->name : "none");
+	rec_str(&r, "cpu", brand);
+	rec_u64(&r, "tsc", t0);
+	rec_end(&r);
+	if (!virt)
+		monitor_fail("virt_error", why, STATUS_NO_VIRT);
+
+	kernel = mb2_module(&mods, "kernel");
+	config = mb2_module(&mods, "config");
+	if (!kernel || !config)
+		monitor_fail("boot_error", "GRUB must load modules named 'kernel' and 'config'",
+			     STATUS_BOOT);
+
+	pit_calibrate(&tsc_hz, &lapic_hz);
+	smp_start(tsc_hz, &machine);
+	load_config(config);
+
+	env = (struct boot_env){ tsc_hz, lapic_hz, (const void *)kernel->start,
+				 kernel->end - kernel->start, (uint64_t)monitor_main };
+	nsandboxes = cfg.nsandboxes;
+	for (i = 0; i < nsandboxes; i++) {
+		if (sandbox_build(&sandboxes[i], &cfg, i, &machine, &env, virt, &why))
+			monitor_fail("boot_error", why, STATUS_BOOT);
+		record_plan(&sandboxes[i]);
+	}
+
+	rec_begin(&r, "monitor_ready");
+	rec_u64(&r, "cores", machine.ncores);
+	rec_u64(&r, "sandboxes", nsandboxes);
+	rec_u64(&r, "tsc_hz", tsc_hz);
+	rec_u64(&r, "lapic_hz", lapic_hz);
+	rec_u64(&r, "pool_pages", pool_pages_used());
+	rec_u64(&r, "tsc", rdtsc());
+	rec_u64(&r, "cycles", rdtsc() - t0);
+	rec_end(&r);
+
+	for (i = 1; i < machine.ncores; i++)
+		smp_dispatch(i, run_core);
+	run_core(0);
+}

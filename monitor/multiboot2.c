@@ -1,0 +1,72 @@
+/* Multiboot2 information parser (multiboot2 specification, section 3.6). */
+#include "multiboot2.h"
+#include "../lib/string.h"
+
+#define TAG_END     0
+#define TAG_MODULE  3
+#define TAG_MMAP    6
+#define MMAP_AVAILABLE 1
+
+struct tag { uint32_t type, size; };
+struct tag_module { uint32_t type, size, mod_start, mod_end; char cmdline[]; };
+struct tag_mmap { uint32_t type, size, entry_size, entry_version; };
+struct mmap_entry { uint64_t base, len; uint32_t type, reserved; };
+
+static void add_range(struct mem_range *r, unsigned *n, uint64_t base, uint64_t end)
+{
+	if (*n < MACHINE_MAX_RANGES && end > base)
+		r[(*n)++] = (struct mem_range){ base, end };
+}
+
+static void parse_mmap(const struct tag_mmap *t, struct machine *m)
+{
+	const uint8_t *p = (const uint8_t *)(t + 1);
+	const uint8_t *end = (const uint8_t *)t + t->size;
+	for (; t->entry_size && p + sizeof(struct mmap_entry) <= end; p += t->entry_size) {
+		const struct mmap_entry *e = (const void *)p;
+		if (e->type == MMAP_AVAILABLE)
+			add_range(m->free, &m->nfree, e->base, e->base + e->len);
+	}
+}
+
+int mb2_parse(uint32_t magic, uint64_t info, struct boot_modules *mods,
+	      struct machine *m, const char **why)
+{
+	uint32_t total;
+	const uint8_t *p, *end;
+
+	if (magic != MB2_BOOT_MAGIC) {
+		*why = "not booted by a multiboot2 loader";
+		return -1;
+	}
+	total = *(const uint32_t *)info;
+	add_range(m->reserved, &m->nreserved, info, info + total);
+	p = (const uint8_t *)info + 8;
+	end = (const uint8_t *)info + total;
+	while (p + sizeof(struct tag) <= end) {
+		const struct tag *t = (const void *)p;
+		if (t->type == TAG_END)
+			return 0;
+		if (t->size < sizeof *t || p + t->size > end)
+			break;
+		if (t->type == TAG_MODULE && mods->n < MB2_MAX_MODULES) {
+			const struct tag_module *tm = (const void *)t;
+			mods->mod[mods->n++] = (struct boot_module){ tm->cmdline, tm->mod_start, tm->mod_end };
+			add_range(m->reserved, &m->nreserved, tm->mod_start, tm->mod_end);
+		} else if (t->type == TAG_MMAP) {
+			parse_mmap((const void *)t, m);
+		}
+		p += (t->size + 7) & ~7u;
+	}
+	*why = "multiboot2 information is malformed (no end tag)";
+	return -1;
+}
+
+const struct boot_module *mb2_module(const struct boot_modules *mods, const char *name)
+{
+	unsigned i;
+	for (i = 0; i < mods->n; i++)
+		if (!strncmp(mods->mod[i].cmdline, name, strlen(name) + 1))
+			return &mods->mod[i];
+	return 0;
+}

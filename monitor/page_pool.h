@@ -1,0 +1,13 @@
+/* Physically contiguous, zeroed pages for monitor structures (identity mapped). */
+#ifndef QUESTV_PAGE_POOL_H
+#define QUESTV_PAGE_POOL_H
+#include <stdint.h>
+#include "nested_pt.h"
+
+/* n contiguous zeroed 4 KiB pages, or 0 when the pool is exhausted. */
+void *pool_alloc(unsigned n);
+unsigned pool_pages_used(void);
+
+/* Allocator for nested page tables, backed by the pool. */
+extern const struct pt_alloc pool_pt_alloc;
+#endif

@@ -1,0 +1,74 @@
+/* End of a sandbox, and of the run when the last sandbox is done. */
+#include "run.h"
+#include "log.h"
+#include "spinlock.h"
+
+static const char *const reason_name[] = {
+#define EXIT_NAME(id, name) name,
+	EXIT_REASONS(EXIT_NAME)
+#undef EXIT_NAME
+};
+
+static const char *const window_name[] = {
+#define WINDOW_NAME(id, name) name,
+	EXIT_WINDOWS(WINDOW_NAME)
+#undef WINDOW_NAME
+};
+
+const char *exit_reason_name(enum exit_reason reason)
+{
+	return reason < EXIT_NREASONS ? reason_name[reason] : "unknown";
+}
+
+static struct spinlock lock;
+static unsigned finished;
+
+static void report_exits(const struct sandbox *sb)
+{
+	unsigned w, x;
+	for (w = 0; w < EXIT_NWINDOWS; w++) {
+		struct record r;
+		uint64_t total = 0;
+		for (x = 0; x < EXIT_NREASONS; x++)
+			total += sb->exits[w][x];
+		rec_begin(&r, "vm_exits");
+		rec_u64(&r, "sandbox", sb->id);
+		rec_str(&r, "window", window_name[w]);
+		rec_u64(&r, "count", total);
+		rec_obj_begin(&r, "by_reason");
+		for (x = 0; x < EXIT_NREASONS; x++)
+			if (sb->exits[w][x])
+				rec_u64(&r, reason_name[x], sb->exits[w][x]);
+		rec_obj_end(&r);
+		rec_end(&r);
+	}
+}
+
+void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
+		    const char *reason)
+{
+	struct record r;
+	unsigned i, done, run_status = STATUS_OK;
+
+	rec_begin(&r, "sandbox_end");
+	rec_u64(&r, "sandbox", sb->id);
+	rec_str(&r, "how", how == SB_ENDED ? "ended" : "stopped");
+	rec_str(&r, "reason", reason);
+	rec_u64(&r, "status", status);
+	rec_end(&r);
+
+	spin_lock(&lock);
+	sb->end_status = status;
+	sb->state = how;
+	done = ++finished;
+	spin_unlock(&lock);
+	if (done < nsandboxes)
+		core_park();
+
+	for (i = 0; i < nsandboxes; i++) {
+		report_exits(&sandboxes[i]);
+		if (sandboxes[i].state != SB_ENDED || sandboxes[i].end_status != RUN_OK)
+			run_status = STATUS_SANDBOX;
+	}
+	monitor_end_run(run_status);
+}

@@ -1,0 +1,147 @@
+/* Building a sandbox before its first entry (see sandbox.h). */
+#include "sandbox.h"
+#include "elf_load.h"
+#include "page_pool.h"
+#include "../include/questv/bootinfo.h"
+#include "../lib/lapic.h"
+#include "../lib/record.h"
+#include "../lib/string.h"
+
+struct sandbox sandboxes[CFG_MAX_SANDBOXES];
+unsigned nsandboxes;
+
+bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len)
+{
+	return gpa < sb->size && len <= sb->size - gpa;
+}
+
+static void copy_name(char *dst, size_t cap, const char *src)
+{
+	size_t i;
+	for (i = 0; i + 1 < cap && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+}
+
+static void grant_ports(struct sandbox *sb)
+{
+	unsigned i;
+	uint32_t p;
+	memset(sb->io_granted, 0, sizeof sb->io_granted);
+	for (i = 0; i < sb->cfg->nports; i++)
+		for (p = sb->cfg->ports[i].first; p <= sb->cfg->ports[i].last; p++)
+			sb->io_granted[p / 8] |= (uint8_t)(1u << (p % 8));
+}
+
+static void add_target(struct bootinfo *bi, const char *name, uint64_t addr)
+{
+	if (bi->ntargets < BOOTINFO_MAX_TARGETS) {
+		copy_name(bi->target[bi->ntargets].name, sizeof bi->target[0].name, name);
+		bi->target[bi->ntargets++].addr = addr;
+	}
+}
+
+static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
+			   const struct machine *m, const struct boot_env *env)
+{
+	struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
+	unsigned i, j;
+	uint64_t shared_gpa = SHARED_GPA_BASE;
+
+	memset(bi, 0, sizeof *bi);
+	bi->magic = BOOTINFO_MAGIC;
+	bi->size = sizeof *bi;
+	bi->sandbox = sb->id;
+	bi->nsandboxes = cfg->nsandboxes;
+	bi->apic_id = m->apic_ids[sb->core];
+	bi->console = sb->cfg->console;
+	bi->mem_bytes = sb->size;
+	bi->tsc_hz = env->tsc_hz;
+	bi->lapic_hz = env->lapic_hz;
+	for (i = 0; i < cfg->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)
+		bi->peer_apic[i] = cfg->sandbox[i].core;
+	/* The probe aims at the real host-physical addresses of the others. */
+	for (i = 0; i < cfg->nsandboxes; i++) {
+		char name[16] = "sandbox:";
+		if (i == sb->id)
+			continue;
+		fmt_u64(name + 8, i);
+		add_target(bi, name, cfg->sandbox[i].base + cfg->sandbox[i].mem_bytes / 2);
+	}
+	add_target(bi, "monitor", env->monitor_probe_addr);
+	for (i = 0; i < cfg->nshared; i++) {
+		const struct shared_config *sh = &cfg->shared[i];
+		for (j = 0; j < sh->nmembers; j++) {
+			if (sh->members[j] != sb->id || bi->nshared == BOOTINFO_MAX_SHARED)
+				continue;
+			copy_name(bi->shared[bi->nshared].name, sizeof bi->shared[0].name, sh->name);
+			bi->shared[bi->nshared].gpa = shared_gpa;
+			bi->shared[bi->nshared++].size = sh->size;
+		}
+		shared_gpa += (sh->size + 0xFFF) & ~0xFFFull;
+	}
+	copy_name(bi->args, sizeof bi->args, sb->cfg->args);
+}
+
+static bool is_member(const struct shared_config *sh, unsigned id)
+{
+	unsigned j;
+	for (j = 0; j < sh->nmembers; j++)
+		if (sh->members[j] == id)
+			return true;
+	return false;
+}
+
+static int build_npt(struct sandbox *sb, const struct system_config *cfg,
+		     const struct virt_ops *virt, const char **why)
+{
+	unsigned i;
+	uint64_t shared_gpa = SHARED_GPA_BASE;
+
+	*why = "out of monitor pages for nested page tables";
+	if (npt_init(&sb->npt, virt->pt_format, &pool_pt_alloc))
+		return -1;
+	if (npt_map(&sb->npt, 0, sb->base, sb->size, PT_R | PT_W | PT_X, PT_WB))
+		return -1;
+	/* The LAPIC is passed through: IPIs and timer need no exits. */
+	if (npt_map(&sb->npt, LAPIC_BASE, LAPIC_BASE, 4096, PT_R | PT_W, PT_UC))
+		return -1;
+	for (i = 0; i < cfg->nshared; i++) {
+		const struct shared_config *sh = &cfg->shared[i];
+		uint64_t size = (sh->size + 0xFFF) & ~0xFFFull;
+		if (is_member(sh, sb->id) &&
+		    npt_map(&sb->npt, shared_gpa, sh->base, size, PT_R | PT_W, PT_WB))
+			return -1;
+		shared_gpa += size;
+	}
+	return 0;
+}
+
+int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned id,
+		  const struct machine *m, const struct boot_env *env,
+		  const struct virt_ops *virt, const char **why)
+{
+	uint64_t entry;
+	unsigned i;
+
+	memset(sb, 0, sizeof *sb);
+	sb->id = id;
+	sb->cfg = &cfg->sandbox[id];
+	sb->base = sb->cfg->base;
+	sb->size = sb->cfg->mem_bytes;
+	for (i = 0; i < m->ncores; i++)
+		if (m->apic_ids[i] == sb->cfg->core)
+			sb->core = i;
+	memset((void *)sb->base, 0, sb->size);
+	if (elf_load(env->kernel, env->kernel_len, (uint8_t *)sb->base, sb->size, &entry, why))
+		return -1;
+	if (build_npt(sb, cfg, virt, why))
+		return -1;
+	grant_ports(sb);
+	write_bootinfo(sb, cfg, m, env);
+	sb->entry = (struct guest_entry){ (uint32_t)entry, BOOTINFO_MAGIC, BOOTINFO_GPA };
+	sb->vcpu.sandbox = id;
+	sb->vcpu.asid = id + 1;
+	sb->state = SB_BUILT;
+	return 0;
+}

@@ -1,0 +1,59 @@
+/* A sandbox: one core, one contiguous region of RAM, one nested page table. */
+#ifndef QUESTV_SANDBOX_H
+#define QUESTV_SANDBOX_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+#include "virt.h"
+
+enum sandbox_state { SB_BUILT, SB_RUNNING, SB_ENDED, SB_STOPPED };
+
+struct sandbox {
+	unsigned id;
+	const struct sandbox_config *cfg;
+	uint64_t base, size;        /* host-physical region */
+	unsigned core;              /* core index (smp.h) */
+	struct nested_pt npt;
+	uint8_t io_granted[8192];   /* bit set = port granted */
+	struct vcpu vcpu;
+	struct guest_entry entry;
+	volatile enum sandbox_state state;
+	unsigned end_status;        /* HC_END_RUN status or why it stopped */
+	enum exit_window window;
+	uint64_t exits[EXIT_NWINDOWS][EXIT_NREASONS];
+	unsigned violations_logged;
+};
+
+/* What every sandbox's boot information shares. */
+struct boot_env {
+	uint64_t tsc_hz, lapic_hz;
+	const void *kernel;
+	size_t kernel_len;
+	uint64_t monitor_probe_addr;  /* a monitor word the probe aims at */
+};
+
+extern struct sandbox sandboxes[CFG_MAX_SANDBOXES];
+extern unsigned nsandboxes;
+
+/* Where guest-physical shared region i is mapped in every member. */
+#define SHARED_GPA_BASE 0x80000000ull
+
+/*
+ * Build sandbox id of a placed config: copy the kernel into its region,
+ * write its boot information, grant its ports and build its nested page
+ * table (RAM, LAPIC page, shared regions). Returns 0, or -1 with *why;
+ * nothing runs yet.
+ */
+int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned id,
+		  const struct machine *m, const struct boot_env *env,
+		  const struct virt_ops *virt, const char **why);
+
+/* Is [gpa, gpa+len) inside the sandbox's RAM? */
+bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len);
+
+/* Host address of guest-physical gpa (only after sandbox_owns). */
+static inline void *sandbox_ptr(const struct sandbox *sb, uint64_t gpa)
+{
+	return (void *)(sb->base + gpa);
+}
+#endif

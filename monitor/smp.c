@@ -1,0 +1,95 @@
+/* AP start-up (Intel SDM vol. 3 8.4.4 / AMD APM vol. 2 16.3: INIT-SIPI-SIPI). */
+#include "smp.h"
+#include "../lib/lapic.h"
+#include "../lib/string.h"
+#include "../lib/trap.h"
+
+#define STACK_SIZE 16384
+#define ICR_INIT_ALL   0x000C4500u  /* INIT, assert, all excluding self */
+#define ICR_SIPI_ALL   0x000C4600u  /* | vector = page number of start code */
+
+extern char tramp_start[], tramp_end[];
+extern uint64_t tramp_cr3, tramp_stacks, tramp_stack_size, tramp_entry;
+
+static uint8_t ap_stacks[CFG_MAX_CORES + 1][STACK_SIZE] __attribute__((aligned(16)));
+static uint32_t apic_of[CFG_MAX_CORES];
+static volatile unsigned answered = 1;
+static void (*volatile work[CFG_MAX_CORES])(unsigned);
+
+static uint32_t my_apic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
+
+void tsc_delay_us(uint64_t tsc_hz, uint64_t us)
+{
+	uint64_t end = rdtsc() + tsc_hz / 1000000 * us;
+	while (rdtsc() < end)
+		cpu_relax();
+}
+
+unsigned smp_self(void)
+{
+	uint32_t id = my_apic_id();
+	unsigned i;
+	for (i = 0; i < answered; i++)
+		if (apic_of[i] == id)
+			return i;
+	return 0;
+}
+
+/* First C code on an AP; index comes from the trampoline's counter. */
+static void ap_entry(unsigned index)
+{
+	void (*fn)(unsigned);
+	idt_init();
+	if (index < CFG_MAX_CORES) {
+		apic_of[index] = my_apic_id();
+		__atomic_fetch_add(&answered, 1, __ATOMIC_RELEASE);
+		while (!(fn = work[index]))
+			cpu_relax();
+		fn(index);
+	}
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Trampoline data lives inside the copied code: patch it there. */
+#define TRAMP_VAR(v) (*(uint64_t *)(TRAMPOLINE_PA + ((char *)&(v) - tramp_start)))
+
+unsigned smp_start(uint64_t tsc_hz, struct machine *m)
+{
+	unsigned last, i;
+	uint64_t quiet_since;
+
+	memcpy((void *)TRAMPOLINE_PA, tramp_start, (size_t)(tramp_end - tramp_start));
+	TRAMP_VAR(tramp_cr3) = read_cr3();
+	TRAMP_VAR(tramp_stacks) = (uint64_t)ap_stacks;
+	TRAMP_VAR(tramp_stack_size) = STACK_SIZE;
+	TRAMP_VAR(tramp_entry) = (uint64_t)ap_entry;
+	apic_of[0] = my_apic_id();
+
+	lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | LAPIC_SVR_ENABLE);
+	lapic_send(0, ICR_INIT_ALL);
+	tsc_delay_us(tsc_hz, 10000);
+	for (i = 0; i < 2; i++) {
+		lapic_send(0, ICR_SIPI_ALL | (TRAMPOLINE_PA >> 12));
+		tsc_delay_us(tsc_hz, 200);
+	}
+	/* No core count without ACPI: wait until 20 ms pass with no new core. */
+	last = answered;
+	quiet_since = rdtsc();
+	while (rdtsc() - quiet_since < tsc_hz / 50) {
+		if (answered != last) {
+			last = answered;
+			quiet_since = rdtsc();
+		}
+		cpu_relax();
+	}
+	m->ncores = answered < CFG_MAX_CORES ? answered : CFG_MAX_CORES;
+	for (i = 0; i < m->ncores; i++)
+		m->apic_ids[i] = apic_of[i];
+	return m->ncores;
+}
+
+void smp_dispatch(unsigned index, void (*fn)(unsigned))
+{
+	work[index] = fn;
+}

@@ -1,0 +1,140 @@
+#include <stddef.h>
+
+#include "core.h"
+
+void sched_core_init(struct sched_core *c, const struct sched_policy *p,
+		     struct vcpu **slots, unsigned nslots,
+		     const struct sched_trace *trace)
+{
+	c->policy = p;
+	c->slot = slots;
+	c->nslots = nslots;
+	c->count = 0;
+	c->running = NULL;
+	c->since = 0;
+	c->trace.replenish = trace ? trace->replenish : NULL;
+	c->trace.ctx = trace ? trace->ctx : NULL;
+	c->decisions = 0;
+	p->init(c);
+}
+
+int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict *why)
+{
+	why->reason = NULL;
+	if (c->count == c->nslots) {
+		why->reason = "no free VCPU slot on this core";
+		return -1;
+	}
+	if (c->policy->admit(c, v, why) != 0)
+		return -1;
+	v->id = c->count;
+	v->trace = &c->trace;
+	c->slot[c->count++] = v;
+	return 0;
+}
+
+struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at)
+{
+	uint64_t next = SCHED_NEVER;
+	struct vcpu *v;
+
+	c->decisions++;
+	c->policy->charge(c, now);
+	c->policy->on_tick(c, now);
+	v = c->policy->pick_next(c, now);
+	c->running = v;
+	c->since = now;
+	for (unsigned i = 0; i < c->count; i++) {
+		uint64_t r = vcpu_next_replenish(c->slot[i]);
+
+		if (r < next)
+			next = r;
+	}
+	if (v && now + v->budget < next)
+		next = now + v->budget;
+	*timer_at = next;
+	return v;
+}
+
+void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
+		     uint64_t inherit_period)
+{
+	c->policy->on_wake(c, v, now, inherit_period);
+}
+
+void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now)
+{
+	if (v == c->running)
+		c->policy->charge(c, now);
+	c->policy->on_block(c, v, now);
+}
+
+void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
+			   const struct sched_pmc_sample *s)
+{
+	c->policy->on_pmc_sample(c, v, s);
+}
+
+/* rm and edf keep no state beyond what sched_core_init() resets. */
+void sched_generic_init(struct sched_core *c)
+{
+	(void)c;
+}
+
+void sched_generic_charge(struct sched_core *c, uint64_t now)
+{
+	if (c->running && now > c->since)
+		vcpu_charge(c->running, now - c->since);
+	c->since = now;
+}
+
+void sched_generic_on_block(struct sched_core *c, struct vcpu *v, uint64_t now)
+{
+	(void)c;
+	(void)now;
+	vcpu_block(v);
+}
+
+void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
+			   uint64_t inherit_period)
+{
+	(void)c;
+	vcpu_wake(v, now, inherit_period);
+}
+
+void sched_generic_on_tick(struct sched_core *c, uint64_t now)
+{
+	for (unsigned i = 0; i < c->count; i++)
+		vcpu_replenish(c->slot[i], now);
+}
+
+void sched_generic_on_pmc_sample(struct sched_core *c, struct vcpu *v,
+				 const struct sched_pmc_sample *s)
+{
+	(void)c;
+	vcpu_record_pmc(v, s);
+}
+
+void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
+			 struct vcpu_stats *out)
+{
+	(void)c;
+	*out = v->stats;
+}
+
+struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *))
+{
+	struct vcpu *best = NULL;
+	uint64_t best_key = 0;
+
+	/* Slots are in id order, so strict < keeps the lower id on ties. */
+	for (unsigned i = 0; i < c->count; i++) {
+		struct vcpu *v = c->slot[i];
+
+		if (vcpu_runnable(v) && (!best || key(v) < best_key)) {
+			best = v;
+			best_key = key(v);
+		}
+	}
+	return best;
+}

@@ -1,0 +1,68 @@
+/* Per-core scheduler: the admitted VCPU set, the running VCPU, and the entry
+ * points the kernel (or the host simulator) calls at scheduling points.  The
+ * caller provides all storage and programs its one-shot timer with the time
+ * sched_core_schedule() returns. */
+#ifndef SCHED_CORE_H
+#define SCHED_CORE_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "vcpu.h"
+
+struct sched_core {
+	const struct sched_policy *policy;
+	struct vcpu **slot;       /* admitted VCPUs, caller storage */
+	unsigned nslots, count;
+	struct vcpu *running;     /* dispatched VCPU, or NULL when idle */
+	uint64_t since;           /* when `running` was dispatched or last charged */
+	struct sched_trace trace; /* copied in; VCPUs point here */
+	uint64_t decisions;       /* sched_core_schedule() calls */
+};
+
+/* Set up c for policy p with room for nslots VCPUs in `slots` (which must
+ * outlive c).  trace may be NULL.  Calls p->init. */
+void sched_core_init(struct sched_core *c, const struct sched_policy *p,
+		     struct vcpu **slots, unsigned nslots,
+		     const struct sched_trace *trace);
+
+/* Admit v (initialised, blocked) if the policy's test passes for the current
+ * set plus v and a slot is free.  Returns 0, or -1 with why->reason set, in
+ * which case nothing in c changed. */
+int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict *why);
+
+/* Scheduling point at `now`: charge the running VCPU, apply due
+ * replenishments, pick the next VCPU (returned; NULL = idle) and set
+ * *timer_at to the next instant the decision may change by itself (a
+ * replenishment or the chosen VCPU's budget running out), or SCHED_NEVER. */
+struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at);
+
+/* v got work at `now` (see vcpu_wake for inherit_period).  Call
+ * sched_core_schedule() afterwards: v may preempt. */
+void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
+		     uint64_t inherit_period);
+
+/* v has no more work at `now`; charges it first if it is running. */
+void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now);
+
+/* Hand a PMC sample taken on v to the policy. */
+void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
+			   const struct sched_pmc_sample *s);
+
+/* Generic operations for policy tables (the sporadic/PIBS mechanics). */
+void sched_generic_init(struct sched_core *c);
+void sched_generic_charge(struct sched_core *c, uint64_t now);
+void sched_generic_on_block(struct sched_core *c, struct vcpu *v, uint64_t now);
+void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
+			   uint64_t inherit_period);
+void sched_generic_on_tick(struct sched_core *c, uint64_t now);
+void sched_generic_on_pmc_sample(struct sched_core *c, struct vcpu *v,
+				 const struct sched_pmc_sample *s);
+void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
+			 struct vcpu_stats *out);
+
+/* The runnable VCPU with the smallest key(v); ties go to the lower id, so
+ * schedules are deterministic.  NULL if none is runnable. */
+struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *));
+
+#endif

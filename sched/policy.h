@@ -1,0 +1,55 @@
+/* Scheduling policy plug-ins, one table of operations plus a name (in the
+ * style of LITMUS^RT plug-ins).  One file per policy: policy_<name>.c defines
+ * `const struct sched_policy sched_policy_<name>`; `make SCHED=<name>` picks
+ * which one the kernel links, and sched_policy_lookup() finds linked ones.
+ *
+ * The budget mechanics (sporadic server, PIBS) are shared and live in
+ * vcpu.h; a policy decides admission and the order among runnable VCPUs, and
+ * may use PMC samples.  Policies that need no special behaviour for an
+ * operation point it at the sched_generic_* implementation in core.h. */
+#ifndef SCHED_POLICY_H
+#define SCHED_POLICY_H
+
+#include <stdint.h>
+
+#include "vcpu.h"
+
+struct sched_core;
+
+/* Why admission refused a VCPU (reason is a static string), or NULL. */
+struct sched_verdict {
+	const char *reason;
+};
+
+struct sched_policy {
+	const char *name;
+	/* Reset policy state of a core whose VCPU set is empty. */
+	void (*init)(struct sched_core *c);
+	/* 0 if the admitted set plus `cand` passes the policy's test, else -1
+	 * with why->reason set.  Must not modify anything. */
+	int (*admit)(const struct sched_core *c, const struct vcpu *cand,
+		     struct sched_verdict *why);
+	/* The runnable VCPU to run at `now`, or NULL to idle. */
+	struct vcpu *(*pick_next)(struct sched_core *c, uint64_t now);
+	/* Charge the running VCPU for the cycles since it was dispatched. */
+	void (*charge)(struct sched_core *c, uint64_t now);
+	void (*on_block)(struct sched_core *c, struct vcpu *v, uint64_t now);
+	void (*on_wake)(struct sched_core *c, struct vcpu *v, uint64_t now,
+			uint64_t inherit_period);
+	/* Timer expiry: apply due replenishments and other timed work. */
+	void (*on_tick)(struct sched_core *c, uint64_t now);
+	void (*on_pmc_sample)(struct sched_core *c, struct vcpu *v,
+			      const struct sched_pmc_sample *s);
+	/* Copy v's statistics to *out. */
+	void (*stats)(const struct sched_core *c, const struct vcpu *v,
+		      struct vcpu_stats *out);
+};
+
+/* The linked policy called `name`, or NULL. */
+const struct sched_policy *sched_policy_lookup(const char *name);
+
+/* The i-th linked policy (i = 0, 1, ...), or NULL past the last; for
+ * listing what an image contains. */
+const struct sched_policy *sched_policy_at(unsigned i);
+
+#endif

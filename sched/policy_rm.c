@@ -1,0 +1,100 @@
+/* Rate-monotonic VCPU scheduling, Quest's default: the shorter the period
+ * the higher the priority; an I/O VCPU runs at the priority of the period it
+ * inherited from the Main VCPU that caused its I/O.
+ *
+ * Admission.  Each Main VCPU (sporadic server, sporadic.c) is no worse for
+ * lower-priority VCPUs than a periodic task (C, T) (Sprunt, Sha, Lehoczky,
+ * "Aperiodic task scheduling for hard real-time systems", Real-Time Systems
+ * 1(1), 1989); utilization C/T.
+ *
+ * A PIBS I/O VCPU with utilization U and inherited period T (pibs.c): its
+ * activations s_0 < s_1 < ... satisfy s_{i+1} >= s_i + u_i/U, each consumes
+ * u_i <= U*T.  In a window of length T, if its last activation starts x
+ * after the first, the earlier ones consumed at most U*x and the last at
+ * most min(U*T, T - x); the maximum over x, at x = T(1-U), is
+ *     U*T(1-U) + U*T = (2 - U)*U*T,
+ * and for a window of length t = mT + y the same argument gives at most
+ * U*t + U(1-U)T, below what a periodic task ((2-U)U*T, T) can execute.  So
+ * an I/O VCPU counts as a periodic task of utilization (2 - U)U; this is the
+ * I/O term of the bound recalled for Quest (Danish, Li, West, RTAS 2011):
+ *     sum C_i/T_i + sum (2 - U_j)U_j <= n(2^{1/n} - 1).
+ * (Assumption, as in that analysis: an I/O VCPU's inherited period does not
+ * change within a busy period of the VCPUs it interferes with.)
+ *
+ * Instead of the Liu & Layland bound we apply the hyperbolic bound of Bini,
+ * Buttazzo and Buttazzo ("Rate monotonic analysis: the hyperbolic bound",
+ * IEEE Trans. Computers 52(7), 2003) to the same per-VCPU utilizations:
+ *     prod_i (1 + U_i) <= 2.
+ * It rests on the same periodic-task model, accepts every set Liu & Layland
+ * accepts and more, and is a comparison of rationals: cross-multiplied into
+ * big integers it is exact at the boundary (a set with product exactly 2 is
+ * admitted, one cycle more of budget is not).  With U = u/10^6:
+ *     prod (T_i + C_i) * prod (10^12 + (2*10^6 - u_j) u_j)
+ *         <= 2 * prod T_i * (10^12)^{n_io}. */
+#include <stddef.h>
+
+#include "bignum.h"
+#include "core.h"
+
+#define PPM2 1000000000000ull /* 10^12 = (10^6)^2 */
+
+/* Multiply the inequality's sides by v's factors. */
+static int factor(struct sched_big *lhs, struct sched_big *rhs, const struct vcpu *v)
+{
+	if (v->kind == VCPU_MAIN)
+		return sched_big_mul(lhs, v->period + v->s.main.capacity) |
+		       sched_big_mul(rhs, v->period);
+	uint64_t u = v->s.io.u_ppm;
+	return sched_big_mul(lhs, PPM2 + (2 * SCHED_PPM - u) * u) | sched_big_mul(rhs, PPM2);
+}
+
+static int rm_admit(const struct sched_core *c, const struct vcpu *cand,
+		    struct sched_verdict *why)
+{
+	struct sched_big lhs, rhs;
+	int err = 0;
+
+	if (c->count + 1 > SCHED_ADMIT_MAX) {
+		why->reason = "rm: too many VCPUs for the exact admission test";
+		return -1;
+	}
+	sched_big_set(&lhs, 1);
+	sched_big_set(&rhs, 2);
+	for (unsigned i = 0; i < c->count; i++)
+		err |= factor(&lhs, &rhs, c->slot[i]);
+	err |= factor(&lhs, &rhs, cand);
+	if (err) {
+		why->reason = "rm: admission arithmetic overflow";
+		return -1;
+	}
+	if (sched_big_cmp(&lhs, &rhs) > 0) {
+		why->reason = "rm: hyperbolic bound exceeded: prod(1+U_i) > 2 "
+			      "(Main U=C/T, I/O U'=(2-U)U)";
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t rm_key(const struct vcpu *v)
+{
+	return v->period;
+}
+
+static struct vcpu *rm_pick_next(struct sched_core *c, uint64_t now)
+{
+	(void)now;
+	return sched_pick_min(c, rm_key);
+}
+
+const struct sched_policy sched_policy_rm = {
+	.name = "rm",
+	.init = sched_generic_init,
+	.admit = rm_admit,
+	.pick_next = rm_pick_next,
+	.charge = sched_generic_charge,
+	.on_block = sched_generic_on_block,
+	.on_wake = sched_generic_on_wake,
+	.on_tick = sched_generic_on_tick,
+	.on_pmc_sample = sched_generic_on_pmc_sample,
+	.stats = sched_generic_stats,
+};

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install what the build, the runs and the tests need (Debian 12, as root).
+# Quiet and quick when everything is already there.
+set -eu
+PKGS="gcc make binutils grub-pc-bin grub-common xorriso mtools qemu-system-x86
+libcmocka-dev python3-pytest python3-pandas python3-yaml gnuplot-nox gdb"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null
