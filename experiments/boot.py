@@ -48,8 +48,10 @@ def new_run_dir(results, name):
 class Boot:
     """One QEMU run of an ISO and what it left behind."""
 
-    def __init__(self, run_dir, records, status, timed_out, wall_s, ready_wall_s, cmd, qemu_out):
+    def __init__(self, run_dir, records, status, timed_out, wall_s, ready_wall_s, cmd, qemu_out,
+                 returncode):
         self.run_dir = run_dir
+        self.returncode = returncode    # QEMU's exit code (None on timeout)
         self.records = records
         self.status = status            # run_end status, or None
         self.timed_out = timed_out
@@ -96,7 +98,7 @@ def boot(iso, name, results="results", config=None, timeout=300, **qemu_opts):
             "ready_wall_s": round(ready["t"], 3) if "t" in ready else None}
     (run_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
     (run_dir / "qemu.out").write_text(out)
-    return Boot(run_dir, records, status, timed_out, wall, ready.get("t"), cmd, out)
+    return Boot(run_dir, records, status, timed_out, wall, ready.get("t"), cmd, out, rc)
 
 
 def boot_cycles(b):

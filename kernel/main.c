@@ -16,6 +16,7 @@
 #include "steady.h"
 #include "uart.h"
 #include "../lib/lapic.h"
+#include "../lib/pic.h"
 #include "../lib/record.h"
 #include "../lib/string.h"
 #include "../lib/trap.h"
@@ -60,6 +61,7 @@ static void discover(uint32_t magic, uint64_t info)
 	}
 	kinfo = (struct kinfo){ false, 0, 1, magic == MB2_BOOT_MAGIC ? native_mem(info) : 32ull << 20,
 				0, 0, NATIVE_CONSOLE, 0, none };
+	pic_mask_all();
 	pit_calibrate(&kinfo.tsc_hz, &kinfo.lapic_hz);
 }
 

@@ -39,6 +39,7 @@ static void put_digits(struct config_error *err, uint64_t v, unsigned base,
 	put_chars(err, buf + i, sizeof(buf) - i);
 }
 
+/* Append the C string s (config.h: the config_error_* builders). */
 void config_error_str(struct config_error *err, const char *s)
 {
 	size_t n = 0;
@@ -48,17 +49,20 @@ void config_error_str(struct config_error *err, const char *s)
 	put_chars(err, s, n);
 }
 
+/* Append v in decimal. */
 void config_error_dec(struct config_error *err, uint64_t v)
 {
 	put_digits(err, v, 10, 1);
 }
 
+/* Append v in hex with a 0x prefix, lower case, no padding. */
 void config_error_hex(struct config_error *err, uint64_t v)
 {
 	config_error_str(err, "0x");
 	put_digits(err, v, 16, 1);
 }
 
+/* Reset the message to "line N: " (or "" for line 0) and set err->line. */
 void config_error_begin(struct config_error *err, unsigned line)
 {
 	err->line = line;
@@ -175,8 +179,9 @@ struct parser {
 	unsigned line;          /* line being parsed, 1-based */
 	enum section section;   /* the one being filled: the last one added */
 	unsigned seen;          /* its keys given so far, bit i = key table[i] */
-	unsigned members_line[CFG_MAX_SHARED]; /* `sandboxes` lines, for the
-	                           end-of-file check that members exist */
+	/* Line of each region's `sandboxes` key: whether its members exist
+	 * is only known at the end of the text. */
+	unsigned members_line[CFG_MAX_SHARED];
 };
 
 static struct sandbox_config *cur_sandbox(struct parser *p)
@@ -836,6 +841,12 @@ static int finish(struct parser *p)
 	return 0;
 }
 
+/*
+ * Parse text[0..len) into *cfg, zeroed first. Returns 0, or -1 with the
+ * first problem in *err ("line N: ..."; line 0 for "no sandbox defined").
+ * Reads only text[0..len), writes only *cfg and *err; NULs and any other
+ * bytes are rejected, never trusted.
+ */
 int config_parse(const char *text, size_t len, struct system_config *cfg,
 		 struct config_error *err)
 {

@@ -305,6 +305,12 @@ static int place(struct system_config *cfg, const struct machine *m,
 	return 0;
 }
 
+/*
+ * Check cfg (as config_parse left it) against m and fill in every base:
+ * explicit sandbox bases are checked, the others and all shared regions
+ * are carved first-fit. Returns 0, or -1 with *err naming the section's
+ * line; then every base this call assigned is 0 again.
+ */
 int config_place(struct system_config *cfg, const struct machine *m,
 		 struct config_error *err)
 {

@@ -13,6 +13,7 @@
 #include "smp.h"
 #include "../include/questv/hypercall.h"
 #include "../lib/lapic.h"
+#include "../lib/pic.h"
 #include "../lib/string.h"
 #include "../lib/trap.h"
 
@@ -45,17 +46,6 @@ static __attribute__((noreturn)) void config_fail(const struct config_error *err
 	rec_str(&r, "msg", err->msg);
 	rec_end(&r);
 	monitor_end_run(STATUS_CONFIG);
-}
-
-/*
- * The legacy PIC belongs to the monitor and stays masked: left alone, the
- * BIOS's PIT tick would arrive as vector 8 in whichever sandbox runs on
- * the BSP. Device interrupts reach sandboxes through the IOAPIC instead.
- */
-static void mask_legacy_pic(void)
-{
-	outb(0x21, 0xFF);
-	outb(0xA1, 0xFF);
 }
 
 static void reserve(uint64_t base, uint64_t end)
@@ -105,7 +95,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 
 	log_init();
 	idt_init();
-	mask_legacy_pic();
+	pic_mask_all();         /* the PIC is the monitor's, and stays quiet */
 	if (mb2_parse(magic, info, &mods, &machine, &why))
 		monitor_fail("boot_error", why, STATUS_BOOT);
 	reserve((uint64_t)monitor_start, (uint64_t)monitor_end);

@@ -1,0 +1,220 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "taskset.h"
+
+#define MAX_TOKENS 8
+#define LINE_MAX_LEN 512
+
+struct line {
+	int no;
+	int ntok;
+	char *tok[MAX_TOKENS];
+	char buf[LINE_MAX_LEN];
+};
+
+static int fail(char *err, size_t errlen, const struct line *l, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "line %d: %s", l->no, msg);
+	return -1;
+}
+
+/* Names go into JSON unescaped, so allow only a safe alphabet. */
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= TS_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/* Positive decimal integer <= TS_MAX_US. */
+static int parse_us(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > TS_MAX_US)
+			return -1;
+	}
+	if (v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Decimal utilization in (0, 1] with at most 6 fractional digits, as ppm. */
+static int parse_util(const char *s, uint32_t *ppm)
+{
+	uint64_t whole = 0, frac = 0;
+	int digits = 0, fdigits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((whole = whole * 10 + (uint64_t)(*s - '0')) > 1)
+			return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, fdigits++) {
+			if (fdigits == 6)
+				return -1;
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			digits++;
+		}
+	if (*s || digits == 0)
+		return -1;
+	for (; fdigits < 6; fdigits++)
+		frac *= 10;
+	frac += whole * SCHED_PPM;
+	if (frac == 0 || frac > SCHED_PPM)
+		return -1;
+	*ppm = (uint32_t)frac;
+	return 0;
+}
+
+static int find_vcpu(const struct taskset *ts, const char *name)
+{
+	for (unsigned i = 0; i < ts->nvcpus; i++)
+		if (strcmp(ts->vcpu[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_t errlen)
+{
+	struct ts_vcpu *v = &ts->vcpu[ts->nvcpus];
+
+	if (l->ntok < 3)
+		return fail(err, errlen, l, "expected 'vcpu NAME main C T' or 'vcpu NAME io U'");
+	if (!valid_name(l->tok[1]))
+		return fail(err, errlen, l, "bad VCPU name '%s' (1-31 of [A-Za-z0-9_.-])", l->tok[1]);
+	if (find_vcpu(ts, l->tok[1]) >= 0)
+		return fail(err, errlen, l, "VCPU '%s' declared twice", l->tok[1]);
+	if (ts->nvcpus == TS_MAX_VCPUS)
+		return fail(err, errlen, l, "more than %d VCPUs", TS_MAX_VCPUS);
+	if (strcmp(l->tok[2], "main") == 0) {
+		if (l->ntok != 5)
+			return fail(err, errlen, l, "expected 'vcpu NAME main C T'");
+		if (parse_us(l->tok[3], &v->c_us) || parse_us(l->tok[4], &v->t_us))
+			return fail(err, errlen, l, "C and T must be positive integers (microseconds)");
+		if (v->c_us > v->t_us)
+			return fail(err, errlen, l, "budget C exceeds period T");
+		v->kind = VCPU_MAIN;
+	} else if (strcmp(l->tok[2], "io") == 0) {
+		if (l->ntok != 4)
+			return fail(err, errlen, l, "expected 'vcpu NAME io U'");
+		if (parse_util(l->tok[3], &v->u_ppm))
+			return fail(err, errlen, l, "U must be a decimal in (0, 1] with at most 6 decimals");
+		v->kind = VCPU_IO;
+	} else {
+		return fail(err, errlen, l, "unknown VCPU kind '%s' (main or io)", l->tok[2]);
+	}
+	strcpy(v->name, l->tok[1]);
+	ts->nvcpus++;
+	return 0;
+}
+
+static int parse_thread(struct taskset *ts, const struct line *l, char *err, size_t errlen)
+{
+	struct ts_thread *t = &ts->thread[ts->nthreads];
+	int vi;
+
+	if (l->ntok < 4)
+		return fail(err, errlen, l, "expected 'thread NAME VCPU KIND ...'");
+	if (!valid_name(l->tok[1]))
+		return fail(err, errlen, l, "bad thread name '%s' (1-31 of [A-Za-z0-9_.-])", l->tok[1]);
+	for (unsigned i = 0; i < ts->nthreads; i++)
+		if (strcmp(ts->thread[i].name, l->tok[1]) == 0)
+			return fail(err, errlen, l, "thread '%s' declared twice", l->tok[1]);
+	if (ts->nthreads == TS_MAX_THREADS)
+		return fail(err, errlen, l, "more than %d threads", TS_MAX_THREADS);
+	if ((vi = find_vcpu(ts, l->tok[2])) < 0)
+		return fail(err, errlen, l, "unknown VCPU '%s' (declare it on an earlier line)", l->tok[2]);
+	t->vcpu = (unsigned)vi;
+	if (strcmp(l->tok[3], "busy") == 0) {
+		if (l->ntok != 4)
+			return fail(err, errlen, l, "expected 'thread NAME VCPU busy'");
+		t->kind = TS_BUSY;
+		t->c_us = t->t_us = 0;
+	} else if (strcmp(l->tok[3], "periodic") == 0 || strcmp(l->tok[3], "io-burst") == 0) {
+		t->kind = l->tok[3][0] == 'p' ? TS_PERIODIC : TS_IO_BURST;
+		if (l->ntok != 6)
+			return fail(err, errlen, l, "expected 'thread NAME VCPU %s C %s'", l->tok[3],
+				    t->kind == TS_PERIODIC ? "T" : "MEAN_GAP");
+		if (parse_us(l->tok[4], &t->c_us) || parse_us(l->tok[5], &t->t_us))
+			return fail(err, errlen, l, "times must be positive integers (microseconds)");
+		if (t->kind == TS_IO_BURST && ts->vcpu[vi].kind != VCPU_IO)
+			return fail(err, errlen, l, "io-burst thread needs an I/O VCPU, '%s' is main",
+				    l->tok[2]);
+	} else {
+		return fail(err, errlen, l, "unknown thread kind '%s' (periodic, io-burst, busy)",
+			    l->tok[3]);
+	}
+	strcpy(t->name, l->tok[1]);
+	ts->nthreads++;
+	return 0;
+}
+
+/* Copy one line (without comment) into l and split it into tokens. */
+static int split(struct line *l, const char *start, size_t len, char *err, size_t errlen)
+{
+	char *p, *save = NULL;
+
+	l->ntok = 0;
+	if (len >= LINE_MAX_LEN)
+		return fail(err, errlen, l, "line longer than %d characters", LINE_MAX_LEN - 1);
+	memcpy(l->buf, start, len);
+	l->buf[len] = '\0';
+	if ((p = strchr(l->buf, '#')) != NULL)
+		*p = '\0';
+	for (p = strtok_r(l->buf, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
+		if (l->ntok == MAX_TOKENS)
+			return fail(err, errlen, l, "too many fields");
+		l->tok[l->ntok++] = p;
+	}
+	return 0;
+}
+
+int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen)
+{
+	struct line l = { .no = 0 };
+	const char *p = text;
+
+	ts->nvcpus = ts->nthreads = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		int rc = 0;
+
+		l.no++;
+		if (split(&l, p, len, err, errlen))
+			return -1;
+		if (l.ntok == 0)
+			rc = 0;
+		else if (strcmp(l.tok[0], "vcpu") == 0)
+			rc = parse_vcpu(ts, &l, err, errlen);
+		else if (strcmp(l.tok[0], "thread") == 0)
+			rc = parse_thread(ts, &l, err, errlen);
+		else
+			rc = fail(err, errlen, &l, "unknown item '%s' (vcpu or thread)", l.tok[0]);
+		if (rc)
+			return -1;
+		p += len + (nl ? 1 : 0);
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+"""System-test helpers: build an ISO for a config and boot it in QEMU."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from experiments.boot import boot  # noqa: E402
+
+RESULTS = ROOT / "results"
+
+
+def make_iso(config_text, tmp_path, name="system"):
+    """An ISO of the current monitor and kernel with this config text."""
+    conf = tmp_path / f"{name}.conf"
+    conf.write_bytes(config_text if isinstance(config_text, bytes) else config_text.encode())
+    iso = tmp_path / f"{name}.iso"
+    subprocess.run([str(ROOT / "scripts/mkiso.sh"), str(conf), str(iso)], check=True,
+                   cwd=ROOT, env={"BUILD": str(ROOT / "build"), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    return iso
+
+
+def run_iso(iso, name, timeout=180, **opts):
+    return boot(iso, f"test-{name}", results=str(RESULTS), timeout=timeout, **opts)
+
+
+@pytest.fixture(scope="session")
+def default_run():
+    """One boot of the default configuration, shared by the tests that read it."""
+    b = run_iso(ROOT / "build/questv.iso", "default")
+    assert not b.timed_out, f"timed out; see {b.run_dir}"
+    return b
+
+
+def sandbox_section(i, core=None, extra=""):
+    core = i if core is None else core
+    return f"[sandbox {i}]\ncore = {core}\nmemory = 32M\nconsole = com{i + 1}\n{extra}\n"

@@ -1,0 +1,37 @@
+"""A bad system config ends the run with one clear error record naming the
+line and the problem, a non-zero status, and no sandbox started."""
+import pytest
+
+from conftest import make_iso, run_iso, sandbox_section
+
+STATUS_CONFIG = 2
+
+GOOD = "".join(sandbox_section(i) for i in range(4))
+
+CASES = {
+    "unknown_key": (sandbox_section(0) + "[sandbox 1]\ncore = 1\ncpu = 3\nmemory = 32M\n", 7, "unknown key"),
+    "overlapping_memory": ("[sandbox 0]\ncore = 0\nmemory = 32M\nbase = 0x4000000\n"
+                           "[sandbox 1]\ncore = 1\nmemory = 32M\nbase = 0x5000000\n", 5, "overlaps"),
+    "core_twice": (sandbox_section(0) + sandbox_section(1, core=0), 7, "already given"),
+    "port_twice": (sandbox_section(0) + "[sandbox 1]\ncore = 1\nmemory = 32M\nports = 0x3fa\n", 9, "0x3fa"),
+    "too_much_memory": ("".join(f"[sandbox {i}]\ncore = {i}\nmemory = 256M\n" for i in range(4)), None, "MiB"),
+    "garbage_bytes": (b"[sandbox 0]\ncore = 0\n\x00\xff\xfe garbage\n", 3, "invalid byte"),
+    "missing_core": (GOOD + "[sandbox 4]\ncore = 9\nmemory = 32M\n", 21, "core 9"),
+    "monitor_port": (sandbox_section(0) + "ports = 0xf4\n", 5, "reserved for the monitor"),
+    "empty": ("# nothing here\n", None, "no sandbox"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_config_is_refused(case, tmp_path):
+    text, line, needle = CASES[case]
+    b = run_iso(make_iso(text, tmp_path), f"badconfig-{case}", timeout=120)
+    assert not b.timed_out
+    errors = b.ev("config_error")
+    assert len(errors) == 1, b.records
+    if line is not None:
+        assert errors[0]["line"] == line, errors[0]
+    assert needle in errors[0]["msg"], errors[0]
+    assert b.status == STATUS_CONFIG
+    assert b.returncode == 2 * STATUS_CONFIG + 1
+    assert b.ev("sandbox_plan") == [] and b.ev("sandbox_ready") == []
