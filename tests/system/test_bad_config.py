@@ -17,7 +17,7 @@ CASES = {
     "too_much_memory": ("".join(f"[sandbox {i}]\ncore = {i}\nmemory = 256M\n" for i in range(4)), None, "MiB"),
     "garbage_bytes": (b"[sandbox 0]\ncore = 0\n\x00\xff\xfe garbage\n", 3, "invalid byte"),
     "missing_core": (GOOD + "[sandbox 4]\ncore = 9\nmemory = 32M\n", 21, "core 9"),
-    "monitor_port": (sandbox_section(0) + "ports = 0xf4\n", 5, "reserved for the monitor"),
+    "monitor_port": (sandbox_section(0) + "ports = 0xf4\n", 6, "reserved for the monitor"),
     "empty": ("# nothing here\n", None, "no sandbox"),
 }
 

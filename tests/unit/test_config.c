@@ -809,7 +809,7 @@ static void test_place_floor(void **state)
 	place_ok();
 	assert_int_equal(cfg.sandbox[0].base, 0x10200000);
 
-	/* Floor 0: address 0 still is never handed out. */
+	/* Floor 0: address 0 is still never handed out. */
 	mach.floor = 0;
 	cfg.sandbox[0].base = 0;
 	place_ok();
