@@ -9,7 +9,7 @@ STATUS_CONFIG = 2
 GOOD = "".join(sandbox_section(i) for i in range(4))
 
 CASES = {
-    "unknown_key": (sandbox_section(0) + "[sandbox 1]\ncore = 1\ncpu = 3\nmemory = 32M\n", 7, "unknown key"),
+    "unknown_key": (sandbox_section(0) + "[sandbox 1]\ncore = 1\ncpu = 3\nmemory = 32M\n", 8, "unknown key"),
     "overlapping_memory": ("[sandbox 0]\ncore = 0\nmemory = 32M\nbase = 0x4000000\n"
                            "[sandbox 1]\ncore = 1\nmemory = 32M\nbase = 0x5000000\n", 5, "overlaps"),
     "core_twice": (sandbox_section(0) + sandbox_section(1, core=0), 7, "already given"),
