@@ -158,9 +158,10 @@ def main(argv=None):
     ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--no-icount", action="store_true", help="free-running TSC (faster, not deterministic)")
+    ap.add_argument("--gdb", action="store_true", help="start halted, gdbstub on localhost:1234")
     a = ap.parse_args(argv)
     b = boot(a.iso, a.name, a.results, a.config, a.timeout, cpu=a.cpu, smp=a.smp,
-             mem=a.mem, icount=not a.no_icount)
+             mem=a.mem, icount=not a.no_icount, gdb=a.gdb)
     print(summary(b))
     if not b.ok:
         tail = (b.run_dir / "monitor.log").read_text(errors="replace").splitlines()[-10:]

@@ -24,7 +24,7 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
         # One TSC tick per instruction: deterministic, comparable runs.
         cmd += ["-icount", "shift=0,sleep=off"]
     if gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", "tcp:127.0.0.1:1234", "-S"]   # loopback only
     return cmd
 
 

@@ -9,12 +9,14 @@ Checked, per the rules in sched/sporadic.c, sched/pibs.c and the policies:
   * Main VCPUs (sporadic servers, budget C, period T): replaying the trace,
     budget never goes negative nor above C; each replenishment repays exactly
     what its activation consumed, at exactly activation + T (later only when
-    marked merged), never before (no premature replenishment, no
+    marked merged), never before; an activation consumes only the budget it
+    started with (no premature replenishment), budget never exceeds C (no
     amplification); activations do not overlap; and in every window
     [a, a+T) starting at an activation a the VCPU runs at most C;
   * I/O VCPUs (PIBS, utilization U): an activation consumes at most U*T for
     the largest period it can inherit; the next activation starts no earlier
-    than act + used/U, and the replenishment is applied exactly then;
+    than act + used/U, and the replenishment is applied exactly then (or
+    when the activation ended, if that is later);
   * deadlines, recomputed from the runs (independently of the simulator's
     deadline_miss records, which must match): a periodic thread on an
     admitted Main VCPU that "fits" (every periodic thread on that VCPU has a
@@ -104,6 +106,7 @@ class Checker:
         C, T = self.vcpus[name]["C"], self.vcpus[name]["T"]
         budget, used = C, defaultdict(int)
         last_end = {}   # activation -> end of its last run
+        start_budget = {}  # activation -> budget available when it began
         acts = []
         repaid = 0
         for r in recs:
@@ -129,6 +132,10 @@ class Checker:
                 if acts and (a < acts[-1] or last_end[acts[-1]] > a):
                     self.err("%s: activation %d overlaps activation %d" % (name, a, acts[-1]))
                 acts.append(a)
+                start_budget[a] = budget
+            if used[a] + length > start_budget[a]:
+                self.err("%s: activation %d consumed budget that arrived after it started "
+                         "(premature replenishment)" % (name, a))
             if a > r["from"]:
                 self.err("%s: run at %d before its activation %d" % (name, r["from"], a))
             budget -= length
