@@ -18,30 +18,25 @@ LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS)
 KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS)
 
-obj = $(patsubst %,$(BUILD)/obj/$(1)/%.o,$(basename $(2)))
-MONITOR_OBJS := $(call obj,monitor,$(MONITOR_SRCS))
-KERNEL_OBJS  := $(call obj,kernel,$(KERNEL_SRCS))
+# Monitor and kernel share flags, so lib/ objects are built once for both.
+objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
+MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
+KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
 .PHONY: all iso run test unit system deps debug clean bench
 all: iso
 
-$(BUILD)/obj/monitor/%.o: %.c
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
-$(BUILD)/obj/monitor/%.o: %.S
-	@mkdir -p $(dir $@)
-	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
-$(BUILD)/obj/kernel/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
-$(BUILD)/obj/kernel/%.o: %.S
+$(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
 
 $(BUILD)/monitor.elf: $(MONITOR_OBJS) monitor/linker.ld
-	$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
+	@$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/linker.ld
-	$(LD) $(LDFLAGS_BARE) -T kernel/linker.ld $(KERNEL_OBJS) -o $@
+	@$(LD) $(LDFLAGS_BARE) -T kernel/linker.ld $(KERNEL_OBJS) -o $@
 
 # The ISO for a system config: scripts/mkiso.sh CONFIG OUT
 $(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/mkiso.sh FORCE

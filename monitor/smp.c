@@ -25,16 +25,6 @@ void tsc_delay_us(uint64_t tsc_hz, uint64_t us)
 		cpu_relax();
 }
 
-unsigned smp_self(void)
-{
-	uint32_t id = my_apic_id();
-	unsigned i;
-	for (i = 0; i < answered; i++)
-		if (apic_of[i] == id)
-			return i;
-	return 0;
-}
-
 /* First C code on an AP; index comes from the trampoline's counter. */
 static void ap_entry(unsigned index)
 {

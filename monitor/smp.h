@@ -16,9 +16,6 @@ unsigned smp_start(uint64_t tsc_hz, struct machine *m);
 /* Run fn(index) on core index (an AP); the BSP calls fn itself. */
 void smp_dispatch(unsigned index, void (*fn)(unsigned index));
 
-/* This core's index. */
-unsigned smp_self(void);
-
 /* Busy-wait for us microseconds on the TSC. */
 void tsc_delay_us(uint64_t tsc_hz, uint64_t us);
 #endif

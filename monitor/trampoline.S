@@ -3,6 +3,7 @@
  * in real mode. Goes to long mode on the monitor's page tables, takes a
  * stack by atomically counting itself in, and jumps to ap_entry(index).
  */
+#include "../lib/boot.inc"
 #define TRAMPOLINE_PA 0x8000
 #define ADDR(x) ((x) - tramp_start + TRAMPOLINE_PA)
 
@@ -25,18 +26,7 @@ tramp32:
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss
-	mov %cr4, %eax
-	or $0x20, %eax                  /* PAE */
-	mov %eax, %cr4
-	mov ADDR(tramp_cr3), %eax
-	mov %eax, %cr3
-	mov $0xC0000080, %ecx
-	rdmsr
-	or $0x900, %eax                 /* LME | NXE */
-	wrmsr
-	mov %cr0, %eax
-	or $0x80000001, %eax
-	mov %eax, %cr0
+	LONG_MODE_ON ADDR(tramp_cr3)
 	ljmp $0x08, $ADDR(tramp64)
 
 	.code64

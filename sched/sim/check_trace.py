@@ -26,6 +26,7 @@ Checked, per the rules in sched/sporadic.c, sched/pibs.c and the policies:
 Times are microseconds with three decimals; they are read exactly as integer
 nanoseconds (cycles of the simulator)."""
 import argparse
+import bisect
 import json
 import sys
 from collections import defaultdict
@@ -63,6 +64,15 @@ def fits(vcpu, threads):
     periodic = [t for t in threads if t["kind"] == "periodic"]
     return (vcpu["kind"] == "main" and all(t["p"] % vcpu["T"] == 0 for t in periodic)
             and sum(t["c"] for t in periodic) <= vcpu["C"])
+
+
+def busy_before(runs, x):
+    """Execution before instant x in time-ordered, disjoint runs, each
+    carrying "cum", the execution up to its own end."""
+    i = bisect.bisect_right(runs, x, key=lambda r: r["from"])
+    if i == 0:
+        return 0
+    return runs[i - 1]["cum"] - max(0, runs[i - 1]["to"] - x)
 
 
 def ceil_div(a, b):
@@ -119,7 +129,7 @@ class Checker:
                     self.err("%s: replenishment of %d at %d, expected %d at act %d + T = %d"
                              % (name, r["amount"], r["t"], used[a], a, a + T))
                 repaid += r["amount"]
-                due = sum(u for act, u in used.items() if act + T <= r["t"])
+                due = sum(used[x] for x in acts if x + T <= r["t"])
                 if repaid > due:
                     self.err("%s: %d repaid by %d but only %d consumed a period earlier (premature)"
                              % (name, repaid, r["t"], due))
@@ -144,9 +154,12 @@ class Checker:
                 budget = 0
             used[a] += length
             last_end[a] = r["to"]
-        runs = [r for r in recs if r["ev"] == "run"]
+        runs, cum = [r for r in recs if r["ev"] == "run"], 0
+        for r in runs:
+            cum += r["to"] - r["from"]
+            r["cum"] = cum
         for a in acts:
-            got = sum(max(0, min(r["to"], a + T) - max(r["from"], a)) for r in runs)
+            got = busy_before(runs, a + T) - busy_before(runs, a)
             if got > C:
                 self.err("%s: ran %d > C=%d in window [%d, %d)" % (name, got, C, a, a + T))
 
@@ -223,7 +236,9 @@ class Checker:
 
 
 def load(lines):
-    return [json.loads(line, parse_float=to_ns) for line in lines if line.strip()]
+    """Records of a JSON-lines trace, times as integer nanoseconds."""
+    return json.loads("[%s]" % ",".join(line for line in lines if line.strip()),
+                      parse_float=to_ns)
 
 
 def check(trace_lines, taskset_text):

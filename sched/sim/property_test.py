@@ -2,10 +2,13 @@
 """Property test: random task sets through sched-sim, every trace checked.
 
 usage: property_test.py SCHED_SIM [--sets N] [--seed S] [--jobs J]
-For each policy linked into the simulator, N random task sets (fixed seed)
-are simulated; every trace must pass check_trace (which includes: threads
-that fit their admitted VCPU never miss a deadline).  Exit 1 on any failure."""
+First self-tests: sched-sim refuses bad input with status 2, and the checker
+accepts a genuine trace but flags tampered copies of it.  Then, for rm and
+edf, N random task sets (fixed seed) are simulated; every trace must pass
+check_trace (which includes: threads that fit their admitted VCPU never miss
+a deadline).  Exit 1 on any failure."""
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -39,6 +42,10 @@ def gen(rng):
         if rng.random() < 0.1:   # does not fit: misses allowed, must be reported
             lines.append("thread t%d m%d periodic %d %d" % (n, i, C + rng.randint(1, T), T))
             n += 1
+        if rng.random() < 0.25:  # out of phase with T: splits activations
+            lines.append("thread t%d m%d periodic %d %d" % (n, i, rng.randint(1, C),
+                                                           rng.randint(T // 3, 2 * T)))
+            n += 1
         if rng.random() < 0.4:
             lines.append("thread t%d m%d busy" % (n, i))
             n += 1
@@ -65,6 +72,73 @@ def one(job):
     return policy, seed, taskset, errors, check_trace.load(lines[-1:])[0]
 
 
+SELF_TEST_SET = """vcpu A main 2000 10000
+vcpu B main 2000 5000
+vcpu N io 0.1
+thread a A periodic 1500 10000
+thread s A busy
+thread b B periodic 1000 5000
+thread late B periodic 1500 5000
+thread n N io-burst 300 2000
+"""
+
+
+def us(ns):
+    return "%d.%03d" % divmod(ns, 1000)
+
+
+def dump(rec):
+    return "{%s}" % ",".join('"%s":%s' % (k, us(v) if isinstance(v, int) and k not in
+                                           ("admitted", "rejected", "deadline_misses") else
+                                           json.dumps(v)) for k, v in rec.items())
+
+
+def checker_self_test(sim):
+    """The checker must accept a real trace and flag tampered copies of it."""
+    out = subprocess.run([sim, "--policy", "rm", "--taskset", "-", "--until", "30000"],
+                         input=SELF_TEST_SET, capture_output=True, text=True, check=True)
+    recs = check_trace.load(out.stdout.splitlines())
+    problems = check_trace.Checker(SELF_TEST_SET).run(recs)
+    if problems:
+        return ["checker rejects a valid trace: %s" % problems]
+
+    def first(ev, vcpu):
+        return next(i for i, r in enumerate(recs) if r["ev"] == ev and r.get("vcpu") == vcpu)
+
+    def tampered(index, change):
+        copy = [dict(r) for r in recs]
+        change(copy[index]) if index is not None else change(copy)
+        return check_trace.Checker(SELF_TEST_SET).run(check_trace.load(map(dump, copy)))
+
+    cases = {
+        "run past budget": tampered(first("run", "A"), lambda r: r.update(to=r["to"] + 600000)),
+        "premature replenishment": tampered(first("replenish", "B"),
+                                            lambda r: r.update(t=r["t"] - 1)),
+        "amplified replenishment": tampered(first("replenish", "A"),
+                                            lambda r: r.update(amount=r["amount"] + 1)),
+        "PIBS eligibility too early": tampered(first("replenish", "N"),
+                                               lambda r: r.update(t=r["t"] - 1)),
+        "unreported deadline miss": tampered(None, lambda rs: rs.remove(
+            next(r for r in rs if r["ev"] == "deadline_miss"))),
+    }
+    return ["checker missed: %s" % name for name, found in cases.items() if not found]
+
+
+def cli_self_test(sim):
+    """Bad task sets and policies exit 2 naming the problem, simulating nothing."""
+    broken = []
+    for args, text, needle in (
+            (["--policy", "rm"], "vcpu A main 5 10\nvcpu B main 0 10\n", "line 2:"),
+            (["--policy", "rm"], "# ok\nthread t X busy\n", "line 2:"),
+            (["--policy", "nope"], "vcpu A main 5 10\n", "policies: rm edf")):
+        out = subprocess.run([sim] + args + ["--taskset", "-", "--until", "100"], input=text,
+                             capture_output=True, text=True)
+        if out.returncode != 2 or out.stdout or needle not in out.stderr:
+            broken.append("sched-sim %s on %r: status %d, stdout %r, stderr %r"
+                          % (args, text, out.returncode, out.stdout[:80], out.stderr))
+    return broken
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("sim")
@@ -72,6 +146,13 @@ def main():
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
+    broken = cli_self_test(args.sim) + checker_self_test(args.sim)
+    for b in broken:
+        print(b)
+    if broken:
+        return 1
+    print("self-tests: bad input exits 2; checker accepts a valid trace and "
+          "detects 5 kinds of tampering")
     jobs = [(args.sim, p, args.seed + i) for p in POLICIES for i in range(args.sets)]
     stats = {p: {"sets": 0, "all_admitted": 0, "some_rejected": 0, "misses": 0} for p in POLICIES}
     failed = 0
