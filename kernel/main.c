@@ -4,8 +4,9 @@
  * probe and the steady-state workload, and end the run.
  *
  * args (from the system config): "fault=triple" or "fault=wild" make this
- * sandbox fail on purpose after ready (containment tests); "steady_ms=N"
- * sets the length of the steady window (default 1000).
+ * sandbox fail on purpose after ready (containment tests); "hcfuzz=N"
+ * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
+ * length of the steady window (default 1000).
  */
 #include "kernel.h"
 #include "hypercall.h"
@@ -13,6 +14,8 @@
 #include "page_alloc.h"
 #include "paging.h"
 #include "probe.h"
+#include "hcfuzz.h"
+#include "shared.h"
 #include "steady.h"
 #include "uart.h"
 #include "../lib/lapic.h"
@@ -152,7 +155,7 @@ static void report_ready(void)
 
 void kmain(uint32_t magic, uint64_t info)
 {
-	unsigned leaks = 0;
+	unsigned leaks = 0;  /* isolation or ABI failures seen by this sandbox */
 	const char *fault;
 
 	discover(magic, info);
@@ -167,8 +170,12 @@ void kmain(uint32_t magic, uint64_t info)
 
 	if ((fault = arg_value("fault")))
 		inject_fault(fault);
+	if (kinfo.virtualized && arg_present("hcfuzz"))
+		leaks += hcfuzz_run(arg_u64("hcfuzz", 1000));
+	shared_announce();
 	if (kinfo.virtualized)
 		leaks = probe_run();
+	shared_report();
 	steady_run(arg_u64("steady_ms", 1000), 1000, 10);
 	kernel_end_run(leaks ? RUN_FAILED : RUN_OK);
 }

@@ -16,6 +16,9 @@ static long hc_log(struct sandbox *sb, uint64_t gpa, uint64_t len)
 		return HC_EINVAL;
 	if (!sandbox_owns(sb, gpa, len))
 		return HC_EFAULT;
+	if (sb->log_lines >= HC_LOG_LINES)
+		return HC_ELIMIT;
+	sb->log_lines++;
 	memcpy(line, sandbox_ptr(sb, gpa), len);
 	line[len] = 0;
 	rec_begin(&r, "sandbox_log");

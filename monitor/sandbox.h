@@ -22,6 +22,7 @@ struct sandbox {
 	enum exit_window window;
 	uint64_t exits[EXIT_NWINDOWS][EXIT_NREASONS];
 	unsigned violations_logged;
+	unsigned log_lines;         /* HC_LOG lines so far */
 };
 
 /* What every sandbox's boot information shares. */

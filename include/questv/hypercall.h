@@ -26,8 +26,10 @@
 #define HC_EFAULT        (-2) /* pointer or length outside the caller's RAM */
 #define HC_EINVAL        (-3) /* bad argument value */
 #define HC_ESTATE        (-4) /* call not valid in the current phase */
+#define HC_ELIMIT        (-5) /* HC_LOG: this sandbox used up its lines */
 
 #define HC_LOG_MAX       512  /* longest HC_LOG line */
+#define HC_LOG_LINES     256  /* HC_LOG lines per sandbox: no flooding the monitor log */
 
 /* Exit reasons, counted per sandbox by the monitor (backend independent). */
 #define EXIT_REASONS(X) \

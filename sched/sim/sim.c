@@ -94,10 +94,12 @@ static void setup_threads(struct sim *s)
 
 		*t = (struct sim_thread){ .def = d, .c = cyc(d->c_us), .p = cyc(d->t_us) };
 		t->v = s->admitted[d->vcpu] ? &s->vcpu[d->vcpu] : NULL;
-		if (!t->v || d->kind == TS_BUSY)
-			t->next_release = t->v ? 0 : SCHED_NEVER;
+		if (!t->v)
+			t->next_release = SCHED_NEVER; /* its VCPU was refused: never runs */
+		else if (d->kind == TS_IO_BURST)
+			t->next_release = io_gap(s, t);
 		else
-			t->next_release = d->kind == TS_PERIODIC ? 0 : io_gap(s, t);
+			t->next_release = 0;
 	}
 }
 

@@ -205,7 +205,7 @@ int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen
 		if (split(&l, p, len, err, errlen))
 			return -1;
 		if (l.ntok == 0)
-			rc = 0;
+			; /* blank or comment-only line */
 		else if (strcmp(l.tok[0], "vcpu") == 0)
 			rc = parse_vcpu(ts, &l, err, errlen);
 		else if (strcmp(l.tok[0], "thread") == 0)
