@@ -6,7 +6,8 @@
  * args (from the system config): "fault=triple" or "fault=wild" make this
  * sandbox fail on purpose after ready (containment tests); "hcfuzz=N"
  * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
- * length of the steady window (default 1000).
+ * length of the steady window (default 1000, 0 skips it); "exp=NAME" runs
+ * an experiment workload (experiment.c) before it.
  */
 #include "kernel.h"
 #include "hypercall.h"
@@ -14,6 +15,7 @@
 #include "page_alloc.h"
 #include "paging.h"
 #include "probe.h"
+#include "experiment.h"
 #include "hcfuzz.h"
 #include "shared.h"
 #include "steady.h"
@@ -156,7 +158,7 @@ static void report_ready(void)
 void kmain(uint32_t magic, uint64_t info)
 {
 	unsigned leaks = 0;  /* isolation or ABI failures seen by this sandbox */
-	const char *fault;
+	const char *fault, *exp;
 
 	discover(magic, info);
 	uart_init(kinfo.console);
@@ -176,6 +178,9 @@ void kmain(uint32_t magic, uint64_t info)
 	if (kinfo.virtualized)
 		leaks = probe_run();
 	shared_report();
-	steady_run(arg_u64("steady_ms", 1000), 1000, 10);
+	if ((exp = arg_value("exp")) && !experiment_run(exp))
+		leaks++;
+	if (arg_u64("steady_ms", 1000))
+		steady_run(arg_u64("steady_ms", 1000), 1000, 10);
 	kernel_end_run(leaks ? RUN_FAILED : RUN_OK);
 }

@@ -1,0 +1,27 @@
+/* The table of in-guest experiment workloads (see experiment.h). */
+#include "experiment.h"
+#include "kernel.h"
+#include "../lib/record.h"
+#include "../lib/string.h"
+
+static const struct experiment experiments[] = {
+	{ 0, 0 },
+};
+
+bool experiment_run(const char *name)
+{
+	const struct experiment *e;
+	size_t n = 0;
+	struct record r;
+
+	while (name[n] && name[n] != ' ')
+		n++;
+	for (e = experiments; e->name; e++)
+		if (strlen(e->name) == n && !strncmp(e->name, name, n))
+			return e->run();
+	rec_begin(&r, "experiment_error");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "msg", "unknown experiment (kernel arg exp=NAME)");
+	rec_end(&r);
+	return false;
+}

@@ -1,0 +1,20 @@
+/*
+ * In-guest experiment workloads, chosen by the kernel arg "exp=NAME" and
+ * run after the isolation probe, inside the steady window (so the monitor
+ * counts their exits as steady-state exits). Each workload reads its own
+ * parameters from the args ("pages=64 order=random ...") and prints its
+ * own records.
+ */
+#ifndef QUESTV_EXPERIMENT_H
+#define QUESTV_EXPERIMENT_H
+#include <stdbool.h>
+
+struct experiment {
+	const char *name;
+	/* Run it; returns false when it failed (the run then ends failed). */
+	bool (*run)(void);
+};
+
+/* Run experiment name; false if it failed or no experiment has that name. */
+bool experiment_run(const char *name);
+#endif
