@@ -157,7 +157,7 @@ static void report_ready(void)
 
 void kmain(uint32_t magic, uint64_t info)
 {
-	unsigned leaks = 0;  /* isolation or ABI failures seen by this sandbox */
+	unsigned failures = 0;  /* isolation or ABI failures seen by this sandbox */
 	const char *fault, *exp;
 
 	discover(magic, info);
@@ -173,14 +173,14 @@ void kmain(uint32_t magic, uint64_t info)
 	if ((fault = arg_value("fault")))
 		inject_fault(fault);
 	if (kinfo.virtualized && arg_present("hcfuzz"))
-		leaks += hcfuzz_run(arg_u64("hcfuzz", 1000));
+		failures += hcfuzz_run(arg_u64("hcfuzz", 1000));
 	shared_announce();
 	if (kinfo.virtualized)
-		leaks = probe_run();
+		failures = probe_run();
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
-		leaks++;
+		failures++;
 	if (arg_u64("steady_ms", 1000))
 		steady_run(arg_u64("steady_ms", 1000), 1000, 10);
-	kernel_end_run(leaks ? RUN_FAILED : RUN_OK);
+	kernel_end_run(failures ? RUN_FAILED : RUN_OK);
 }
