@@ -157,7 +157,7 @@ static void report_ready(void)
 
 void kmain(uint32_t magic, uint64_t info)
 {
-	unsigned failures = 0;  /* isolation or ABI failures seen by this sandbox */
+	unsigned failures = 0;  /* isolation leaks, ABI violations, failed experiments */
 	const char *fault, *exp;
 
 	discover(magic, info);
@@ -176,7 +176,7 @@ void kmain(uint32_t magic, uint64_t info)
 		failures += hcfuzz_run(arg_u64("hcfuzz", 1000));
 	shared_announce();
 	if (kinfo.virtualized)
-		failures = probe_run();
+		failures += probe_run();
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
 		failures++;
