@@ -6,7 +6,7 @@ CC        := gcc
 LD        := ld
 SCHED     ?= rm
 CONFIG    ?= experiments/configs/default.conf
-BUILD     := build
+BUILD     ?= build
 HOST_CC   ?= gcc
 
 FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -no-pie \
@@ -15,8 +15,10 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -
 LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
 
 LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S
-MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS)
-KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS)
+-include sched/sched.mk
+MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
+	sched/taskset.c
+KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c
 
 # Monitor and kernel share flags, so lib/ objects are built once for both.
 objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
@@ -58,8 +60,6 @@ debug: iso
 # --- tests -------------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover -I. -Imonitor
-UNIT_TESTS :=
--include sched/sched.mk
 
 define unit_test
 UNIT_TESTS += $(BUILD)/tests/$(1)
@@ -67,7 +67,7 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c))
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c))
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
@@ -78,7 +78,7 @@ unit: deps $(UNIT_TESTS)
 system: iso
 	$(PY) -m pytest -q tests/system
 
-test: unit system
+test: unit sched-check system
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,9 @@
  * sandbox fail on purpose after ready (containment tests); "hcfuzz=N"
  * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
  * length of the steady window (default 1000, 0 skips it); "exp=NAME" runs
- * an experiment workload (experiment.c) before it.
+ * an experiment workload (experiment.c) before it. A sandbox whose config
+ * declares VCPUs and threads runs them (vsched.c) in its steady window
+ * instead of the plain busy loop.
  */
 #include "kernel.h"
 #include "hypercall.h"
@@ -19,6 +21,7 @@
 #include "hcfuzz.h"
 #include "shared.h"
 #include "steady.h"
+#include "vsched.h"
 #include "uart.h"
 #include "../lib/lapic.h"
 #include "../lib/pic.h"
@@ -153,6 +156,10 @@ static void report_ready(void)
 	rec_u64(&r, "free_pages", pages_free());
 	rec_str(&r, "args", kinfo.args);
 	rec_end(&r);
+	rec_begin(&r, "sched");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "policy", vsched_policy_name());
+	rec_end(&r);
 }
 
 void kmain(uint32_t magic, uint64_t info)
@@ -180,7 +187,13 @@ void kmain(uint32_t magic, uint64_t info)
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
 		failures++;
-	if (arg_u64("steady_ms", 1000))
+	if (kinfo.bi && kinfo.bi->taskset[0]) {
+		if (vsched_init(kinfo.bi->taskset) < 0)
+			failures++;
+		else
+			vsched_run(arg_u64("steady_ms", 1000));
+	} else if (arg_u64("steady_ms", 1000)) {
 		steady_run(arg_u64("steady_ms", 1000), 1000, 10);
+	}
 	kernel_end_run(failures ? RUN_FAILED : RUN_OK);
 }

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "irq.h"
 #include "extable.h"
+#include "vsched.h"
 #include "../lib/lapic.h"
 #include "../lib/record.h"
 #include "../lib/trap.h"
@@ -14,7 +15,7 @@
 struct irq_counts irq_counts;
 void (*volatile timer_hook)(void);
 
-void trap(struct trap_frame *f)
+struct trap_frame *trap(struct trap_frame *f)
 {
 	struct record r;
 	uint64_t fixup;
@@ -25,17 +26,19 @@ void trap(struct trap_frame *f)
 		if (timer_hook)
 			timer_hook();
 		lapic_write(LAPIC_EOI, 0);
-		return;
+		return vsched_timer(f);
+	case VEC_YIELD:
+		return vsched_yield(f);
 	case VEC_IPI:
 		irq_counts.ipis_received++;
 		lapic_write(LAPIC_EOI, 0);
-		return;
+		return f;
 	case VEC_SPURIOUS:
-		return;
+		return f;
 	}
 	if (f->vector < 32 && (fixup = extable_fixup(f->rip))) {
 		f->rip = fixup;
-		return;
+		return f;
 	}
 	rec_begin(&r, "exception");
 	rec_u64(&r, "sandbox", kinfo.sandbox);

@@ -1,5 +1,7 @@
 /* 256 interrupt stubs: push a dummy error code where the CPU pushes none,
- * push the vector, save registers and call trap(frame). */
+ * push the vector, save registers and call trap(frame). trap returns the
+ * frame to resume, which may belong to another thread: that is how the
+ * kernel switches threads. */
 	.text
 .macro STUB n
 	.align 16
@@ -41,6 +43,7 @@ isr_common:
 	mov %rsp, %rdi
 	cld
 	call trap
+	mov %rax, %rsp
 	pop %r15
 	pop %r14
 	pop %r13

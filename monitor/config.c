@@ -401,6 +401,7 @@ static int set_base(struct parser *p, struct span v)
 static const struct port_range monitor_ports[] = {
 	{ 0x20, 0x21 },   /* master PIC */
 	{ 0x40, 0x43 },   /* PIT */
+	{ 0x70, 0x71 },   /* RTC / CMOS, which also holds the NMI mask */
 	{ 0xa0, 0xa1 },   /* slave PIC */
 	{ 0xe9, 0xe9 },   /* debug console */
 	{ 0xf4, 0xf7 },   /* isa-debug-exit */
@@ -544,6 +545,20 @@ static int set_args(struct parser *p, struct span v)
 	return 0;
 }
 
+/* `vcpu = ...` and `thread = ...` lines build the sandbox's task set. */
+static int add_task(struct parser *p, const char *kind, struct span v)
+{
+	char msg[CFG_MSG_MAX];
+	if (config_taskset_append(cur_sandbox(p)->taskset, kind, v.s, v.n, msg, sizeof msg)) {
+		error(p, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_vcpu(struct parser *p, struct span v) { return add_task(p, "vcpu", v); }
+static int set_thread(struct parser *p, struct span v) { return add_task(p, "thread", v); }
+
 /* ---- [shared NAME] keys ------------------------------------------------ */
 
 static int set_size(struct parser *p, struct span v)
@@ -618,6 +633,8 @@ static const struct key sandbox_keys[] = {
 	{ "console", set_console, false, false },
 	{ "ports", set_ports, false, true },
 	{ "args", set_args, false, false },
+	{ "vcpu", set_vcpu, false, true },
+	{ "thread", set_thread, false, true },
 };
 
 static const struct key shared_keys[] = {

@@ -18,6 +18,7 @@
 #define CFG_MAX_CORES       16  /* APIC IDs 0..15 */
 #define CFG_NAME_MAX        16  /* shared region names, with the NUL */
 #define CFG_ARGS_MAX        128 /* sandbox kernel arguments, with the NUL */
+#define CFG_TASKSET_MAX     1024 /* VCPU and thread lines of a sandbox, with the NUL */
 #define CFG_MSG_MAX         112 /* error message, with the NUL */
 #define CFG_LINE_MAX        256 /* longest accepted line, without newline */
 
@@ -42,6 +43,9 @@ struct sandbox_config {
 	struct port_range ports[CFG_MAX_PORT_RANGES]; /* granted I/O ports,
 	                        including the console UART's 8 ports */
 	char args[CFG_ARGS_MAX]; /* handed to the sandbox kernel verbatim */
+	/* Its VCPUs and threads: one `vcpu ...` / `thread ...` line per key,
+	 * in sched/taskset.h's format (microseconds), checked while parsing. */
+	char taskset[CFG_TASKSET_MAX];
 };
 
 struct shared_config {
@@ -110,5 +114,14 @@ void config_error_begin(struct config_error *err, unsigned line);
 void config_error_str(struct config_error *err, const char *s);
 void config_error_dec(struct config_error *err, uint64_t v);
 void config_error_hex(struct config_error *err, uint64_t v); /* "0x1f" */
+
+/*
+ * Append the line "kind value" to a sandbox's task set (CFG_TASKSET_MAX
+ * bytes) and check that the whole set still parses. Returns 0, or -1 with
+ * a message about the new line in msg; the task set is then unchanged.
+ * (monitor/config_taskset.c)
+ */
+int config_taskset_append(char *taskset, const char *kind, const char *value,
+			  size_t vlen, char *msg, size_t msglen);
 
 #endif

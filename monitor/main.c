@@ -9,6 +9,7 @@
 #include "log.h"
 #include "multiboot2.h"
 #include "page_pool.h"
+#include "pit_tick.h"
 #include "run.h"
 #include "smp.h"
 #include "../include/questv/hypercall.h"
@@ -140,6 +141,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	rec_u64(&r, "cycles", rdtsc() - t0);
 	rec_end(&r);
 
+	pit_tick_start();
 	for (i = 1; i < machine.ncores; i++)
 		smp_dispatch(i, run_core);
 	run_core(0);

@@ -81,7 +81,10 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		shared_gpa += (sh->size + 0xFFF) & ~0xFFFull;
 	}
 	copy_name(bi->args, sizeof bi->args, sb->cfg->args);
+	copy_name(bi->taskset, sizeof bi->taskset, sb->cfg->taskset);
 }
+
+_Static_assert(CFG_TASKSET_MAX <= BOOTINFO_TASKSET_MAX, "task set must fit the boot info");
 
 static bool is_member(const struct shared_config *sh, unsigned id)
 {

@@ -3,7 +3,7 @@
 #include "../lib/trap.h"
 #include "../include/questv/hypercall.h"
 
-void trap(struct trap_frame *f)
+struct trap_frame *trap(struct trap_frame *f)
 {
 	struct record r;
 	rec_begin(&r, "monitor_exception");

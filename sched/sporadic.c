@@ -71,6 +71,7 @@ void ss_wake(struct vcpu *v, uint64_t now)
 void ss_replenish(struct vcpu *v, uint64_t now)
 {
 	bool arrived = false;
+	uint64_t due = 0;
 
 	while (v->s.main.count > 0 && slot(v, 0)->at <= now) {
 		struct sched_repl *r = slot(v, 0);
@@ -80,17 +81,23 @@ void ss_replenish(struct vcpu *v, uint64_t now)
 		};
 
 		v->budget += r->amount;
+		due = r->at;
 		v->stats.replenishments++;
 		v->s.main.head = (v->s.main.head + 1) % SCHED_REPL_SLOTS;
 		v->s.main.count--;
 		arrived = true;
 		server_report(v, &ev);
 	}
-	/* New budget gets a new activation (the premature-replenishment fix). */
+	/* New budget gets a new activation (the premature-replenishment fix),
+	 * dated when the budget became available, not when a late timer got
+	 * round to it: otherwise every period would drift by the timer's
+	 * latency. Never before the activation it replaces. */
 	if (arrived && v->ready) {
+		if (v->open && v->act > due)
+			due = v->act;
 		if (v->open)
 			ss_close(v);
-		server_open(v, now);
+		server_open(v, due);
 	}
 }
 

@@ -14,6 +14,7 @@
 #define BOOTINFO_MAX_PEERS 8
 #define BOOTINFO_MAX_TARGETS 10
 #define BOOTINFO_MAX_SHARED 8
+#define BOOTINFO_TASKSET_MAX 1024
 
 /* A place this sandbox must not be able to touch (isolation probe). */
 struct bootinfo_target {
@@ -43,6 +44,7 @@ struct bootinfo {
 	uint32_t nshared;
 	struct bootinfo_shared shared[BOOTINFO_MAX_SHARED];
 	char args[128];
+	char taskset[BOOTINFO_TASKSET_MAX]; /* VCPU/thread lines (sched/taskset.h) */
 };
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "../policy.h"
-#include "taskset.h"
+#include "../taskset.h"
 
 #define SIM_CYCLES_PER_US 1000u
 /* Period an I/O VCPU inherits when no Main VCPU was admitted to cause I/O:

@@ -13,13 +13,13 @@ from experiments.boot import boot  # noqa: E402
 RESULTS = ROOT / "results"
 
 
-def make_iso(config_text, tmp_path, name="system"):
-    """An ISO of the current monitor and kernel with this config text."""
+def make_iso(config_text, tmp_path, name="system", build=ROOT / "build"):
+    """An ISO of the monitor and kernel in build/ with this config text."""
     conf = tmp_path / f"{name}.conf"
     conf.write_bytes(config_text if isinstance(config_text, bytes) else config_text.encode())
     iso = tmp_path / f"{name}.iso"
     subprocess.run([str(ROOT / "scripts/mkiso.sh"), str(conf), str(iso)], check=True,
-                   cwd=ROOT, env={"BUILD": str(ROOT / "build"), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+                   cwd=ROOT, env={"BUILD": str(build), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
     return iso
 
 

@@ -1,4 +1,4 @@
-/* Task-set parser of the host simulator (sched/sim/taskset.c). */
+/* Task-set parser (sched/taskset.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sim/taskset.h"
+#include "taskset.h"
 
 static struct taskset ts;
 static char err[320];

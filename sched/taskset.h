@@ -1,4 +1,5 @@
-/* Task-set files for the host simulator.  One item per line, '#' starts a
+/* Task sets: the VCPUs and threads of one core, as the host simulator reads
+ * them from files and the system config declares them per sandbox.  One item per line, '#' starts a
  * comment, times in microseconds:
  *     vcpu NAME main C T
  *     vcpu NAME io U                      (0 < U <= 1, up to 6 decimals)
@@ -6,13 +7,13 @@
  *     thread NAME VCPU io-burst C MEAN_GAP   (VCPU must be an I/O VCPU)
  *     thread NAME VCPU busy               (never blocks)
  * A thread's VCPU must be declared on an earlier line. */
-#ifndef SCHED_SIM_TASKSET_H
-#define SCHED_SIM_TASKSET_H
+#ifndef SCHED_TASKSET_H
+#define SCHED_TASKSET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../vcpu.h"
+#include "vcpu.h"
 
 #define TS_MAX_VCPUS 64
 #define TS_MAX_THREADS 256

@@ -1,6 +1,7 @@
+/* Task-set parser (see taskset.h). Freestanding: the monitor validates
+ * configs with it and the host simulator reads files with it, so it uses
+ * no C library, only the small helpers below. */
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "taskset.h"
 
@@ -14,22 +15,84 @@ struct line {
 	char buf[LINE_MAX_LEN];
 };
 
+static size_t ts_strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* Bounded message builder: appends, always NUL-terminated. */
+struct msg {
+	char *buf;
+	size_t cap, len;
+};
+
+static void put_str(struct msg *m, const char *s)
+{
+	for (; *s && m->len + 1 < m->cap; s++)
+		m->buf[m->len++] = *s;
+	m->buf[m->len] = '\0';
+}
+
+static void put_int(struct msg *m, long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+	if (v < 0)
+		put_str(m, "-");
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n) {
+		char c[2] = { tmp[--n], 0 };
+		put_str(m, c);
+	}
+}
+
+/* "line N: " + fmt, where fmt knows only %s and %d. Returns -1. */
 static int fail(char *err, size_t errlen, const struct line *l, const char *fmt, ...)
 {
-	char msg[256];
+	struct msg m = { err, errlen, 0 };
 	va_list ap;
 
+	if (!errlen)
+		return -1;
+	err[0] = '\0';
+	put_str(&m, "line ");
+	put_int(&m, l->no);
+	put_str(&m, ": ");
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (; *fmt; fmt++) {
+		if (fmt[0] == '%' && fmt[1] == 's') {
+			put_str(&m, va_arg(ap, const char *));
+			fmt++;
+		} else if (fmt[0] == '%' && fmt[1] == 'd') {
+			put_int(&m, va_arg(ap, int));
+			fmt++;
+		} else {
+			char c[2] = { *fmt, 0 };
+			put_str(&m, c);
+		}
+	}
 	va_end(ap);
-	snprintf(err, errlen, "line %d: %s", l->no, msg);
 	return -1;
 }
 
 /* Names go into JSON unescaped, so allow only a safe alphabet. */
 static int valid_name(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = ts_strlen(s);
 
 	if (n == 0 || n >= TS_NAME_MAX)
 		return 0;
@@ -87,10 +150,17 @@ static int parse_util(const char *s, uint32_t *ppm)
 	return 0;
 }
 
+/* name passed valid_name, so it fits. */
+static void copy_name(char *dst, const char *name)
+{
+	while ((*dst++ = *name++))
+		;
+}
+
 static int find_vcpu(const struct taskset *ts, const char *name)
 {
 	for (unsigned i = 0; i < ts->nvcpus; i++)
-		if (strcmp(ts->vcpu[i].name, name) == 0)
+		if (streq(ts->vcpu[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -107,7 +177,7 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 		return fail(err, errlen, l, "VCPU '%s' declared twice", l->tok[1]);
 	if (ts->nvcpus == TS_MAX_VCPUS)
 		return fail(err, errlen, l, "more than %d VCPUs", TS_MAX_VCPUS);
-	if (strcmp(l->tok[2], "main") == 0) {
+	if (streq(l->tok[2], "main")) {
 		if (l->ntok != 5)
 			return fail(err, errlen, l, "expected 'vcpu NAME main C T'");
 		if (parse_us(l->tok[3], &v->c_us) || parse_us(l->tok[4], &v->t_us))
@@ -115,7 +185,7 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 		if (v->c_us > v->t_us)
 			return fail(err, errlen, l, "budget C exceeds period T");
 		v->kind = VCPU_MAIN;
-	} else if (strcmp(l->tok[2], "io") == 0) {
+	} else if (streq(l->tok[2], "io")) {
 		if (l->ntok != 4)
 			return fail(err, errlen, l, "expected 'vcpu NAME io U'");
 		if (parse_util(l->tok[3], &v->u_ppm))
@@ -124,7 +194,7 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 	} else {
 		return fail(err, errlen, l, "unknown VCPU kind '%s' (main or io)", l->tok[2]);
 	}
-	strcpy(v->name, l->tok[1]);
+	copy_name(v->name, l->tok[1]);
 	ts->nvcpus++;
 	return 0;
 }
@@ -139,19 +209,19 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 	if (!valid_name(l->tok[1]))
 		return fail(err, errlen, l, "bad thread name '%s' (1-31 of [A-Za-z0-9_.-])", l->tok[1]);
 	for (unsigned i = 0; i < ts->nthreads; i++)
-		if (strcmp(ts->thread[i].name, l->tok[1]) == 0)
+		if (streq(ts->thread[i].name, l->tok[1]))
 			return fail(err, errlen, l, "thread '%s' declared twice", l->tok[1]);
 	if (ts->nthreads == TS_MAX_THREADS)
 		return fail(err, errlen, l, "more than %d threads", TS_MAX_THREADS);
 	if ((vi = find_vcpu(ts, l->tok[2])) < 0)
 		return fail(err, errlen, l, "unknown VCPU '%s' (declare it on an earlier line)", l->tok[2]);
 	t->vcpu = (unsigned)vi;
-	if (strcmp(l->tok[3], "busy") == 0) {
+	if (streq(l->tok[3], "busy")) {
 		if (l->ntok != 4)
 			return fail(err, errlen, l, "expected 'thread NAME VCPU busy'");
 		t->kind = TS_BUSY;
 		t->c_us = t->t_us = 0;
-	} else if (strcmp(l->tok[3], "periodic") == 0 || strcmp(l->tok[3], "io-burst") == 0) {
+	} else if (streq(l->tok[3], "periodic") || streq(l->tok[3], "io-burst")) {
 		t->kind = l->tok[3][0] == 'p' ? TS_PERIODIC : TS_IO_BURST;
 		if (l->ntok != 6)
 			return fail(err, errlen, l, "expected 'thread NAME VCPU %s C %s'", l->tok[3],
@@ -165,7 +235,7 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 		return fail(err, errlen, l, "unknown thread kind '%s' (periodic, io-burst, busy)",
 			    l->tok[3]);
 	}
-	strcpy(t->name, l->tok[1]);
+	copy_name(t->name, l->tok[1]);
 	ts->nthreads++;
 	return 0;
 }
@@ -173,19 +243,25 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 /* Copy one line (without comment) into l and split it into tokens. */
 static int split(struct line *l, const char *start, size_t len, char *err, size_t errlen)
 {
-	char *p, *save = NULL;
+	size_t i;
+	char *p;
 
 	l->ntok = 0;
 	if (len >= LINE_MAX_LEN)
 		return fail(err, errlen, l, "line longer than %d characters", LINE_MAX_LEN - 1);
-	memcpy(l->buf, start, len);
-	l->buf[len] = '\0';
-	if ((p = strchr(l->buf, '#')) != NULL)
-		*p = '\0';
-	for (p = strtok_r(l->buf, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
+	for (i = 0; i < len && start[i] != '#'; i++)
+		l->buf[i] = start[i];
+	l->buf[i] = '\0';
+	for (p = l->buf; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			*p++ = '\0';
+		if (!*p)
+			break;
 		if (l->ntok == MAX_TOKENS)
 			return fail(err, errlen, l, "too many fields");
 		l->tok[l->ntok++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
 	}
 	return 0;
 }
@@ -197,8 +273,11 @@ int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen
 
 	ts->nvcpus = ts->nthreads = 0;
 	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = 0;
+		const char *nl;
+		while (p[len] && p[len] != '\n')
+			len++;
+		nl = p[len] ? p + len : 0;
 		int rc = 0;
 
 		l.no++;
@@ -206,9 +285,9 @@ int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen
 			return -1;
 		if (l.ntok == 0)
 			; /* blank or comment-only line */
-		else if (strcmp(l.tok[0], "vcpu") == 0)
+		else if (streq(l.tok[0], "vcpu"))
 			rc = parse_vcpu(ts, &l, err, errlen);
-		else if (strcmp(l.tok[0], "thread") == 0)
+		else if (streq(l.tok[0], "thread"))
 			rc = parse_thread(ts, &l, err, errlen);
 		else
 			rc = fail(err, errlen, &l, "unknown item '%s' (vcpu or thread)", l.tok[0]);

@@ -1,0 +1,373 @@
+/* VCPU scheduling in the sandbox kernel (see vsched.h). */
+#include "vsched.h"
+#include "kernel.h"
+#include "irq.h"
+#include "thread.h"
+#include "../lib/lapic.h"
+#include "../lib/record.h"
+#include "../sched/core.h"
+#include "../sched/taskset.h"
+
+#define IO_DEFAULT_PERIOD_US 10000  /* Quest's I/O VCPU default, without a Main VCPU */
+
+static struct taskset ts;
+static struct vcpu vcpus[TS_MAX_VCPUS];
+static bool admitted[TS_MAX_VCPUS];
+static unsigned ready_threads[TS_MAX_VCPUS];
+static struct vcpu *slots[TS_MAX_VCPUS];
+static struct sched_core core;
+static struct thread threads[MAX_THREADS];
+static unsigned nthreads;
+static struct thread idle;
+
+static struct thread *current;       /* 0 while the boot context runs */
+static struct trap_frame *boot_frame;
+static uint64_t start_at, end_at, idle_cycles;
+static uint32_t cycles_per_us;
+static uint64_t io_period;
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static bool running;
+
+const char *vsched_policy_name(void)
+{
+	const struct sched_policy *p = sched_policy_at(0);
+	return p ? p->name : "none";
+}
+
+static unsigned vcpu_index(const struct vcpu *v) { return (unsigned)(v - vcpus); }
+
+/* Gap before the next I/O burst: uniform in [1, 2 * mean], mean as asked. */
+static uint64_t io_gap(uint64_t mean)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return 1 + rng % (2 * mean);
+}
+
+static void thread_body(struct thread *t)
+{
+	for (;;) {
+		uint64_t done;
+		if (t->spec->kind == TS_BUSY) {
+			cpu_relax();
+			continue;
+		}
+		cli();
+		done = t->job_service + (rdtsc() - t->dispatched_at);
+		sti();
+		if (done >= t->cost)
+			__asm__ volatile("int %0" :: "i"(VEC_YIELD) : "memory");
+	}
+}
+
+static void idle_body(struct thread *t)
+{
+	(void)t;
+	for (;;)
+		__asm__ volatile("sti; hlt" ::: "memory");
+}
+
+static void record_admission(const struct ts_vcpu *tv, const struct sched_verdict *why)
+{
+	struct record r;
+	rec_begin(&r, "admit");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "vcpu", tv->name);
+	rec_str(&r, "policy", vsched_policy_name());
+	rec_str(&r, "result", why ? "rejected" : "admitted");
+	if (why)
+		rec_str(&r, "reason", why->reason);
+	rec_end(&r);
+}
+
+static void admit_vcpus(void)
+{
+	unsigned i;
+	for (i = 0; i < ts.nvcpus; i++) {
+		const struct ts_vcpu *tv = &ts.vcpu[i];
+		struct sched_verdict why = { 0 };
+		int bad = tv->kind == VCPU_MAIN
+			? vcpu_init_main(&vcpus[i], tv->name, sched_us_to_cycles(tv->c_us, cycles_per_us),
+					 sched_us_to_cycles(tv->t_us, cycles_per_us))
+			: vcpu_init_io(&vcpus[i], tv->name, tv->u_ppm);
+		if (bad)
+			why.reason = "budget or period out of range";
+		else if (sched_core_admit(&core, &vcpus[i], &why) == 0)
+			admitted[i] = true;
+		record_admission(tv, admitted[i] ? 0 : &why);
+	}
+}
+
+/*
+ * The period an I/O VCPU inherits. The task set does not say which Main
+ * VCPU's thread caused the I/O, so it is the first admitted Main VCPU's
+ * (Quest's 10 ms default when there is none).
+ */
+static uint64_t inherited_io_period(void)
+{
+	unsigned i;
+	for (i = 0; i < ts.nvcpus; i++)
+		if (admitted[i] && ts.vcpu[i].kind == VCPU_MAIN)
+			return vcpus[i].period;
+	return sched_us_to_cycles(IO_DEFAULT_PERIOD_US, cycles_per_us);
+}
+
+int vsched_init(const char *taskset)
+{
+	char err[128];
+	unsigned i;
+	struct record r;
+
+	cycles_per_us = (uint32_t)(kinfo.tsc_hz / 1000000);
+	if (taskset_parse(taskset, &ts, err, sizeof err)) {
+		rec_begin(&r, "sched_error");
+		rec_u64(&r, "sandbox", kinfo.sandbox);
+		rec_str(&r, "msg", err);
+		rec_end(&r);
+		return -1;
+	}
+	sched_core_init(&core, sched_policy_at(0), slots, TS_MAX_VCPUS, 0);
+	admit_vcpus();
+	io_period = inherited_io_period();
+	for (i = 0; i < ts.nthreads && nthreads < MAX_THREADS; i++) {
+		const struct ts_thread *spec = &ts.thread[i];
+		struct thread *t = &threads[nthreads];
+		if (!admitted[spec->vcpu])
+			continue;
+		t->spec = spec;
+		t->vcpu = spec->vcpu;
+		t->cost = sched_us_to_cycles(spec->c_us, cycles_per_us);
+		t->period = sched_us_to_cycles(spec->t_us, cycles_per_us);
+		thread_create(t, nthreads, thread_body);
+		nthreads++;
+	}
+	thread_create(&idle, nthreads, idle_body);
+	return (int)nthreads;
+}
+
+/* t has work since `since` (its release: the interrupt that notices it
+ * comes later, and the VCPU's activation must not drift by that delay). */
+static void thread_became_ready(struct thread *t, uint64_t since)
+{
+	t->ready = true;
+	if (ready_threads[t->vcpu]++ == 0)
+		sched_core_wake(&core, &vcpus[t->vcpu], since,
+				vcpus[t->vcpu].kind == VCPU_IO ? io_period : 0);
+}
+
+/* The thread's next job begins (readiness is the caller's business). */
+static void start_job(struct thread *t)
+{
+	t->release = t->next_release;
+	/* Periodic jobs are due at the next release; I/O bursts have no deadline. */
+	t->deadline = t->spec->kind == TS_PERIODIC ? t->release + t->period : SCHED_NEVER;
+	t->next_release += t->spec->kind == TS_PERIODIC ? t->period : io_gap(t->period);
+	t->job_service = 0;
+	t->missed = false;
+}
+
+/* Releases due by now; a job still running at its next release has missed. */
+static void release_due(uint64_t now)
+{
+	unsigned i;
+	for (i = 0; i < nthreads; i++) {
+		struct thread *t = &threads[i];
+		if (t->next_release > now)
+			continue;
+		if (!t->ready) {
+			start_job(t);
+			thread_became_ready(t, t->release);
+		} else if (!t->missed && now > t->deadline) {
+			t->missed = true;
+			t->misses++;
+		}
+	}
+}
+
+/* The running thread finished its job at now. */
+static void job_done(struct thread *t, uint64_t now)
+{
+	uint64_t response = now - t->release;
+	t->jobs++;
+	if (response > t->max_response)
+		t->max_response = response;
+	if (now > t->deadline && !t->missed)
+		t->misses++;
+	if (t->next_release <= now) {
+		start_job(t);           /* the next job is already released: stay ready */
+		return;
+	}
+	t->ready = false;
+	if (--ready_threads[t->vcpu] == 0)
+		sched_core_block(&core, &vcpus[t->vcpu], now);
+}
+
+/* Round robin among v's ready threads, starting after the last one run. */
+static struct thread *pick_thread(struct vcpu *v)
+{
+	static unsigned last;
+	unsigned i, idx = vcpu_index(v);
+	for (i = 1; i <= nthreads; i++) {
+		struct thread *t = &threads[(last + i) % nthreads];
+		if (t->vcpu == idx && t->ready) {
+			last = (unsigned)(t - threads);
+			return t;
+		}
+	}
+	return &idle;
+}
+
+/* The next release of a waiting thread (a ready one picks up its next
+ * release when its current job is done). */
+static uint64_t earliest_release(void)
+{
+	uint64_t at = SCHED_NEVER;
+	unsigned i;
+	for (i = 0; i < nthreads; i++)
+		if (!threads[i].ready && threads[i].next_release < at)
+			at = threads[i].next_release;
+	return at;
+}
+
+static void arm_timer(uint64_t now, uint64_t at)
+{
+	uint64_t count = at <= now ? 1 : sched_muldiv(at - now, kinfo.lapic_hz, kinfo.tsc_hz, 1);
+	lapic_write(LAPIC_TIMER_INIT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(count ? count : 1));
+}
+
+/* Save the interrupted context, account for it, pick and arm the next. */
+static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
+{
+	uint64_t now = rdtsc(), timer_at, next;
+	struct vcpu *v;
+
+	if (!current) {
+		boot_frame = f;
+	} else {
+		uint64_t ran = now - current->dispatched_at;
+		current->frame = f;
+		if (current == &idle) {
+			idle_cycles += ran;
+		} else {
+			current->service += ran;
+			current->job_service += ran;
+			if (job_finished)
+				job_done(current, now);
+		}
+	}
+	release_due(now);
+	if (now >= end_at) {
+		lapic_write(LAPIC_TIMER_INIT, 0);
+		sched_core_schedule(&core, now, &timer_at); /* final charge */
+		running = false;
+		current = 0;
+		return boot_frame;
+	}
+	v = sched_core_schedule(&core, now, &timer_at);
+	current = v ? pick_thread(v) : &idle;
+	next = earliest_release();
+	if (timer_at < next)
+		next = timer_at;
+	if (end_at < next)
+		next = end_at;
+	arm_timer(now, next);
+	current->dispatched_at = now;
+	return current->frame;
+}
+
+struct trap_frame *vsched_timer(struct trap_frame *f)
+{
+	return running ? reschedule(f, false) : f;
+}
+
+struct trap_frame *vsched_yield(struct trap_frame *f)
+{
+	if (!running || current == &idle)
+		return f;
+	/* From the boot context: start scheduling; from a thread: job done. */
+	return reschedule(f, current != 0);
+}
+
+static uint64_t ppm(uint64_t part, uint64_t whole)
+{
+	return whole ? sched_muldiv(part, 1000000, whole, 0) : 0;
+}
+
+static void report(uint64_t elapsed)
+{
+	struct record r;
+	unsigned i, j;
+
+	for (i = 0; i < ts.nvcpus; i++) {
+		struct vcpu_stats st;
+		uint64_t misses = 0;
+		if (!admitted[i])
+			continue;
+		core.policy->stats(&core, &vcpus[i], &st);
+		for (j = 0; j < nthreads; j++)
+			if (threads[j].vcpu == i)
+				misses += threads[j].misses;
+		rec_begin(&r, "vcpu");
+		rec_u64(&r, "sandbox", kinfo.sandbox);
+		rec_str(&r, "name", ts.vcpu[i].name);
+		rec_str(&r, "kind", ts.vcpu[i].kind == VCPU_MAIN ? "main" : "io");
+		if (ts.vcpu[i].kind == VCPU_MAIN) {
+			rec_u64(&r, "c_us", ts.vcpu[i].c_us);
+			rec_u64(&r, "t_us", ts.vcpu[i].t_us);
+		} else {
+			rec_u64(&r, "u_ppm", ts.vcpu[i].u_ppm);
+		}
+		rec_u64(&r, "used_cycles", st.used);
+		rec_u64(&r, "util_ppm", ppm(st.used, elapsed));
+		rec_u64(&r, "replenishments", st.replenishments);
+		rec_u64(&r, "max_overrun_cycles", st.max_overrun);
+		rec_u64(&r, "deadline_misses", misses);
+		rec_end(&r);
+	}
+	for (j = 0; j < nthreads; j++) {
+		const struct thread *t = &threads[j];
+		static const char *const kind[] = { "periodic", "io-burst", "busy" };
+		rec_begin(&r, "thread");
+		rec_u64(&r, "sandbox", kinfo.sandbox);
+		rec_str(&r, "name", t->spec->name);
+		rec_str(&r, "vcpu", ts.vcpu[t->vcpu].name);
+		rec_str(&r, "kind", kind[t->spec->kind]);
+		rec_u64(&r, "service_cycles", t->service);
+		rec_u64(&r, "util_ppm", ppm(t->service, elapsed));
+		rec_u64(&r, "jobs", t->jobs);
+		rec_u64(&r, "deadline_misses", t->misses);
+		rec_u64(&r, "max_response_us", sched_cycles_to_us(t->max_response, cycles_per_us));
+		rec_end(&r);
+	}
+	rec_begin(&r, "sched_run");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "policy", vsched_policy_name());
+	rec_u64(&r, "elapsed_cycles", elapsed);
+	rec_u64(&r, "decisions", core.decisions);
+	rec_u64(&r, "idle_ppm", ppm(idle_cycles, elapsed));
+	rec_end(&r);
+}
+
+void vsched_run(uint64_t ms)
+{
+	unsigned i;
+	uint64_t now;
+
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_1);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);   /* one-shot */
+	now = rdtsc();
+	start_at = now;
+	end_at = now + sched_muldiv(ms, kinfo.tsc_hz, 1000, 0);
+	for (i = 0; i < nthreads; i++)
+		threads[i].next_release = threads[i].spec->kind == TS_BUSY ? SCHED_NEVER : now;
+	for (i = 0; i < nthreads; i++)
+		if (threads[i].spec->kind == TS_BUSY)
+			thread_became_ready(&threads[i], now);
+	running = true;
+	/* Enter the scheduler as if the boot context had been preempted; it
+	 * comes back here when the run's time is up. */
+	__asm__ volatile("int %0" :: "i"(VEC_YIELD) : "memory");
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	report(end_at - start_at);
+}
