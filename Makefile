@@ -6,6 +6,8 @@ CC        := gcc
 LD        := ld
 SCHED     ?= rm
 CONFIG    ?= experiments/configs/default.conf
+# qemu: AMD SVM+NPT under TCG; bochs: Intel VMX+EPT (make run EMU=bochs)
+EMU       ?= qemu
 BUILD     ?= build
 HOST_CC   ?= gcc
 
@@ -16,24 +18,26 @@ LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
 
 LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S
 -include sched/sched.mk
+include pmc/pmc.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
 	sched/taskset.c
-KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c
+KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/bench.c \
+	$(PMC_SRCS)
 
 # Monitor and kernel share flags, so lib/ objects are built once for both.
 objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit system deps debug clean bench
+.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce
 all: iso
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+	@$(CC) $(FREESTANDING) -MMD -MP -c $< -o $@
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
-	@$(CC) $(FREESTANDING) -MMD -c $< -o $@
+	@$(CC) $(FREESTANDING) -MMD -MP -c $< -o $@
 
 $(BUILD)/monitor.elf: $(MONITOR_OBJS) monitor/linker.ld
 	@$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
@@ -45,17 +49,32 @@ $(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/
 	@scripts/mkiso.sh $(CONFIG) $@
 $(BUILD)/native.iso: $(BUILD)/kernel.elf scripts/mkiso.sh
 	@scripts/mkiso.sh --native $@
-iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso
+iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so
 FORCE:
 
 deps:
 	@scripts/deps.sh
 
 run: iso
-	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG)
+	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU)
 
 debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
+
+# --- experiments (README "Experiments") ---------------------------------
+# make exp E=tlb [J=2]: run one experiment (resumes; RERUN=1 runs everything again),
+# then write its table and plots. make reproduce: the paper set and results/REPORT.md.
+E ?=
+J ?= $(shell nproc)
+REPRODUCE := boot vm-exits tlb
+exp: deps
+	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
+	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \
+	status=$$?; $(PY) -m analysis $(E) && exit $$status
+
+reproduce: deps
+	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun); \
+	status=$$?; $(PY) -m analysis report && exit $$status
 
 # --- tests -------------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -71,6 +90,7 @@ $(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c moni
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
+$(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
@@ -78,7 +98,15 @@ unit: deps $(UNIT_TESTS)
 system: iso
 	$(PY) -m pytest -q tests/system
 
-test: unit sched-check system
+pyunit:
+	$(PY) -m pytest -q tests/unit_py
+
+test: unit pyunit sched-check system
+
+# Figures, not pass/fail: scheduling-decision cost on the host and in a guest.
+bench: iso $(BUILD)/sched-bench
+	$(BUILD)/sched-bench $(SCHED_POLICIES)
+	$(PY) -m experiments.bench_sched --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

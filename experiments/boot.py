@@ -1,6 +1,10 @@
 """Boot one configuration, keep its records, print a short summary.
 
     /usr/bin/python3 -m experiments.boot --iso build/questv.iso --name default
+    /usr/bin/python3 -m experiments.boot --iso build/questv.iso --emu bochs
+
+QEMU (TCG, AMD SVM + NPT) is the default emulator; --emu bochs boots the
+same ISO in Bochs (Intel VMX + EPT) with the same consoles and records.
 
 Writes results/<name>/<run-id>/: one raw log per console (monitor.log,
 com1.log ... com4.log), records.jsonl (every record, with "src"),
@@ -16,10 +20,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import qemu
+from . import bochs, qemu
 from .records import by_ev, collect, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
+EMULATORS = {"qemu": qemu, "bochs": bochs}
 
 
 def git_revision():
@@ -46,19 +51,20 @@ def new_run_dir(results, name):
 
 
 class Boot:
-    """One QEMU run of an ISO and what it left behind."""
+    """One emulator run of an ISO and what it left behind."""
 
     def __init__(self, run_dir, records, status, timed_out, wall_s, ready_wall_s, cmd, qemu_out,
-                 returncode):
+                 returncode, emulator="qemu"):
         self.run_dir = run_dir
-        self.returncode = returncode    # QEMU's exit code (None on timeout)
+        self.emulator = emulator        # "qemu" or "bochs"
+        self.returncode = returncode    # the emulator's exit code (None on timeout)
         self.records = records
         self.status = status            # run_end status, or None
         self.timed_out = timed_out
         self.wall_s = wall_s
         self.ready_wall_s = ready_wall_s  # wall seconds until every sandbox was ready
         self.cmd = cmd
-        self.qemu_out = qemu_out
+        self.qemu_out = qemu_out        # the emulator's own output
 
     def ev(self, name):
         return by_ev(self.records, name)
@@ -68,10 +74,17 @@ class Boot:
         return self.status == 0 and not self.timed_out
 
 
-def boot(iso, name, results="results", config=None, timeout=300, **qemu_opts):
-    """Boot iso under QEMU, collect everything into a new run directory."""
+def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu", **qemu_opts):
+    """Boot iso under QEMU (or emulator="bochs"), collect everything into a new run directory.
+
+    qemu_opts go to qemu.qemu_command / bochs.bochs_command (cpu, smp, mem, ...).
+    """
+    emu = EMULATORS[emulator]
     run_dir = new_run_dir(results, name)
-    cmd = qemu.qemu_command(iso, run_dir, **qemu_opts)
+    if emulator == "bochs":
+        cmd = bochs.bochs_command(iso, run_dir, **qemu_opts)
+    else:
+        cmd = qemu.qemu_command(iso, run_dir, **qemu_opts)
     ready = {}
 
     def watch(elapsed):
@@ -83,7 +96,7 @@ def boot(iso, name, results="results", config=None, timeout=300, **qemu_opts):
         if plans and len(by_ev(recs, "sandbox_ready")) >= plans[0]["sandboxes"]:
             ready["t"] = elapsed
 
-    rc, timed_out, wall, out = qemu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
+    rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
     records = collect(run_dir)
     write_jsonl(records, run_dir / "records.jsonl")
     ends = by_ev(records, "run_end")
@@ -93,12 +106,16 @@ def boot(iso, name, results="results", config=None, timeout=300, **qemu_opts):
     rev, dirty = git_revision()
     meta = {"iso": str(iso), "command": cmd, "git_revision": rev, "git_dirty": dirty,
             "timeout_s": timeout, "timed_out": timed_out, "qemu_returncode": rc,
-            "debug_exit_status": qemu.decode_exit(rc), "run_end_status": status,
+            "debug_exit_status": emu.decode_exit(rc), "run_end_status": status,
             "wall_s": round(wall, 3),
             "ready_wall_s": round(ready["t"], 3) if "t" in ready else None}
+    if emulator != "qemu":
+        # Same keys, named for what ran; Bochs's exit status is no verdict.
+        meta = {"emulator": emulator, **meta}
+        meta[f"{emulator}_returncode"] = meta.pop("qemu_returncode")
     (run_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
-    (run_dir / "qemu.out").write_text(out)
-    return Boot(run_dir, records, status, timed_out, wall, ready.get("t"), cmd, out, rc)
+    (run_dir / f"{emulator}.out").write_text(out)
+    return Boot(run_dir, records, status, timed_out, wall, ready.get("t"), cmd, out, rc, emulator)
 
 
 def boot_cycles(b):
@@ -121,6 +138,9 @@ def summary(b):
                  f"cores={mr.get('cores', '?')} sandboxes={mr.get('sandboxes', '?')}")
     for r in sorted(ready, key=lambda r: r["sandbox"]):
         lines.append(f"sandbox {r['sandbox']}:  core {r['core']}, {r['mem_mib']} MiB, ready")
+    policies = sorted({r["policy"] for r in b.ev("sched")})
+    if policies:
+        lines.append(f"scheduler:  {', '.join(policies)} (make SCHED=...)")
     cyc = boot_cycles(b)
     if cyc is not None:
         wall = f"{b.ready_wall_s:.2f} s wall" if b.ready_wall_s is not None else "wall n/a"
@@ -153,14 +173,17 @@ def main(argv=None):
     ap.add_argument("--name", default="default", help="results/<name>/")
     ap.add_argument("--config", help="system config to keep with the run")
     ap.add_argument("--results", default=str(ROOT / "results"))
-    ap.add_argument("--cpu", default=qemu.DEFAULT_CPU)
+    ap.add_argument("--emu", choices=sorted(EMULATORS), default="qemu",
+                    help="qemu: AMD SVM+NPT under TCG (default); bochs: Intel VMX+EPT")
+    ap.add_argument("--cpu", help=f"CPU model (qemu: {qemu.DEFAULT_CPU}; bochs: {bochs.DEFAULT_CPU})")
     ap.add_argument("--smp", type=int, default=4)
     ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--no-icount", action="store_true", help="free-running TSC (faster, not deterministic)")
     ap.add_argument("--gdb", action="store_true", help="start halted, gdbstub on localhost:1234")
     a = ap.parse_args(argv)
-    b = boot(a.iso, a.name, a.results, a.config, a.timeout, cpu=a.cpu, smp=a.smp,
+    cpu = a.cpu or EMULATORS[a.emu].DEFAULT_CPU
+    b = boot(a.iso, a.name, a.results, a.config, a.timeout, emulator=a.emu, cpu=cpu, smp=a.smp,
              mem=a.mem, icount=not a.no_icount, gdb=a.gdb)
     print(summary(b))
     if not b.ok:

@@ -1,10 +1,16 @@
 /* The table of in-guest experiment workloads (see experiment.h). */
 #include "experiment.h"
+#include "exp_hcall.h"
+#include "exp_schedbench.h"
+#include "exp_tlb.h"
 #include "kernel.h"
 #include "../lib/record.h"
 #include "../lib/string.h"
 
 static const struct experiment experiments[] = {
+	{ "hcall", exp_hcall_run },
+	{ "tlb", exp_tlb_run },
+	{ "schedbench", exp_schedbench_run },
 	{ 0, 0 },
 };
 

@@ -3,12 +3,18 @@
 #define QUESTV_KERNEL_HYPERCALL_H
 #include "../include/questv/hypercall.h"
 
-/* Issue hypercall nr; only valid when kinfo.virtualized. */
+#include "kernel.h"
+
+/* Issue hypercall nr; only valid when kinfo.virtualized. The instruction
+ * is the backend's own (AMD vmmcall, Intel vmcall): the other one is #UD. */
 static inline long hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
 			      unsigned long a2)
 {
 	long ret;
-	__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "memory");
+	if (kinfo.vmcall)
+		__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "memory");
+	else
+		__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "memory");
 	return ret;
 }
 #endif

@@ -30,6 +30,7 @@
 #include "../lib/trap.h"
 
 #define MB2_BOOT_MAGIC 0x36d76289u
+#define MB2_TAG_CMDLINE 1
 #define MB2_TAG_MEMINFO 4
 #define NATIVE_CONSOLE 0x3F8
 #define NATIVE_MEM_LIMIT (512ull << 20)
@@ -40,8 +41,8 @@ extern char kernel_end[];
 
 static void console_sink(const char *line, size_t len) { uart_write(line, len); }
 
-/* Native boot: RAM size from the multiboot2 basic memory tag. */
-static uint64_t native_mem(uint64_t info)
+/* Native boot: the multiboot2 tag of this type, or 0. */
+static const uint32_t *mb2_tag(uint64_t info, uint32_t type)
 {
 	const uint8_t *p = (const uint8_t *)info + 8;
 	const uint8_t *end = (const uint8_t *)info + *(const uint32_t *)info;
@@ -49,26 +50,53 @@ static uint64_t native_mem(uint64_t info)
 		const uint32_t *tag = (const uint32_t *)p;
 		if (tag[0] == 0 || tag[1] < 8)
 			break;
-		if (tag[0] == MB2_TAG_MEMINFO) {
-			uint64_t upper = ((uint64_t)tag[3] << 10) + (1ull << 20);
-			return upper < NATIVE_MEM_LIMIT ? upper : NATIVE_MEM_LIMIT;
-		}
+		if (tag[0] == type)
+			return tag;
 		p += (tag[1] + 7) & ~7u;
 	}
-	return 32ull << 20;
+	return 0;
+}
+
+/* Native boot: RAM size from the multiboot2 basic memory tag. */
+static uint64_t native_mem(uint64_t info)
+{
+	const uint32_t *tag = mb2_tag(info, MB2_TAG_MEMINFO);
+	uint64_t upper;
+	if (!tag)
+		return 32ull << 20;
+	upper = ((uint64_t)tag[3] << 10) + (1ull << 20);
+	return upper < NATIVE_MEM_LIMIT ? upper : NATIVE_MEM_LIMIT;
+}
+
+/* Native boot: args from GRUB's command line ("multiboot2 /boot/kernel.elf ARGS"). */
+static const char *native_args(uint64_t info)
+{
+	static char args[sizeof(((struct bootinfo *)0)->args)];
+	const uint32_t *tag = mb2_tag(info, MB2_TAG_CMDLINE);
+	const char *s;
+	size_t i;
+	if (!tag)
+		return "";
+	s = (const char *)&tag[2];
+	for (i = 0; i + 1 < sizeof args && i + 8 < tag[1] && s[i]; i++)
+		args[i] = s[i];
+	args[i] = 0;
+	return args;
 }
 
 static void discover(uint32_t magic, uint64_t info)
 {
-	static const char none[] = "";
 	if (magic == BOOTINFO_MAGIC) {
 		const struct bootinfo *bi = (const void *)info;
-		kinfo = (struct kinfo){ true, bi->sandbox, bi->nsandboxes, bi->mem_bytes,
-					bi->tsc_hz, bi->lapic_hz, (uint16_t)bi->console, bi, bi->args };
+		kinfo = (struct kinfo){ true, !strncmp(bi->virt, "vmx", 4), bi->sandbox,
+					bi->nsandboxes, bi->mem_bytes, bi->tsc_hz, bi->lapic_hz,
+					(uint16_t)bi->console, bi, bi->args };
 		return;
 	}
-	kinfo = (struct kinfo){ false, 0, 1, magic == MB2_BOOT_MAGIC ? native_mem(info) : 32ull << 20,
-				0, 0, NATIVE_CONSOLE, 0, none };
+	kinfo = (struct kinfo){ false, false, 0, 1,
+				magic == MB2_BOOT_MAGIC ? native_mem(info) : 32ull << 20,
+				0, 0, NATIVE_CONSOLE, 0,
+				magic == MB2_BOOT_MAGIC ? native_args(info) : "" };
 	pic_mask_all();
 	pit_calibrate(&kinfo.tsc_hz, &kinfo.lapic_hz);
 }
@@ -103,7 +131,7 @@ const char *arg_value(const char *key)
 	return 0;
 }
 
-static uint64_t arg_u64(const char *key, uint64_t dflt)
+uint64_t arg_u64(const char *key, uint64_t dflt)
 {
 	const char *v = arg_value(key);
 	uint64_t x = 0;

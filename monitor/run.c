@@ -43,12 +43,35 @@ static void record_violation(struct sandbox *sb, const struct vm_exit *e)
 	rec_end(&r);
 }
 
+/*
+ * CPUID exits only under VMX (it cannot be turned off there). Answer with
+ * this core's own CPUID, minus the virtualization extensions the sandbox
+ * cannot use, plus the hypervisor-present bit.
+ */
+static void emulate_cpuid(struct guest_regs *g)
+{
+	uint32_t r[4];
+	cpuid((uint32_t)g->rax, (uint32_t)g->rcx, r);
+	if ((uint32_t)g->rax == 1)
+		r[2] = (r[2] & ~(1u << 5)) | (1u << 31);        /* VMX off, hypervisor on */
+	if ((uint32_t)g->rax == 0x80000001u)
+		r[2] &= ~(1u << 2);                              /* SVM off */
+	g->rax = r[0];
+	g->rbx = r[1];
+	g->rcx = r[2];
+	g->rdx = r[3];
+}
+
 /* Serve one exit; returns false when the sandbox cannot go on. */
 static bool handle_exit(struct sandbox *sb, const struct vm_exit *e, const char **fatal)
 {
 	switch (e->reason) {
 	case EXIT_HYPERCALL:
 		hypercall(sb);
+		virt->skip_insn(&sb->vcpu, e);
+		return true;
+	case EXIT_CPUID:
+		emulate_cpuid(&sb->vcpu.regs);
 		virt->skip_insn(&sb->vcpu, e);
 		return true;
 	case EXIT_NESTED_FAULT:

@@ -42,7 +42,8 @@ static void add_target(struct bootinfo *bi, const char *name, uint64_t addr)
 }
 
 static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
-			   const struct machine *m, const struct boot_env *env)
+			   const struct machine *m, const struct boot_env *env,
+			   const struct virt_ops *virt)
 {
 	struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
 	unsigned i, j;
@@ -55,6 +56,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 	bi->nsandboxes = cfg->nsandboxes;
 	bi->apic_id = m->apic_ids[sb->core];
 	bi->console = sb->cfg->console;
+	copy_name(bi->virt, sizeof bi->virt, virt->name);
 	bi->mem_bytes = sb->size;
 	bi->tsc_hz = env->tsc_hz;
 	bi->lapic_hz = env->lapic_hz;
@@ -141,7 +143,7 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 	if (build_npt(sb, cfg, virt, why))
 		return -1;
 	grant_ports(sb);
-	write_bootinfo(sb, cfg, m, env);
+	write_bootinfo(sb, cfg, m, env, virt);
 	sb->entry = (struct guest_entry){ (uint32_t)entry, BOOTINFO_MAGIC, BOOTINFO_GPA };
 	sb->vcpu.sandbox = id;
 	sb->vcpu.asid = id + 1;

@@ -1,6 +1,6 @@
 /*
  * The one interface between generic monitor code and a virtualization
- * backend (monitor/arch/svm.c, later vmx.c). Generic code never touches a
+ * backend (monitor/arch/svm.c, monitor/arch/vmx.c). Generic code never touches a
  * VMCB or VMCS: it asks the backend to run a vCPU and gets back a decoded,
  * backend-independent exit.
  */
@@ -82,6 +82,7 @@ struct virt_ops {
 const struct virt_ops *virt_select(const char **why);
 
 extern const struct virt_ops svm_ops;
+extern const struct virt_ops vmx_ops;
 
 #define EXC_UD 6
 #define EXC_GP 13

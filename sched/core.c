@@ -15,6 +15,7 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->trace.replenish = trace ? trace->replenish : NULL;
 	c->trace.ctx = trace ? trace->ctx : NULL;
 	c->decisions = 0;
+	c->next_repl = SCHED_NEVER;
 	p->init(c);
 }
 
@@ -33,23 +34,29 @@ int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict 
 	return 0;
 }
 
+/* v may have posted a replenishment: keep c->next_repl the earliest. */
+static void note_repl(struct sched_core *c, const struct vcpu *v)
+{
+	uint64_t r = vcpu_next_replenish(v);
+
+	if (r < c->next_repl)
+		c->next_repl = r;
+}
+
 struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at)
 {
-	uint64_t next = SCHED_NEVER;
+	uint64_t next;
 	struct vcpu *v;
 
 	c->decisions++;
 	c->policy->charge(c, now);
+	if (c->running)
+		note_repl(c, c->running);
 	c->policy->on_tick(c, now);
 	v = c->policy->pick_next(c, now);
 	c->running = v;
 	c->since = now;
-	for (unsigned i = 0; i < c->count; i++) {
-		uint64_t r = vcpu_next_replenish(c->slot[i]);
-
-		if (r < next)
-			next = r;
-	}
+	next = c->next_repl;
 	if (v && now + v->budget < next)
 		next = now + v->budget;
 	*timer_at = next;
@@ -60,6 +67,7 @@ void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 		     uint64_t inherit_period)
 {
 	c->policy->on_wake(c, v, now, inherit_period);
+	note_repl(c, v);
 }
 
 void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now)
@@ -67,6 +75,7 @@ void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now)
 	if (v == c->running)
 		c->policy->charge(c, now);
 	c->policy->on_block(c, v, now);
+	note_repl(c, v);
 }
 
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
@@ -102,10 +111,23 @@ void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 	vcpu_wake(v, now, inherit_period);
 }
 
+/* Visits every VCPU only when a replenishment is due, so the common
+ * decision costs no O(n) pass here. */
 void sched_generic_on_tick(struct sched_core *c, uint64_t now)
 {
-	for (unsigned i = 0; i < c->count; i++)
+	uint64_t next = SCHED_NEVER;
+
+	if (now < c->next_repl)
+		return;
+	for (unsigned i = 0; i < c->count; i++) {
+		uint64_t r;
+
 		vcpu_replenish(c->slot[i], now);
+		r = vcpu_next_replenish(c->slot[i]);
+		if (r < next)
+			next = r;
+	}
+	c->next_repl = next;
 }
 
 void sched_generic_on_pmc_sample(struct sched_core *c, struct vcpu *v,

@@ -18,6 +18,8 @@ struct sched_core {
 	uint64_t since;           /* when `running` was dispatched or last charged */
 	struct sched_trace trace; /* copied in; VCPUs point here */
 	uint64_t decisions;       /* sched_core_schedule() calls */
+	uint64_t next_repl;       /* earliest pending replenishment of any VCPU:
+	                           * decisions before it need not visit them all */
 };
 
 /* Set up c for policy p with room for nslots VCPUs in `slots` (which must

@@ -31,6 +31,11 @@ SCHED_HOST_SRCS := $(SCHED_CORE_SRCS) $(addprefix $(SCHED_DIR)/policy_,$(addsuff
 SCHED_SIM_LIB_SRCS := $(SCHED_DIR)/taskset.c $(SCHED_DIR)/sim/sim.c
 SCHED_HDRS := $(wildcard $(SCHED_DIR)/*.h $(SCHED_DIR)/sim/*.h)
 
+SCHED_BENCH_BIN := $(BUILD)/sched-bench
+$(SCHED_BENCH_BIN): $(SCHED_HOST_SRCS) $(SCHED_DIR)/bench.c $(SCHED_DIR)/bench_main.c $(SCHED_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(SCHED_HOST_CFLAGS) -o $@ $(filter %.c,$^)
+
 SCHED_SIM_BIN := $(BUILD)/sched-sim
 SCHED_SIM += $(SCHED_SIM_BIN)
 

@@ -35,6 +35,7 @@ struct bootinfo {
 	uint32_t nsandboxes;
 	uint32_t apic_id;     /* core it runs on */
 	uint32_t console;     /* UART base port, 0 = none */
+	char virt[8];         /* "svm" or "vmx": which hypercall instruction to use */
 	uint64_t mem_bytes;   /* guest RAM is 0..mem_bytes */
 	uint64_t tsc_hz;      /* measured by the monitor against the PIT */
 	uint64_t lapic_hz;    /* LAPIC timer input clock (divide by 1) */

@@ -1,0 +1,196 @@
+"""Experiment definitions: experiments/configs/<name>.yaml, checked and expanded into runs.
+
+    description: Time to all sandboxes ready, for 1, 2 and 4 sandboxes.
+    sched: rm               # SCHED= build flag (a sched/policy_<name>.c)
+    pmc: none               # PMC= build flag: vpmu | intel | amd | none
+    emulator: qemu          # qemu | bochs
+    qemu: {icount: true, cpu: "qemu64,+svm,+npt", mem: 512M, smp: 4}
+    timeout: 120            # seconds per run, then the emulator is killed
+    repetitions: 1          # runs of every point
+    expect: [hcall]         # events every run must print (else it failed)
+    cases:                  # explicit parameter sets (optional); the first key
+      - {workload: steady, args: "steady_ms=100"}   # names the case in run folders
+    sweep:                  # lists: every combination runs, for every case
+      sandboxes: [1, 2, 4]
+    system: {sandboxes: "{sandboxes}", memory: 32M, args: "{args}"}
+
+Everything but sweep and cases may use "{param}" placeholders
+(experiments/sweep.py). smp defaults to the cores the system uses. Every
+error names the file, the key and the problem (errors.SpecError).
+"""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import sweep, sysconf
+from .deps import need
+from .errors import SpecError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "experiments" / "configs"
+TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
+            "expect", "sweep", "cases", "system"}
+QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int}
+EMULATORS = ("qemu", "bochs")
+PMC_BACKENDS = ("none", "vpmu", "intel", "amd")
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DEFAULTS = {"sched": "rm", "pmc": "none", "emulator": "qemu", "timeout": 300, "repetitions": 1}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One boot of an experiment: a sweep point and a repetition, fully resolved."""
+    experiment: str
+    key: str                 # its folder: results/<experiment>/<key>/
+    params: dict = field(hash=False)
+    rep: int = 0
+    sched: str = "rm"
+    pmc: str = "none"
+    emulator: str = "qemu"
+    qemu: dict = field(default_factory=dict, hash=False)   # icount, cpu, mem, smp
+    timeout: float = 300
+    system: dict = field(default_factory=dict, hash=False)
+    expect: tuple = ()       # events the run must print at least once to count as ok
+
+    @property
+    def native(self):
+        return bool(self.system.get("native"))
+
+    @property
+    def native_args(self):
+        return self.system.get("args", "")
+
+    def config_text(self):
+        """The monitor's system config for this run (not for native runs)."""
+        return sysconf.render(self.system)
+
+
+@dataclass
+class Spec:
+    name: str
+    path: Path
+    description: str
+    runs: list
+
+
+def policies(root=ROOT):
+    """Scheduler names the tree provides (one sched/policy_<name>.c each)."""
+    return sorted(p.stem[len("policy_"):] for p in (root / "sched").glob("policy_*.c"))
+
+
+def names(config_dir=CONFIG_DIR):
+    return sorted(p.stem for p in Path(config_dir).glob("*.yaml"))
+
+
+def path_of(name, config_dir=CONFIG_DIR):
+    """An experiment's file: a NAME in config_dir, or a path to a .yaml file."""
+    p = Path(name)
+    if p.suffix == ".yaml" and p.exists():
+        return p
+    p = Path(config_dir) / f"{name}.yaml"
+    if not p.exists():
+        raise SpecError("experiment", f"no such experiment {name!r} "
+                        f"(have: {', '.join(names(config_dir)) or 'none'})", str(p))
+    return p
+
+
+def _expect(cond, key, problem):
+    if not cond:
+        raise SpecError(key, problem)
+
+
+def _scalar(v):
+    return isinstance(v, (int, float, str, bool))
+
+
+def _check_params(raw):
+    """sweep and cases: names are identifiers, values scalars, no name in both."""
+    sw = raw.get("sweep") or {}
+    _expect(isinstance(sw, dict), "sweep", "expected a mapping of parameter: [values]")
+    for k, vals in sw.items():
+        _expect(isinstance(k, str) and IDENT.match(k), f"sweep.{k}", "not an identifier")
+        _expect(isinstance(vals, list) and vals, f"sweep.{k}", "expected a non-empty list")
+        for i, v in enumerate(vals):
+            _expect(_scalar(v), f"sweep.{k}[{i}]", f"expected a number, string or boolean, got {v!r}")
+    cases = raw.get("cases") or []
+    _expect(isinstance(cases, list), "cases", "expected a list of parameter mappings")
+    for i, case in enumerate(cases):
+        _expect(isinstance(case, dict) and case, f"cases[{i}]", "expected a non-empty mapping")
+        for k, v in case.items():
+            _expect(isinstance(k, str) and IDENT.match(k), f"cases[{i}].{k}", "not an identifier")
+            _expect(k not in sw, f"cases[{i}].{k}", "also a sweep parameter")
+            _expect(_scalar(v), f"cases[{i}].{k}", f"expected a number, string or boolean, got {v!r}")
+    return sw, cases
+
+
+def _resolve(raw, params, policy_names):
+    """The settings of one point: placeholders filled, every value checked."""
+    body = {k: v for k, v in raw.items() if k not in ("sweep", "cases", "description")}
+    s = {**DEFAULTS, **sweep.substitute(body, params)}
+    _expect(isinstance(s["sched"], str) and s["sched"] in policy_names, "sched",
+            f"unknown scheduler {s['sched']!r} (have: {', '.join(policy_names)})")
+    _expect(s["pmc"] in PMC_BACKENDS, "pmc", f"expected one of {', '.join(PMC_BACKENDS)}, got {s['pmc']!r}")
+    _expect(s["emulator"] in EMULATORS, "emulator",
+            f"expected one of {', '.join(EMULATORS)}, got {s['emulator']!r}")
+    reps = s["repetitions"]
+    _expect(isinstance(reps, int) and not isinstance(reps, bool) and reps >= 1, "repetitions",
+            f"expected an integer >= 1, got {reps!r}")
+    expect = s.get("expect", [])
+    _expect(isinstance(expect, list) and all(isinstance(e, str) and IDENT.match(e) for e in expect),
+            "expect", f"expected a list of event names, got {expect!r}")
+    t = s["timeout"]
+    _expect(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0, "timeout",
+            f"expected seconds > 0, got {t!r}")
+    q = s.get("qemu") or {}
+    _expect(isinstance(q, dict), "qemu", "expected a mapping")
+    for k, v in q.items():
+        _expect(k in QEMU_KEYS, f"qemu.{k}", f"unknown key (known: {', '.join(sorted(QEMU_KEYS))})")
+        want = QEMU_KEYS[k]
+        _expect(isinstance(v, want) and (want is bool or not isinstance(v, bool)), f"qemu.{k}",
+                f"expected {'true or false' if want is bool else want.__name__}, got {v!r}")
+    system = s.get("system")
+    _expect(isinstance(system, dict), "system", "missing (the machine to boot)")
+    sysconf.sandboxes(system)
+    q = {"icount": True, "smp": sysconf.cores(system), **q}
+    _expect(q["smp"] >= sysconf.cores(system), "qemu.smp",
+            f"{q['smp']} CPUs, but the system uses {sysconf.cores(system)} cores")
+    return {**s, "qemu": q, "system": system}
+
+
+def parse(raw, name, policy_names):
+    """The runs of an experiment given as a loaded YAML mapping."""
+    _expect(isinstance(raw, dict), "experiment", "expected a mapping at the top level")
+    for k in raw:
+        _expect(k in TOP_KEYS, str(k), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    desc = raw.get("description")
+    _expect(isinstance(desc, str) and desc.strip(), "description", "missing: say what it measures")
+    sw, cases = _check_params(raw)
+    runs, seen = [], {}
+    for base, params in sweep.expand(sw, cases):
+        s = _resolve(raw, params, policy_names)
+        _expect(base not in seen, "cases",
+                f"points {seen.get(base)} and {params} get the same run name {base!r}: "
+                "the first key of each case must tell the cases apart")
+        seen[base] = params
+        for rep in range(s["repetitions"]):
+            runs.append(Run(experiment=name, key=f"{base}_r{rep}", params=params, rep=rep,
+                            sched=s["sched"], pmc=s["pmc"], emulator=s["emulator"],
+                            qemu=s["qemu"], timeout=float(s["timeout"]), system=s["system"],
+                            expect=tuple(s.get("expect", []))))
+    return Spec(name, None, desc.strip(), runs)
+
+
+def load(name, config_dir=CONFIG_DIR, root=ROOT):
+    """The checked experiment NAME (or path); SpecError names file, key and problem."""
+    yaml = need("yaml")
+    path = path_of(name, config_dir)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise SpecError("yaml", str(e).replace("\n", " "), str(path)) from None
+    try:
+        spec = parse(raw, path.stem, policies(root))
+    except SpecError as e:
+        raise SpecError(e.key, e.problem, str(path)) from None
+    spec.path = path
+    return spec

@@ -1,0 +1,137 @@
+"""The `system` part of an experiment: checked, then written as a monitor config.
+
+    system:
+      sandboxes: 4          # a count: sandbox i on core i, console com<i+1>
+      memory: 32M           # for every sandbox given by count
+      args: "steady_ms=0"   # kernel args of every sandbox given by count
+    system:
+      sandboxes:            # or one entry per sandbox, keys as in README "System config"
+        - {core: 0, memory: 32M, console: com1, args: "exp=hcall"}
+      shared:
+        - {name: chan0, size: 64K, sandboxes: [0, 1]}
+    system:
+      native: true          # the sandbox kernel alone under GRUB: no monitor
+      args: "exp=tlb"
+
+The monitor does the real checking of a config (it must, since users hand
+it configs directly); this module catches in the experiment file, with the
+key path, what would otherwise be found only after a boot.
+"""
+import re
+
+from .errors import SpecError
+
+MAX_SANDBOXES = 8
+UARTS = 4
+SIZE = re.compile(r"^[0-9]+[KMG]?$")
+ARGS = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")    # what GRUB and the monitor pass unquoted
+ARGS_MAX = 127                                  # bootinfo.args is 128 bytes with its NUL
+SANDBOX_KEYS = {"core": int, "memory": str, "console": str, "args": str, "ports": str,
+                "base": str}
+SHARED_KEYS = {"name": str, "size": str, "sandboxes": list}
+SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared"}
+
+
+
+def _type_name(t):
+    return {int: "an integer", str: "a string", list: "a list"}[t]
+
+
+def _check_args(args, key):
+    if not isinstance(args, str):
+        raise SpecError(key, f"expected a string, got {args!r}")
+    if len(args) > ARGS_MAX:
+        raise SpecError(key, f"longer than {ARGS_MAX} characters")
+    if not ARGS.match(args):
+        raise SpecError(key, "only letters, digits, spaces and _=.,:+- are allowed")
+
+
+def _check_size(v, key):
+    if not isinstance(v, str) or not SIZE.match(v):
+        raise SpecError(key, f"expected a size like 32M, got {v!r}")
+
+
+def _check_keys(d, known, key):
+    if not isinstance(d, dict):
+        raise SpecError(key, f"expected a mapping, got {d!r}")
+    for k in d:
+        if k not in known:
+            raise SpecError(f"{key}.{k}", f"unknown key (known: {', '.join(sorted(known))})")
+
+
+def sandboxes(system, key="system"):
+    """The list of sandbox sections (dicts) a checked system describes."""
+    _check_keys(system, SYSTEM_KEYS, key)
+    native = system.get("native", False)
+    if not isinstance(native, bool):
+        raise SpecError(f"{key}.native", f"expected true or false, got {native!r}")
+    args = system.get("args", "")
+    _check_args(args, f"{key}.args")
+    if native:
+        for k in ("sandboxes", "shared", "memory"):
+            if k in system:
+                raise SpecError(f"{key}.{k}", "not allowed with native: true (no monitor)")
+        return []
+    spec = system.get("sandboxes", 1)
+    if isinstance(spec, bool) or not isinstance(spec, (int, list)):
+        raise SpecError(f"{key}.sandboxes", "expected a count or a list of sandboxes")
+    if isinstance(spec, int):
+        if not 1 <= spec <= UARTS:
+            raise SpecError(f"{key}.sandboxes", f"a count must be 1..{UARTS} (one UART each); "
+                            "list the sandboxes to have more")
+        memory = system.get("memory", "32M")
+        _check_size(memory, f"{key}.memory")
+        out = [{"core": i, "memory": memory, "console": f"com{i + 1}"} for i in range(spec)]
+        if args:
+            for s in out:
+                s["args"] = args
+    else:
+        if "memory" in system or "args" in system:
+            raise SpecError(f"{key}.sandboxes", "with a list, give memory and args per sandbox")
+        if not 1 <= len(spec) <= MAX_SANDBOXES:
+            raise SpecError(f"{key}.sandboxes", f"expected 1..{MAX_SANDBOXES} sandboxes")
+        out = []
+        for i, s in enumerate(spec):
+            k = f"{key}.sandboxes[{i}]"
+            _check_keys(s, SANDBOX_KEYS, k)
+            for name, t in SANDBOX_KEYS.items():
+                if name in s and (not isinstance(s[name], t) or isinstance(s[name], bool)):
+                    raise SpecError(f"{k}.{name}", f"expected {_type_name(t)}, got {s[name]!r}")
+            if "core" not in s:
+                raise SpecError(f"{k}.core", "missing")
+            if "memory" in s:
+                _check_size(s["memory"], f"{k}.memory")
+            if "args" in s:
+                _check_args(s["args"], f"{k}.args")
+            out.append(dict(s))
+    for i, sh in enumerate(system.get("shared", []) or []):
+        k = f"{key}.shared[{i}]"
+        _check_keys(sh, SHARED_KEYS, k)
+        for name in SHARED_KEYS:
+            if name not in sh:
+                raise SpecError(f"{k}.{name}", "missing")
+        _check_size(sh["size"], f"{k}.size")
+    return out
+
+
+def render(system):
+    """The monitor's config text for a checked, non-native system."""
+    lines = ["# Written by the experiments harness from the experiment file.", ""]
+    for i, s in enumerate(sandboxes(system)):
+        lines.append(f"[sandbox {i}]")
+        for k in ("core", "memory", "base", "console", "ports"):
+            if k in s:
+                lines.append(f"{k} = {s[k]}")
+        if s.get("args"):
+            lines.append(f'args = "{s["args"]}"')
+        lines.append("")
+    for sh in system.get("shared", []) or []:
+        lines += [f"[shared {sh['name']}]", f"size = {sh['size']}",
+                  "sandboxes = " + " ".join(str(x) for x in sh["sandboxes"]), ""]
+    return "\n".join(lines)
+
+
+def cores(system):
+    """CPUs the machine needs: one more than the highest core named (1 natively)."""
+    sbs = sandboxes(system)
+    return max(s["core"] for s in sbs) + 1 if sbs else 1

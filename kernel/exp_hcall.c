@@ -1,0 +1,87 @@
+/* Hypercall round-trip timing (see exp_hcall.h). */
+#include "exp_hcall.h"
+#include "hypercall.h"
+#include "kernel.h"
+#include "../lib/record.h"
+#include "../lib/x86.h"
+
+#define HCALL_MAX 4096
+
+static uint64_t samples[HCALL_MAX];
+
+/* Shell sort: enough for a few thousand samples, no allocation, no recursion. */
+static void sort(uint64_t *a, unsigned n)
+{
+	static const unsigned gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+	unsigned g, i, j;
+	for (g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+		unsigned gap = gaps[g];
+		for (i = gap; i < n; i++) {
+			uint64_t v = a[i];
+			for (j = i; j >= gap && a[j - gap] > v; j -= gap)
+				a[j] = a[j - gap];
+			a[j] = v;
+		}
+	}
+}
+
+/* Cycles an empty timed region reads: the floor under every sample. */
+static uint64_t timer_overhead(void)
+{
+	uint64_t best = ~0ull, t0, t1;
+	unsigned i;
+	for (i = 0; i < 16; i++) {
+		t0 = rdtsc();
+		t1 = rdtsc();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	return best;
+}
+
+static void error(const char *msg)
+{
+	struct record r;
+	rec_begin(&r, "experiment_error");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "exp", "hcall");
+	rec_str(&r, "msg", msg);
+	rec_end(&r);
+}
+
+bool exp_hcall_run(void)
+{
+	uint64_t n = arg_u64("calls", 1000), sum = 0, t0;
+	unsigned i, wrong = 0;
+	struct record r;
+
+	if (!kinfo.virtualized) {
+		error("hcall needs the monitor (booted natively)");
+		return false;
+	}
+	if (n == 0 || n > HCALL_MAX) {
+		error("calls must be 1..4096");
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		long ret;
+		t0 = rdtsc();
+		ret = hypercall3(HC_VERSION, 0, 0, 0);
+		samples[i] = rdtsc() - t0;
+		wrong += ret != HC_ABI_VERSION;
+		sum += samples[i];
+	}
+	sort(samples, (unsigned)n);
+	rec_begin(&r, "hcall");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "calls", n);
+	rec_u64(&r, "min", samples[0]);
+	rec_u64(&r, "median", samples[n / 2]);
+	rec_u64(&r, "mean", sum / n);
+	rec_u64(&r, "max", samples[n - 1]);
+	rec_u64(&r, "timer_overhead", timer_overhead());
+	rec_u64(&r, "tsc_hz", kinfo.tsc_hz);
+	rec_u64(&r, "wrong_results", wrong);
+	rec_end(&r);
+	return wrong == 0;
+}

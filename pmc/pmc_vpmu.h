@@ -1,0 +1,29 @@
+/* vpmu backend extras beyond the portable PMC API (pmc.h): the calls only a
+ * virtual PMU has. All take a struct pmc set up by pmc_init_vpmu(). */
+#ifndef PMC_VPMU_H
+#define PMC_VPMU_H
+
+#include <stdint.h>
+#include "pmc/pmc.h"
+
+/* Tell the plugin whether this vCPU runs under nested paging (NESTED != 0),
+ * so each DTLB miss costs a 2-D walk. The monitor or kernel calls it once
+ * it knows. */
+void pmc_vpmu_set_nested(struct pmc *p, int nested);
+
+/* Zero every open counter of this vCPU in the plugin and wait until the
+ * plugin has done so (it acts at the next translated block). */
+void pmc_vpmu_reset(struct pmc *p);
+
+/* Mark the start / end of a measured region; after the end the plugin
+ * stores the region's per-counter counts, read with pmc_vpmu_region(). */
+void pmc_vpmu_region_begin(struct pmc *p);
+void pmc_vpmu_region_end(struct pmc *p);
+
+/* Count of handle H inside the last completed measured region (0 if none). */
+uint64_t pmc_vpmu_region(const struct pmc *p, int h);
+
+/* Ground truth: LLC lines vCPU VCPU filled that are still cached. */
+uint64_t pmc_vpmu_llc_occupancy(const struct pmc *p, uint32_t vcpu);
+
+#endif

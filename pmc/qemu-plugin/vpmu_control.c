@@ -1,0 +1,73 @@
+/* Counter slots over running totals: see vpmu_control.h.
+ *
+ * The model's totals only ever grow, so a slot is "acc + (total - base)"
+ * while enabled and "acc" while not; selecting an event or resetting just
+ * moves base to the current total. Nothing per access depends on the control
+ * page, which keeps the hot path of the plugin free of it. */
+#include "pmc/qemu-plugin/vpmu_control.h"
+
+static uint64_t slot_total(struct vpmu_model *m, uint32_t vcpu, uint32_t ev)
+{
+	if (ev == VPMU_EV_NONE || ev >= VPMU_EV_COUNT)
+		return 0;
+	return vpmu_model_total(m, vcpu, (enum vpmu_event)ev);
+}
+
+static uint64_t slot_value(const struct vpmu_slots *s, uint32_t k, uint64_t now)
+{
+	if (s->seen.enable & (1u << k))
+		return s->acc[k] + (now - s->base[k]);
+	return s->acc[k];
+}
+
+void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
+{
+	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;
+	struct vpmu_counters *page = m->cpu[vcpu].page;
+	uint64_t now[VPMU_NCOUNTERS], value[VPMU_NCOUNTERS];
+	uint32_t enable = ctl->enable;
+	uint64_t reset_seq = ctl->reset_seq, region_seq = ctl->region_seq;
+	bool reset = reset_seq != s->seen.reset_seq;
+
+	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++) {
+		uint32_t sel = ctl->select[k];
+		uint32_t bit = 1u << k;
+		if (sel != s->seen.select[k] || reset) {
+			s->seen.select[k] = sel;
+			now[k] = slot_total(m, vcpu, sel);
+			s->acc[k] = 0;
+			s->base[k] = now[k];
+		} else {
+			now[k] = slot_total(m, vcpu, sel);
+		}
+		if ((enable ^ s->seen.enable) & bit) {
+			if (enable & bit)
+				s->base[k] = now[k];	/* a new segment starts now */
+			else
+				s->acc[k] += now[k] - s->base[k];
+		}
+	}
+	s->seen.enable = enable;
+	s->seen.reset_seq = reset_seq;
+	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+		value[k] = slot_value(s, k, now[k]);
+
+	/* Seqlock writer side: readers on other vCPUs retry while seq is odd or
+	 * changed under them. */
+	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
+	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+		page->value[k] = value[k];
+	if (region_seq != s->seen.region_seq) {
+		if (region_seq & 1) {
+			for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+				s->region_start[k] = value[k];
+		} else {
+			for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+				page->region_delta[k] = value[k] - s->region_start[k];
+			page->region_done = region_seq;
+		}
+		s->seen.region_seq = region_seq;
+	}
+	page->reset_ack = reset_seq;
+	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,25 @@
+/* The guest-programmable side of the vPMU: turns a vCPU's control page
+ * (event selection, enable mask, reset and measured-region requests; see
+ * pmc/vpmu_abi.h) and the model's running totals into the counter values the
+ * guest reads. Polled once per translated block, on the vCPU's own thread. */
+#ifndef PMC_VPMU_CONTROL_H
+#define PMC_VPMU_CONTROL_H
+
+#include <stdint.h>
+#include "pmc/vpmu_abi.h"
+#include "pmc/qemu-plugin/vpmu_model.h"
+
+/* Plugin-private state of one vCPU's counter slots. */
+struct vpmu_slots {
+	struct vpmu_control seen;	/* control page as last acted on */
+	uint64_t base[VPMU_NCOUNTERS];	/* total when the running segment began */
+	uint64_t acc[VPMU_NCOUNTERS];	/* counted in earlier enabled segments */
+	uint64_t region_start[VPMU_NCOUNTERS];
+};
+
+/* Act on vCPU VCPU's control page (as it is now) and publish its slot
+ * values, region results and reset acknowledgement in its counter page.
+ * S must start zeroed, matching a zeroed control page. */
+void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu);
+
+#endif

@@ -1,0 +1,176 @@
+/* The vPMU machine model: see vpmu_model.h.
+ *
+ * Page-walk references are counted and charged to the cycle estimate but not
+ * run through the caches: the validation reference (cachegrind) has no page
+ * walks, and keeping them out keeps L1D/LLC miss counts comparable. */
+#include <stdlib.h>
+#include <string.h>
+#include "pmc/qemu-plugin/vpmu_model.h"
+
+#define PT_LEVELS 4u
+
+uint32_t vpmu_walk_refs(uint32_t mode)
+{
+	/* A 2-D walk reads each of the guest's PT_LEVELS entries plus the final
+	 * guest-physical address through a full nested walk, and reads the
+	 * guest entries themselves: (g+1)(h+1)-1 references. */
+	if (mode == VPMU_PAGING_NESTED)
+		return (PT_LEVELS + 1) * (PT_LEVELS + 1) - 1;
+	return PT_LEVELS;
+}
+
+static void write_header(struct vpmu_model *m)
+{
+	struct vpmu_header *h = m->hdr;
+	const struct vpmu_config *c = &m->cfg;
+	memset(h, 0, sizeof *h);
+	h->version = VPMU_VERSION;
+	h->n_vcpus = m->n_vcpus;
+	h->header_size = sizeof *h;
+	h->n_counters = VPMU_NCOUNTERS;
+	h->l1d_size = c->l1d.size, h->l1d_ways = c->l1d.ways;
+	h->l2_size = c->l2.size, h->l2_ways = c->l2.ways;
+	h->llc_size = c->llc.size, h->llc_ways = c->llc.ways;
+	h->line_size = c->llc.line;
+	h->dtlb_entries = c->dtlb_entries, h->dtlb_ways = c->dtlb_ways;
+	h->page_size = c->page_size;
+	h->cpi_milli = c->cpi_milli;
+	h->lat_l2 = c->lat_l2, h->lat_llc = c->lat_llc, h->lat_mem = c->lat_mem;
+	h->lat_walk_ref = c->lat_walk_ref;
+	/* Magic last: a reader that sees it sees a complete header. */
+	__atomic_store_n(&h->magic, VPMU_MAGIC, __ATOMIC_RELEASE);
+}
+
+const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg, uint32_t n_vcpus, void *shm)
+{
+	struct cache_geometry tlb;
+	uint64_t per_cpu, total;
+
+	if (n_vcpus == 0 || n_vcpus > VPMU_MAX_VCPUS || n_vcpus > CACHE_MAX_OWNERS)
+		return "vpmu: QEMU has more vCPUs than the vPMU models (16 at most)";
+	memset(m, 0, sizeof *m);
+	m->cfg = *cfg;
+	m->n_vcpus = n_vcpus;
+	m->hdr = (struct vpmu_header *)((char *)shm + VPMU_HEADER_OFF);
+	if (tlb_geometry(cfg->dtlb_entries, cfg->dtlb_ways, cfg->page_size, &tlb))
+		return "vpmu: bad DTLB geometry";
+	per_cpu = cache_lines_needed(&cfg->l1d) + cache_lines_needed(&tlb) +
+		  (cfg->l2.size ? cache_lines_needed(&cfg->l2) : 0);
+	total = cache_lines_needed(&cfg->llc) + per_cpu * n_vcpus;
+	struct cache_line *lines = calloc(total, sizeof *lines);
+	if (!lines)
+		return "vpmu: out of memory for the cache model";
+	m->storage = lines;
+	pthread_mutex_init(&m->llc_lock, NULL);
+	cache_init(&m->llc, &cfg->llc, lines);
+	lines += cache_lines_needed(&cfg->llc);
+	for (uint32_t i = 0; i < n_vcpus; i++) {
+		struct vpmu_cpu *c = &m->cpu[i];
+		cache_init(&c->l1d, &cfg->l1d, lines);
+		lines += cache_lines_needed(&cfg->l1d);
+		cache_init(&c->dtlb, &tlb, lines);
+		lines += cache_lines_needed(&tlb);
+		if (cfg->l2.size) {
+			cache_init(&c->l2, &cfg->l2, lines);
+			lines += cache_lines_needed(&cfg->l2);
+		}
+		c->page = (struct vpmu_counters *)((char *)shm + VPMU_COUNTERS_AT(i));
+		c->ctl = (const volatile struct vpmu_control *)((char *)shm + VPMU_CONTROL_AT(i));
+		memset(c->page, 0, sizeof *c->page);
+	}
+	write_header(m);
+	return NULL;
+}
+
+void vpmu_model_fini(struct vpmu_model *m)
+{
+	pthread_mutex_destroy(&m->llc_lock);
+	free(m->storage);
+	m->storage = NULL;
+}
+
+void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+	uint64_t *t = c->page->total;
+	t[VPMU_EV_INSTRUCTIONS] += n;
+	t[VPMU_EV_CYCLES] = t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000 + c->stall_cycles;
+}
+
+/* Access the one or two lines [addr, addr+size) covers; true if any missed. */
+static bool level_miss(struct cache *k, uint64_t addr, uint32_t size, uint16_t owner)
+{
+	uint64_t first = addr >> k->line_shift, last = (addr + size - 1) >> k->line_shift;
+	bool miss = !cache_access(k, addr, owner).hit;
+	if (last != first)
+		miss |= !cache_access(k, last << k->line_shift, owner).hit;
+	return miss;
+}
+
+/* The LLC part of an access, under the lock: fills, occupancy and who was
+ * evicted are all shared state. */
+static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+	uint64_t *t = c->page->total;
+	struct cache *k = &m->llc;
+	uint64_t first = paddr >> k->line_shift, last = (paddr + size - 1) >> k->line_shift;
+	bool miss = false;
+
+	pthread_mutex_lock(&m->llc_lock);
+	t[VPMU_EV_LLC_REFERENCES]++;
+	for (uint64_t line = first; line <= last; line++) {
+		struct cache_result r = cache_access(k, line << k->line_shift, (uint16_t)vcpu);
+		if (r.hit)
+			continue;
+		miss = true;
+		t[VPMU_EV_LLC_FILLS]++;
+		m->hdr->llc_fills_global++;
+		if (r.victim_owner != CACHE_NO_OWNER && r.victim_owner != vcpu) {
+			t[VPMU_EV_LLC_CROSS_EVICTIONS]++;
+			m->cpu[r.victim_owner].page->llc_occupancy_lines = k->occupancy[r.victim_owner];
+		}
+	}
+	if (miss) {
+		t[VPMU_EV_LLC_MISSES]++;
+		c->stall_cycles += m->cfg.lat_mem;
+		c->page->llc_occupancy_lines = k->occupancy[vcpu];
+		m->hdr->llc_lines_valid = k->valid;
+	} else {
+		c->stall_cycles += m->cfg.lat_llc;
+	}
+	pthread_mutex_unlock(&m->llc_lock);
+}
+
+void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint64_t paddr, uint32_t size)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+	uint64_t *t = c->page->total;
+
+	t[VPMU_EV_L1D_ACCESSES]++;
+	if (!tlb_access(&c->dtlb, vaddr)) {
+		uint32_t refs = vpmu_walk_refs(c->ctl->paging);
+		t[VPMU_EV_DTLB_MISSES]++;
+		t[VPMU_EV_PAGE_WALK_REFS] += refs;
+		c->stall_cycles += (uint64_t)refs * m->cfg.lat_walk_ref;
+	}
+	if (!level_miss(&c->l1d, paddr, size, (uint16_t)vcpu))
+		return;
+	t[VPMU_EV_L1D_MISSES]++;
+	if (m->cfg.l2.size) {
+		t[VPMU_EV_L2_ACCESSES]++;
+		if (!level_miss(&c->l2, paddr, size, (uint16_t)vcpu)) {
+			c->stall_cycles += m->cfg.lat_l2;
+			return;
+		}
+		t[VPMU_EV_L2_MISSES]++;
+	}
+	llc_access(m, vcpu, paddr, size);
+}
+
+uint64_t vpmu_model_total(struct vpmu_model *m, uint32_t vcpu, enum vpmu_event ev)
+{
+	if (ev == VPMU_EV_LLC_FILLS_GLOBAL)
+		return __atomic_load_n(&m->hdr->llc_fills_global, __ATOMIC_RELAXED);
+	return m->cpu[vcpu].page->total[ev];
+}

@@ -1,0 +1,35 @@
+"""The command line: listing, invalid files, missing modules."""
+import sys
+
+import pytest
+
+from experiments import __main__ as cli
+from experiments import deps
+
+
+def test_list_shows_every_shipped_experiment(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("boot", "vm-exits", "tlb"):
+        assert any(line.startswith(name + " ") for line in out.splitlines())
+
+
+def test_invalid_file_exits_101_naming_file_and_key(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("description: x\nsystem: {sandboxes: 1}\nrepetitions: -1\n")
+    assert cli.main(["show", str(bad)]) == cli.INVALID
+    assert f"error: {bad}: repetitions: expected an integer >= 1" in capsys.readouterr().err
+
+
+def test_sweep_numbers_the_runs(capsys):
+    assert cli.main(["sweep", "boot"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["0", "sandboxes-1_icount-true_r0"]
+
+
+def test_missing_module_names_the_debian_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "yaml", None)       # makes `import yaml` fail
+    with pytest.raises(deps.MissingModule) as e:
+        deps.need("yaml")
+    assert "apt-get install python3-yaml" in str(e.value)
+    assert "/usr/bin/python3 -m experiments" in str(e.value)

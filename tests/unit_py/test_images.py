@@ -1,0 +1,61 @@
+"""Images: one build per (sched, pmc), ISOs cached by content, native args on GRUB's line."""
+import subprocess
+from pathlib import Path
+
+from experiments import images, spec
+
+
+def fake_build_dir(tmp_path):
+    b = tmp_path / "build"
+    b.mkdir()
+    (b / "kernel.elf").write_bytes(b"kernel")
+    (b / "monitor.elf").write_bytes(b"monitor")
+    return b
+
+
+def test_failed_incremental_build_is_retried_from_scratch(tmp_path, monkeypatch):
+    out = images.build_dir("rm", "none", tmp_path)
+    (out / "obj").mkdir(parents=True)
+    (out / "obj" / "stale.d").write_text("x.o: deleted.h\n")
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append(cmd)
+        stale = (out / "obj" / "stale.d").exists()
+        return subprocess.CompletedProcess(cmd, 2 if stale else 0, "", "no rule for deleted.h")
+    monkeypatch.setattr(images.subprocess, "run", fake_run)
+    assert images.build("rm", "none", tmp_path) == out
+    assert len(calls) == 2
+    assert f"BUILD={out}" in calls[0] and "SCHED=rm" in calls[0] and "PMC=none" in calls[0]
+
+
+def test_isos_are_cached_by_binaries_and_config(tmp_path, monkeypatch):
+    build = fake_build_dir(tmp_path)
+    made = []
+    monkeypatch.setattr(images, "monitor_iso",
+                        lambda b, conf, out, root=None: (made.append(conf.read_text()),
+                                                         Path(out).write_bytes(b"iso")))
+    runs = spec.parse({"description": "d", "sweep": {"n": [1, 2], "icount": [True, False]},
+                       "system": {"sandboxes": "{n}"}}, "x", ["rm"]).runs
+    isos = [images.iso_for(r, build)[0] for r in runs]
+    assert len(made) == 2                       # icount does not change the system: 2 ISOs
+    assert isos[0] == isos[1] != isos[2] == isos[3]
+    (build / "kernel.elf").write_bytes(b"new kernel")
+    assert images.iso_for(runs[0], build)[0] != isos[0]
+
+
+def test_native_iso_passes_args_on_the_multiboot2_line(tmp_path, monkeypatch):
+    build = fake_build_dir(tmp_path)
+    seen = {}
+
+    def fake_mkrescue(tree, iso):
+        seen["cfg"] = (Path(tree) / "boot" / "grub" / "grub.cfg").read_text()
+        seen["kernel"] = (Path(tree) / "boot" / "kernel.elf").read_bytes()
+        Path(iso).write_bytes(b"iso")
+    monkeypatch.setattr(images, "_mkrescue", fake_mkrescue)
+    (run,) = spec.parse({"description": "d", "system": {"native": True, "args": "exp=tlb"}},
+                        "x", ["rm"]).runs
+    iso, conf = images.iso_for(run, build)
+    assert iso.exists() and conf is None
+    assert "\tmultiboot2 /boot/kernel.elf exp=tlb\n" in seen["cfg"]
+    assert seen["kernel"] == b"kernel"
