@@ -3,6 +3,7 @@
 #include "kernel.h"
 #include "irq.h"
 #include "thread.h"
+#include "vsched_trace.h"
 #include "../lib/lapic.h"
 #include "../lib/record.h"
 #include "../sched/core.h"
@@ -21,8 +22,10 @@ static unsigned nthreads;
 static struct thread idle;
 
 static struct thread *current;       /* 0 while the boot context runs */
+static uint64_t current_act;          /* its VCPU's activation when dispatched */
 static struct trap_frame *boot_frame;
 static uint64_t start_at, end_at, idle_cycles;
+static uint64_t timer_due, max_timer_late;  /* how late timer interrupts arrive */
 static uint32_t cycles_per_us;
 static uint64_t io_period;
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
@@ -127,7 +130,8 @@ int vsched_init(const char *taskset)
 		rec_end(&r);
 		return -1;
 	}
-	sched_core_init(&core, sched_policy_at(0), slots, TS_MAX_VCPUS, 0);
+	sched_core_init(&core, sched_policy_at(0), slots, TS_MAX_VCPUS,
+			arg_present("trace") ? &(struct sched_trace){ vtrace_replenish, 0 } : 0);
 	admit_vcpus();
 	io_period = inherited_io_period();
 	for (i = 0; i < ts.nthreads && nthreads < MAX_THREADS; i++) {
@@ -192,8 +196,10 @@ static void job_done(struct thread *t, uint64_t now)
 	t->jobs++;
 	if (response > t->max_response)
 		t->max_response = response;
-	if (now > t->deadline && !t->missed)
+	if (now > t->deadline && !t->missed) {
 		t->misses++;
+		vtrace_miss(ts.vcpu[t->vcpu].name, t->spec->name, t->release, t->deadline, now);
+	}
 	if (t->next_release <= now) {
 		start_job(t);           /* the next job is already released: stay ready */
 		return;
@@ -232,6 +238,7 @@ static uint64_t earliest_release(void)
 
 static void arm_timer(uint64_t now, uint64_t at)
 {
+	timer_due = at;
 	uint64_t count = at <= now ? 1 : sched_muldiv(at - now, kinfo.lapic_hz, kinfo.tsc_hz, 1);
 	lapic_write(LAPIC_TIMER_INIT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(count ? count : 1));
 }
@@ -250,6 +257,8 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 		if (current == &idle) {
 			idle_cycles += ran;
 		} else {
+			vtrace_run(ts.vcpu[current->vcpu].name, current->spec->name,
+				   current->dispatched_at, now, current_act);
 			current->service += ran;
 			current->job_service += ran;
 			if (job_finished)
@@ -266,6 +275,7 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	}
 	v = sched_core_schedule(&core, now, &timer_at);
 	current = v ? pick_thread(v) : &idle;
+	current_act = v ? v->act : 0;
 	next = earliest_release();
 	if (timer_at < next)
 		next = timer_at;
@@ -278,7 +288,12 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 
 struct trap_frame *vsched_timer(struct trap_frame *f)
 {
-	return running ? reschedule(f, false) : f;
+	uint64_t now = rdtsc();
+	if (!running)
+		return f;
+	if (now > timer_due && now - timer_due > max_timer_late)
+		max_timer_late = now - timer_due;
+	return reschedule(f, false);
 }
 
 struct trap_frame *vsched_yield(struct trap_frame *f)
@@ -346,7 +361,25 @@ static void report(uint64_t elapsed)
 	rec_u64(&r, "elapsed_cycles", elapsed);
 	rec_u64(&r, "decisions", core.decisions);
 	rec_u64(&r, "idle_ppm", ppm(idle_cycles, elapsed));
+	rec_u64(&r, "max_timer_late_us", sched_cycles_to_us(max_timer_late, cycles_per_us));
 	rec_end(&r);
+}
+
+static void dump_trace(void)
+{
+	unsigned i, admitted_n = 0;
+	uint64_t misses = 0, overrun = 0;
+	for (i = 0; i < ts.nvcpus; i++) {
+		if (!admitted[i])
+			continue;
+		admitted_n++;
+		if (vcpus[i].stats.max_overrun > overrun)
+			overrun = vcpus[i].stats.max_overrun;
+	}
+	for (i = 0; i < nthreads; i++)
+		misses += threads[i].misses;
+	vtrace_dump(vsched_policy_name(), admitted_n, ts.nvcpus - admitted_n, misses, overrun,
+		    max_timer_late);
 }
 
 void vsched_run(uint64_t ms)
@@ -359,6 +392,8 @@ void vsched_run(uint64_t ms)
 	now = rdtsc();
 	start_at = now;
 	end_at = now + sched_muldiv(ms, kinfo.tsc_hz, 1000, 0);
+	if (arg_present("trace"))
+		vtrace_start(now, cycles_per_us);
 	for (i = 0; i < nthreads; i++)
 		threads[i].next_release = threads[i].spec->kind == TS_BUSY ? SCHED_NEVER : now;
 	for (i = 0; i < nthreads; i++)
@@ -370,4 +405,6 @@ void vsched_run(uint64_t ms)
 	__asm__ volatile("int %0" :: "i"(VEC_YIELD) : "memory");
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	report(end_at - start_at);
+	if (vtrace_on())
+		dump_trace();
 }

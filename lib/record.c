@@ -118,6 +118,20 @@ void rec_i64(struct record *r, const char *key, int64_t v)
 	commit(r, mark);
 }
 
+void rec_milli(struct record *r, const char *key, uint64_t thousandths)
+{
+	char num[24], frac[4];
+	uint64_t f = thousandths % 1000;
+	size_t mark = field(r, key);
+	put(r, num, fmt_u64(num, thousandths / 1000));
+	frac[0] = '.';
+	frac[1] = (char)('0' + f / 100);
+	frac[2] = (char)('0' + f / 10 % 10);
+	frac[3] = (char)('0' + f % 10);
+	put(r, frac, 4);
+	commit(r, mark);
+}
+
 void rec_hex(struct record *r, const char *key, uint64_t v)
 {
 	char num[24];

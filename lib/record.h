@@ -36,6 +36,7 @@ void rec_begin(struct record *r, const char *ev);
 void rec_u64(struct record *r, const char *key, uint64_t v);
 void rec_i64(struct record *r, const char *key, int64_t v);
 void rec_hex(struct record *r, const char *key, uint64_t v); /* "0x..." string */
+void rec_milli(struct record *r, const char *key, uint64_t thousandths); /* 12.345 */
 void rec_str(struct record *r, const char *key, const char *s);
 void rec_bool(struct record *r, const char *key, bool v);
 void rec_obj_begin(struct record *r, const char *key);

@@ -54,9 +54,8 @@ void pibs_replenish(struct vcpu *v, uint64_t now)
 		.period = v->period, .merged = false,
 	};
 	server_report(v, &ev);
-	/* Dated when it became eligible, not when a late timer noticed. */
 	if (v->ready)
-		start(v, v->s.io.eligible);
+		start(v, now);
 }
 
 uint64_t pibs_next_replenish(const struct vcpu *v)

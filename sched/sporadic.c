@@ -76,7 +76,8 @@ void ss_replenish(struct vcpu *v, uint64_t now)
 	while (v->s.main.count > 0 && slot(v, 0)->at <= now) {
 		struct sched_repl *r = slot(v, 0);
 		struct sched_event ev = {
-			.v = v, .t = now, .amount = r->amount, .act = r->act,
+			/* Dated when due, as the activation it starts (below). */
+			.v = v, .t = r->at, .amount = r->amount, .act = r->act,
 			.used = r->amount, .period = v->period, .merged = r->merged,
 		};
 

@@ -50,7 +50,7 @@ struct vcpu_stats {
 /* Replenishment notification, for traces (simulator JSON, guest records). */
 struct sched_event {
 	const struct vcpu *v;
-	uint64_t t;       /* when applied */
+	uint64_t t;       /* when due (a late timer applies it a little later) */
 	uint64_t amount;  /* budget made available */
 	uint64_t act;     /* activation whose consumption this repays */
 	uint64_t used;    /* cycles consumed under that activation */

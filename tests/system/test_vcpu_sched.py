@@ -9,6 +9,7 @@ other vCPUs, so a thread notices that its job is done up to ~0.2 ms (of
 TSC) late, and that time is charged to its budget. Real cores do not lose
 time that way; the slack absorbs the emulator, not the scheduler."""
 import subprocess
+import sys
 
 import pytest
 
@@ -37,7 +38,7 @@ BUSY_SHARE = {"spinner": 200_000, "sc": 200_000}  # C/T in ppm
 def system_config():
     text = ""
     for i, lines in enumerate(SANDBOXES):
-        text += f"[sandbox {i}]\ncore = {i}\nmemory = 32M\nconsole = com{i + 1}\n"
+        text += f"[sandbox {i}]\ncore = {i}\nmemory = 32M\nconsole = com{i + 1}\nargs = \"trace\"\n"
         text += "\n".join(lines) + "\n\n"
     return text
 
@@ -57,6 +58,7 @@ def sched_run(request, tmp_path_factory):
     iso = make_iso(system_config(), tmp_path_factory.mktemp(request.param), build=build)
     b = run_iso(iso, f"vcpu-sched-{request.param}")
     assert not b.timed_out and b.status == 0, b.run_dir
+    (b.run_dir / "system.conf").write_text(system_config())
     return request.param, b
 
 
@@ -102,3 +104,18 @@ def test_scheduling_needs_no_exits(sched_run):
     _, b = sched_run
     steady = [e for e in b.ev("vm_exits") if e["window"] == "steady"]
     assert len(steady) == 4 and all(e["count"] == 0 for e in steady)
+
+
+def test_guest_schedules_pass_the_trace_checker(sched_run):
+    """The schedule each guest recorded obeys the same rules the simulator's
+    traces are checked against, allowing only the timer lateness the guest
+    measured itself."""
+    _, b = sched_run
+    for sandbox in range(4):
+        r = subprocess.run([sys.executable, str(ROOT / "sched/sim/guest_trace.py"),
+                            str(b.run_dir / "records.jsonl"), "--sandbox", str(sandbox),
+                            "--config", str(b.run_dir / "system.conf")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, (sandbox, r.stdout[-2000:], r.stderr[-2000:])
+    late = [s["timer_late_us"] for s in b.ev("trace_summary")]
+    assert len(late) == 4 and max(late) < 2000      # QEMU -icount: a few hundred us

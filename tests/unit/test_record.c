@@ -29,9 +29,12 @@ static void fields_of_every_kind(void **s)
 	rec_bool(&r, "virtualized", true);
 	rec_str(&r, "args", "");
 	rec_u64(&r, "max", UINT64_MAX);
+	rec_milli(&r, "us", 1234007);
+	rec_milli(&r, "zero", 5);
 	rec_end(&r);
 	assert_string_equal(out, "{\"ev\":\"sandbox_ready\",\"sandbox\":3,\"delta\":-42,\"base\":\"0x2000000\","
-			    "\"virtualized\":true,\"args\":\"\",\"max\":18446744073709551615}\n");
+			    "\"virtualized\":true,\"args\":\"\",\"max\":18446744073709551615,"
+			    "\"us\":1234.007,\"zero\":0.005}\n");
 }
 
 static void nested_object(void **s)
