@@ -21,7 +21,8 @@ ifeq ($(filter $(SCHED),$(SCHED_POLICIES)),)
 $(error SCHED=$(SCHED) is not a scheduling policy; available: $(SCHED_POLICIES))
 endif
 
-SCHED_CORE_SRCS := $(addprefix $(SCHED_DIR)/,cycles.c bignum.c vcpu.c sporadic.c pibs.c core.c registry.c)
+SCHED_CORE_SRCS := $(addprefix $(SCHED_DIR)/,cycles.c bignum.c vcpu.c sporadic.c pibs.c core.c registry.c \
+	llc_estimate.c)
 SCHED_SRCS := $(SCHED_CORE_SRCS) $(SCHED_DIR)/policy_$(SCHED).c
 SCHED_DEFINES := -DSCHED_POLICY_NAME='"$(SCHED)"'
 
