@@ -90,10 +90,14 @@ static void admit_vcpus(void)
 	for (i = 0; i < ts.nvcpus; i++) {
 		const struct ts_vcpu *tv = &ts.vcpu[i];
 		struct sched_verdict why = { 0 };
-		int bad = tv->kind == VCPU_MAIN
-			? vcpu_init_main(&vcpus[i], tv->name, sched_us_to_cycles(tv->c_us, cycles_per_us),
-					 sched_us_to_cycles(tv->t_us, cycles_per_us))
-			: vcpu_init_io(&vcpus[i], tv->name, tv->u_ppm);
+		int bad = 0;
+		if (tv->kind == VCPU_MAIN)
+			bad = vcpu_init_main(&vcpus[i], tv->name, sched_us_to_cycles(tv->c_us, cycles_per_us),
+					     sched_us_to_cycles(tv->t_us, cycles_per_us));
+		else if (tv->kind == VCPU_IO)
+			bad = vcpu_init_io(&vcpus[i], tv->name, tv->u_ppm);
+		else
+			vcpu_init_be(&vcpus[i], tv->name);
 		if (bad)
 			why.reason = "budget or period out of range";
 		else if (sched_core_admit(&core, &vcpus[i], &why) == 0)
@@ -116,22 +120,48 @@ static uint64_t inherited_io_period(void)
 	return sched_us_to_cycles(IO_DEFAULT_PERIOD_US, cycles_per_us);
 }
 
+static int sched_error(const char *msg)
+{
+	struct record r;
+	rec_begin(&r, "sched_error");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_str(&r, "msg", msg);
+	rec_end(&r);
+	return -1;
+}
+
+/*
+ * Policy parameters from the kernel args: sched_budget=N (memguard: LLC
+ * misses per regulation period) and sched_period_us=N (its period). A
+ * parameter the policy does not have is an error, never silently ignored.
+ * Best-effort VCPUs take turns every quarter period (1 ms without one),
+ * which is also how often memguard checks their misses between events.
+ */
+static int set_policy_params(void)
+{
+	const char *why;
+	uint64_t period = sched_us_to_cycles(arg_u64("sched_period_us", 0), cycles_per_us);
+	core.be_slice = period ? period / 4 : sched_us_to_cycles(1000, cycles_per_us);
+	if (arg_value("sched_period_us") && sched_core_set_param(&core, "period", period, &why))
+		return sched_error(why);
+	if (arg_value("sched_budget") &&
+	    sched_core_set_param(&core, "budget", arg_u64("sched_budget", 0), &why))
+		return sched_error(why);
+	return 0;
+}
+
 int vsched_init(const char *taskset)
 {
 	char err[128];
 	unsigned i;
-	struct record r;
 
 	cycles_per_us = (uint32_t)(kinfo.tsc_hz / 1000000);
-	if (taskset_parse(taskset, &ts, err, sizeof err)) {
-		rec_begin(&r, "sched_error");
-		rec_u64(&r, "sandbox", kinfo.sandbox);
-		rec_str(&r, "msg", err);
-		rec_end(&r);
-		return -1;
-	}
+	if (taskset_parse(taskset, &ts, err, sizeof err))
+		return sched_error(err);
 	sched_core_init(&core, sched_policy_at(0), slots, TS_MAX_VCPUS,
 			arg_present("trace") ? &(struct sched_trace){ vtrace_replenish, 0 } : 0);
+	if (set_policy_params())
+		return -1;
 	admit_vcpus();
 	io_period = inherited_io_period();
 	for (i = 0; i < ts.nthreads && nthreads < MAX_THREADS; i++) {
@@ -326,11 +356,12 @@ static void report(uint64_t elapsed)
 		rec_begin(&r, "vcpu");
 		rec_u64(&r, "sandbox", kinfo.sandbox);
 		rec_str(&r, "name", ts.vcpu[i].name);
-		rec_str(&r, "kind", ts.vcpu[i].kind == VCPU_MAIN ? "main" : "io");
+		rec_str(&r, "kind", ts.vcpu[i].kind == VCPU_MAIN ? "main" :
+				    ts.vcpu[i].kind == VCPU_IO ? "io" : "be");
 		if (ts.vcpu[i].kind == VCPU_MAIN) {
 			rec_u64(&r, "c_us", ts.vcpu[i].c_us);
 			rec_u64(&r, "t_us", ts.vcpu[i].t_us);
-		} else {
+		} else if (ts.vcpu[i].kind == VCPU_IO) {
 			rec_u64(&r, "u_ppm", ts.vcpu[i].u_ppm);
 		}
 		rec_u64(&r, "used_cycles", st.used);

@@ -16,6 +16,9 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->trace.ctx = trace ? trace->ctx : NULL;
 	c->decisions = 0;
 	c->next_repl = SCHED_NEVER;
+	c->be_slice = 0;
+	for (unsigned i = 0; i < sizeof c->policy_state / sizeof c->policy_state[0]; i++)
+		c->policy_state[i] = 0;
 	p->init(c);
 }
 
@@ -57,10 +60,27 @@ struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *t
 	c->running = v;
 	c->since = now;
 	next = c->next_repl;
-	if (v && now + v->budget < next)
+	if (v && v->kind != VCPU_BE && now + v->budget < next)
 		next = now + v->budget;
+	if (v && v->kind == VCPU_BE && c->be_slice && now + c->be_slice < next)
+		next = now + c->be_slice;
+	if (c->policy->next_event) {
+		uint64_t e = c->policy->next_event(c, now);
+		if (e < next)
+			next = e;
+	}
 	*timer_at = next;
 	return v;
+}
+
+int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
+			 const char **why)
+{
+	if (!c->policy->set_param) {
+		*why = "this policy has no parameters";
+		return -1;
+	}
+	return c->policy->set_param(c, name, value, why);
 }
 
 void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,

@@ -20,7 +20,17 @@ struct sched_core {
 	uint64_t decisions;       /* sched_core_schedule() calls */
 	uint64_t next_repl;       /* earliest pending replenishment of any VCPU:
 	                           * decisions before it need not visit them all */
+	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
+	                           * others get a turn (0: until the next event) */
+	uint64_t policy_state[8]; /* private to the policy (memguard's period...) */
 };
+
+/* Key of a best-effort VCPU for sched_pick_min: after every reserved VCPU,
+ * and among best-effort ones the one that has run least goes first. */
+static inline uint64_t sched_be_key(const struct vcpu *v)
+{
+	return (1ull << 63) | (v->stats.used >> 1);
+}
 
 /* Set up c for policy p with room for nslots VCPUs in `slots` (which must
  * outlive c).  trace may be NULL.  Calls p->init. */
@@ -47,9 +57,18 @@ void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 /* v has no more work at `now`; charges it first if it is running. */
 void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now);
 
+/* Set a policy parameter (see the policy's file). 0, or -1 with *why. */
+int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
+			 const char **why);
+
 /* Hand a PMC sample taken on v to the policy. */
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s);
+
+/* The rate-monotonic admission test (admit_rm.c), for every policy that
+ * schedules reservations rate-monotonically. */
+int sched_admit_rm(const struct sched_core *c, const struct vcpu *cand,
+		   struct sched_verdict *why);
 
 /* Generic operations for policy tables (the sporadic/PIBS mechanics). */
 void sched_generic_init(struct sched_core *c);

@@ -43,6 +43,13 @@ struct sched_policy {
 	/* Copy v's statistics to *out. */
 	void (*stats)(const struct sched_core *c, const struct vcpu *v,
 		      struct vcpu_stats *out);
+	/* Optional: the next instant the policy itself needs a decision at
+	 * (e.g. a regulation period ending), or SCHED_NEVER. */
+	uint64_t (*next_event)(const struct sched_core *c, uint64_t now);
+	/* Optional: set parameter `name`; 0, or -1 with *why for an unknown
+	 * name or a bad value (nothing changes then). */
+	int (*set_param)(struct sched_core *c, const char *name, uint64_t value,
+			 const char **why);
 };
 
 /* The linked policy called `name`, or NULL. */

@@ -32,6 +32,8 @@ static int edf_admit(const struct sched_core *c, const struct vcpu *cand,
 	uint64_t io_ppm = 0;
 	int err = 0;
 
+	if (cand->kind == VCPU_BE)
+		return 0;           /* no reservation to test */
 	if (c->count + 1 > SCHED_ADMIT_MAX) {
 		why->reason = "edf: too many VCPUs for the exact admission test";
 		return -1;
@@ -41,6 +43,8 @@ static int edf_admit(const struct sched_core *c, const struct vcpu *cand,
 	for (unsigned i = 0; i <= c->count; i++) {
 		const struct vcpu *v = i < c->count ? c->slot[i] : cand;
 
+		if (v->kind == VCPU_BE)
+			continue;
 		if (v->kind == VCPU_IO)
 			io_ppm += v->s.io.u_ppm;
 		else
@@ -60,7 +64,7 @@ static int edf_admit(const struct sched_core *c, const struct vcpu *cand,
 
 static uint64_t edf_key(const struct vcpu *v)
 {
-	return vcpu_deadline(v);
+	return v->kind == VCPU_BE ? sched_be_key(v) : vcpu_deadline(v);
 }
 
 static struct vcpu *edf_pick_next(struct sched_core *c, uint64_t now)

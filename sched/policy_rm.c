@@ -33,51 +33,12 @@
  *         <= 2 * prod T_i * (10^12)^{n_io}. */
 #include <stddef.h>
 
-#include "bignum.h"
 #include "core.h"
 
-#define PPM2 1000000000000ull /* 10^12 = (10^6)^2 */
-
 /* Multiply the inequality's sides by v's factors. */
-static int factor(struct sched_big *lhs, struct sched_big *rhs, const struct vcpu *v)
-{
-	if (v->kind == VCPU_MAIN)
-		return sched_big_mul(lhs, v->period + v->s.main.capacity) |
-		       sched_big_mul(rhs, v->period);
-	uint64_t u = v->s.io.u_ppm;
-	return sched_big_mul(lhs, PPM2 + (2 * SCHED_PPM - u) * u) | sched_big_mul(rhs, PPM2);
-}
-
-static int rm_admit(const struct sched_core *c, const struct vcpu *cand,
-		    struct sched_verdict *why)
-{
-	struct sched_big lhs, rhs;
-	int err = 0;
-
-	if (c->count + 1 > SCHED_ADMIT_MAX) {
-		why->reason = "rm: too many VCPUs for the exact admission test";
-		return -1;
-	}
-	sched_big_set(&lhs, 1);
-	sched_big_set(&rhs, 2);
-	for (unsigned i = 0; i < c->count; i++)
-		err |= factor(&lhs, &rhs, c->slot[i]);
-	err |= factor(&lhs, &rhs, cand);
-	if (err) {
-		why->reason = "rm: admission arithmetic overflow";
-		return -1;
-	}
-	if (sched_big_cmp(&lhs, &rhs) > 0) {
-		why->reason = "rm: hyperbolic bound exceeded: prod(1+U_i) > 2 "
-			      "(Main U=C/T, I/O U'=(2-U)U)";
-		return -1;
-	}
-	return 0;
-}
-
 static uint64_t rm_key(const struct vcpu *v)
 {
-	return v->period;
+	return v->kind == VCPU_BE ? sched_be_key(v) : v->period;
 }
 
 static struct vcpu *rm_pick_next(struct sched_core *c, uint64_t now)
@@ -89,7 +50,7 @@ static struct vcpu *rm_pick_next(struct sched_core *c, uint64_t now)
 const struct sched_policy sched_policy_rm = {
 	.name = "rm",
 	.init = sched_generic_init,
-	.admit = rm_admit,
+	.admit = sched_admit_rm,
 	.pick_next = rm_pick_next,
 	.charge = sched_generic_charge,
 	.on_block = sched_generic_on_block,

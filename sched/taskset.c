@@ -170,7 +170,7 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 	struct ts_vcpu *v = &ts->vcpu[ts->nvcpus];
 
 	if (l->ntok < 3)
-		return fail(err, errlen, l, "expected 'vcpu NAME main C T' or 'vcpu NAME io U'");
+		return fail(err, errlen, l, "expected 'vcpu NAME main C T', 'vcpu NAME io U' or 'vcpu NAME be'");
 	if (!valid_name(l->tok[1]))
 		return fail(err, errlen, l, "bad VCPU name '%s' (1-31 of [A-Za-z0-9_.-])", l->tok[1]);
 	if (find_vcpu(ts, l->tok[1]) >= 0)
@@ -191,8 +191,12 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 		if (parse_util(l->tok[3], &v->u_ppm))
 			return fail(err, errlen, l, "U must be a decimal in (0, 1] with at most 6 decimals");
 		v->kind = VCPU_IO;
+	} else if (streq(l->tok[2], "be")) {
+		if (l->ntok != 3)
+			return fail(err, errlen, l, "expected 'vcpu NAME be'");
+		v->kind = VCPU_BE;
 	} else {
-		return fail(err, errlen, l, "unknown VCPU kind '%s' (main or io)", l->tok[2]);
+		return fail(err, errlen, l, "unknown VCPU kind '%s' (main, io or be)", l->tok[2]);
 	}
 	copy_name(v->name, l->tok[1]);
 	ts->nvcpus++;

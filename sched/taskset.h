@@ -3,6 +3,7 @@
  * comment, times in microseconds:
  *     vcpu NAME main C T
  *     vcpu NAME io U                      (0 < U <= 1, up to 6 decimals)
+ *     vcpu NAME be                        (best effort: no reservation)
  *     thread NAME VCPU periodic C T       (hard periodic job, deadline = T)
  *     thread NAME VCPU io-burst C MEAN_GAP   (VCPU must be an I/O VCPU)
  *     thread NAME VCPU busy               (never blocks)

@@ -48,6 +48,13 @@ int vcpu_init_io(struct vcpu *v, const char *name, uint32_t u_ppm)
 	return 0;
 }
 
+void vcpu_init_be(struct vcpu *v, const char *name)
+{
+	init_common(v, name, VCPU_BE);
+	v->budget = 0;
+	v->period = 0;
+}
+
 uint64_t vcpu_io_budget(uint32_t u_ppm, uint64_t period)
 {
 	return sched_muldiv(period, u_ppm, SCHED_PPM, 0);
@@ -58,13 +65,13 @@ void vcpu_wake(struct vcpu *v, uint64_t now, uint64_t inherit_period)
 	v->ready = true;
 	if (v->kind == VCPU_MAIN)
 		ss_wake(v, now);
-	else
+	else if (v->kind == VCPU_IO)
 		pibs_wake(v, now, inherit_period);
 }
 
 static void close_activation(struct vcpu *v)
 {
-	if (!v->open)
+	if (!v->open)         /* best-effort VCPUs never open one */
 		return;
 	if (v->kind == VCPU_MAIN)
 		ss_close(v);
@@ -82,6 +89,10 @@ void vcpu_charge(struct vcpu *v, uint64_t ran)
 {
 	uint64_t paid = ran < v->budget ? ran : v->budget;
 
+	if (v->kind == VCPU_BE) {
+		v->stats.used += ran;
+		return;
+	}
 	if (ran > paid && ran - paid > v->stats.max_overrun)
 		v->stats.max_overrun = ran - paid;
 	v->stats.used += ran;
@@ -95,12 +106,14 @@ void vcpu_replenish(struct vcpu *v, uint64_t now)
 {
 	if (v->kind == VCPU_MAIN)
 		ss_replenish(v, now);
-	else
+	else if (v->kind == VCPU_IO)
 		pibs_replenish(v, now);
 }
 
 uint64_t vcpu_next_replenish(const struct vcpu *v)
 {
+	if (v->kind == VCPU_BE)
+		return SCHED_NEVER;
 	return v->kind == VCPU_MAIN ? ss_next_replenish(v) : pibs_next_replenish(v);
 }
 

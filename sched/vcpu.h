@@ -20,7 +20,9 @@
 
 #define SCHED_PPM 1000000u /* I/O utilizations are parts per million */
 
-enum vcpu_kind { VCPU_MAIN, VCPU_IO };
+/* VCPU_BE: best effort. No reservation and no budget: it runs only when no
+ * VCPU with budget wants the core, and admission never refuses it. */
+enum vcpu_kind { VCPU_MAIN, VCPU_IO, VCPU_BE };
 
 struct sched_repl {
 	uint64_t at;      /* when the amount becomes available again */
@@ -98,6 +100,9 @@ int vcpu_init_main(struct vcpu *v, const char *name, uint64_t C, uint64_t T);
  * 0 < u_ppm <= 10^6.  Its period comes from the first vcpu_wake(). */
 int vcpu_init_io(struct vcpu *v, const char *name, uint32_t u_ppm);
 
+/* Make v a best-effort VCPU (no budget, lowest priority). */
+void vcpu_init_be(struct vcpu *v, const char *name);
+
 /* v got runnable work at `now`.  For an I/O VCPU starting a new activation,
  * inherit_period (the period of the Main VCPU whose thread caused the I/O,
  * > 0, <= 2^62) becomes its period; Main VCPUs ignore it. */
@@ -121,7 +126,7 @@ uint64_t vcpu_next_replenish(const struct vcpu *v);
 /* True if v may run now: it has work and budget. */
 static inline bool vcpu_runnable(const struct vcpu *v)
 {
-	return v->ready && v->budget > 0;
+	return v->ready && (v->budget > 0 || v->kind == VCPU_BE);
 }
 
 /* Deadline of v's open activation (activation + period): the EDF key. */

@@ -67,8 +67,10 @@ static void admit_all(struct sim *s, struct sim_result *res)
 		/* The parser guarantees valid parameters, so init cannot fail. */
 		if (d->kind == VCPU_MAIN)
 			vcpu_init_main(v, d->name, cyc(d->c_us), cyc(d->t_us));
-		else
+		else if (d->kind == VCPU_IO)
 			vcpu_init_io(v, d->name, d->u_ppm);
+		else
+			vcpu_init_be(v, d->name);
 		s->admitted[i] = sched_core_admit(&s->core, v, &why) == 0;
 		if (s->admitted[i]) {
 			res->admitted++;

@@ -27,9 +27,11 @@ SANDBOXES = [
     # An I/O VCPU (PIBS) with bursts beside a Main VCPU.
     ["vcpu = m main 3000 10000", "thread = jm m periodic 2250 10000",
      "vcpu = io0 io 0.1", "thread = burst io0 io-burst 300 5000"],
-    # Over the bound: v2 must be refused, v1 keeps its guarantee.
+    # Over the bound: v2 must be refused, v1 keeps its guarantee; best
+    # effort (never refused) gets what is left.
     ["vcpu = v1 main 6000 10000", "thread = j1 v1 periodic 4500 10000",
-     "vcpu = v2 main 5000 10000", "thread = j2 v2 busy"],
+     "vcpu = v2 main 5000 10000", "thread = j2 v2 busy",
+     "vcpu = bg be", "thread = bgs bg busy"],
 ]
 
 BUSY_SHARE = {"spinner": 200_000, "sc": 200_000}  # C/T in ppm
@@ -119,3 +121,13 @@ def test_guest_schedules_pass_the_trace_checker(sched_run):
         assert r.returncode == 0, (sandbox, r.stdout[-2000:], r.stderr[-2000:])
     late = [s["timer_late_us"] for s in b.ev("trace_summary")]
     assert len(late) == 4 and max(late) < 2000      # QEMU -icount: a few hundred us
+
+
+def test_best_effort_gets_the_slack_and_nothing_more(sched_run):
+    _, b = sched_run
+    bg = [t for t in b.ev("thread") if t["name"] == "bgs"][0]
+    j1 = [t for t in b.ev("thread") if t["name"] == "j1"][0]
+    assert j1["deadline_misses"] == 0
+    # v1's job takes 45% of the core; the rest, less scheduling overhead, is best effort's.
+    assert 500_000 <= bg["util_ppm"] <= 560_000, bg
+    assert [a["result"] for a in b.ev("admit") if a["vcpu"] == "bg"] == ["admitted"]
