@@ -80,7 +80,64 @@ fetch_qemu() {
 	say "qemu-plugin.h from qemu $version -> third_party/qemu/"
 }
 
-SOURCES="qemu"
+# lwIP 2.1.3 sources for our own port (kernel/net/): the Debian binary package
+# is a Linux library, unusable in a freestanding kernel. We keep the upstream
+# tree of the orig tarball, and only what kernel/net/net.mk builds: the core
+# with IPv4 (src/core, src/core/ipv4), the Ethernet layer (src/netif/ethernet.c),
+# the headers (src/include) and the licence; ~2.5 MB instead of ~8 MB.
+#
+# Debian's patches (2.1.3+dfsg1-2) touch the socket API, the tcpip thread, PPP
+# and Debian's own POSIX port; of the files we keep they only add socket and
+# tcpip-thread options that compile away with NO_SYS=1 and no sockets. We check
+# that this still holds: a patch to any other kept file (a security fix in
+# tcp_in.c, say) stops the fetch so that someone applies it deliberately.
+LWIP_UPSTREAM=2.1.3
+LWIP_PATCHED_OK="src/core/init.c src/include/lwip/inet.h src/include/lwip/opt.h
+src/include/lwip/sockets.h src/include/lwip/tcpip.h src/include/lwip/priv/sockets_priv.h
+src/include/lwip/priv/tcpip_priv.h"
+LWIP_KEEP="src/core src/include src/netif/ethernet.c COPYING"
+
+fetch_lwip() {
+	dest="$TP/lwip"
+	[ -f "$dest/VERSION" ] && return 0
+	ensure_deb_src
+	# The newest Debian revision of upstream $LWIP_UPSTREAM that apt knows.
+	version=$(apt-cache showsrc lwip 2>/dev/null | sed -n 's/^Version: //p' |
+		grep "^$LWIP_UPSTREAM[+-]" | sort -V | tail -n 1)
+	[ -n "$version" ] || die "no Debian source of lwip $LWIP_UPSTREAM (apt-cache showsrc lwip)"
+	scratch=$(download_source lwip "$version")
+	orig=$(ls "$scratch"/lwip_*.orig.tar.* 2>/dev/null | head -n 1)
+	if [ -z "$orig" ]; then
+		rm -rf "$scratch"
+		die "no lwip orig tarball in the downloaded source package"
+	fi
+	for f in $(tar -xOf "$scratch"/lwip_*.debian.tar.* --wildcards 'debian/patches/*' |
+		sed -n 's#^+++ b/##p' | sed 's/[[:space:]].*//' | sort -u); do
+		case " $(echo $LWIP_PATCHED_OK) " in *" $f "*) continue ;; esac
+		for k in $LWIP_KEEP; do
+			case "$f" in "$k"|"$k"/*)
+				rm -rf "$scratch"
+				die "a Debian patch of lwip $version modifies $f, which we build: review and apply it" ;;
+			esac
+		done
+	done
+	members=""
+	for k in $LWIP_KEEP; do members="$members lwip-$LWIP_UPSTREAM/$k"; done
+	# shellcheck disable=SC2086  # members is a list
+	if ! tar -xf "$orig" -C "$scratch" --exclude='*/src/core/ipv6' $members; then
+		rm -rf "$scratch"
+		die "$orig lacks part of: $LWIP_KEEP"
+	fi
+	# Move into place whole, VERSION last: an interrupted run leaves no
+	# VERSION, so the next run starts over instead of building a half tree.
+	rm -rf "$dest"
+	mv "$scratch/lwip-$LWIP_UPSTREAM" "$dest"
+	echo "lwip $version (upstream sources, Debian patches not applied: see scripts/third-party.sh)" >"$dest/VERSION"
+	rm -rf "$scratch"
+	say "lwIP sources from lwip $version -> third_party/lwip/"
+}
+
+SOURCES="qemu lwip"
 
 mkdir -p "$TP"
 for s in $SOURCES; do

@@ -1,0 +1,22 @@
+/*
+ * LWIP_RAND() for lwIP (arch/cc.h): TCP picks its first ephemeral local
+ * port with it. Not cryptographic: xorshift64*, seeded per sandbox (the
+ * kernel seeds it from the TSC and its sandbox number) so that sandboxes
+ * and runs do not pick the same ports; the host seeds it for replay.
+ */
+#include "net_rand.h"
+
+static uint64_t state = 0x9e3779b97f4a7c15ull;
+
+void net_rand_seed(uint64_t seed)
+{
+	state = seed ? seed : 0x9e3779b97f4a7c15ull;  /* xorshift must not be 0 */
+}
+
+uint32_t net_rand(void)
+{
+	state ^= state >> 12;
+	state ^= state << 25;
+	state ^= state >> 27;
+	return (uint32_t)((state * 0x2545f4914f6cdd1dull) >> 32);
+}

@@ -1,0 +1,88 @@
+/*
+ * The VNIC switch of the driver sandbox: it owns the physical NIC (the
+ * uplink, any struct nic: the e1000 driver) and forwards frames by
+ * destination MAC between the uplink, its own network stack (local) and one
+ * port per VNIC sandbox (two VNIC rings each, vnic_ring.h).
+ *
+ * Forwarding (src: where the frame came from; never back to src):
+ *  - broadcast / multicast (I/G bit set): to everyone else;
+ *  - unicast to local's or a port's MAC: there;
+ *  - other unicast: to the uplink; from the uplink itself: dropped
+ *    (counted unknown_dst: the NIC accepts only our MACs, or all in
+ *    promiscuous mode).
+ * Checks: a frame from a port must carry that port's MAC as source (a
+ * sandbox cannot speak for another: counted spoofed); a frame from the
+ * uplink claiming one of our MACs as source is dropped likewise; lengths
+ * outside 14..NET_FRAME_MAX are dropped (bad_len).
+ * Full port ring: the frame is dropped and counted (port drop_full), the
+ * switch never waits for a slow sandbox. After a poll or a local send the
+ * switch kicks (IPIs) each port it gave frames to, if that sandbox may be
+ * asleep (spsc wake-up protocol).
+ *
+ * The driver sandbox's own netif runs on the switch: net_if_add() with
+ * struct nic { .ops = &vnic_switch_nic_ops, .dev = &switch, .mac = local MAC }.
+ * Its rx_poll polls the uplink and every port, so net_loop_poll() drives
+ * the whole switch from the one network context.
+ */
+#ifndef QUESTV_NET_VNIC_SWITCH_H
+#define QUESTV_NET_VNIC_SWITCH_H
+#include <stdbool.h>
+#include "nic.h"
+#include "vnic_ring.h"
+
+#define VNIC_SWITCH_MAX_PORTS 8  /* at most 8 sandboxes */
+
+struct vnic_port_stats {
+	uint64_t in_frames;       /* taken from the sandbox */
+	uint64_t out_frames;      /* given to the sandbox */
+	uint64_t drop_full;       /* its ring was full */
+	uint64_t spoofed;         /* source MAC not its own */
+	uint64_t bad_len;
+	uint64_t kicks;
+};
+
+struct vnic_port {
+	uint8_t mac[6];
+	unsigned sandbox;         /* passed to kick() */
+	struct vnic_ring to_sandbox, from_sandbox;
+	bool kick_pending;
+	struct vnic_port_stats st;
+};
+
+struct vnic_switch_stats {
+	uint64_t uplink_in, uplink_out, uplink_drop;   /* drop: NIC refused (full) */
+	uint64_t uplink_spoofed, uplink_bad_len;
+	uint64_t local_in, local_out;
+	uint64_t local_drop;                           /* for local outside its rx_poll */
+	uint64_t unknown_dst;                          /* unicast from the uplink to no one */
+};
+
+struct vnic_switch {
+	struct nic uplink;
+	uint8_t local_mac[6];
+	nic_deliver_fn local_deliver;  /* the local stack's input, from rx_poll */
+	void *local_sink;
+	void (*kick)(void *ctx, unsigned sandbox);
+	void *kick_ctx;
+	struct vnic_port ports[VNIC_SWITCH_MAX_PORTS];
+	unsigned nports;
+	struct vnic_switch_stats st;
+};
+
+void vnic_switch_init(struct vnic_switch *sw, const struct nic *uplink, const uint8_t local_mac[6],
+		      void (*kick)(void *ctx, unsigned sandbox), void *kick_ctx);
+
+/* A VNIC sandbox's port: to_mem is the ring the switch produces (formatted
+ * now), from_mem the one the sandbox produces. Returns the port index, or
+ * -1: too many ports, a MAC already in use (or multicast), or to_mem unusable. */
+int vnic_switch_add_port(struct vnic_switch *sw, const uint8_t mac[6], unsigned sandbox,
+			 void *to_mem, size_t to_bytes, void *from_mem, size_t from_bytes);
+
+/* Forwarding entry points (what rx_poll and tx use; public for the tests
+ * and the fuzzer). */
+void vnic_switch_from_uplink(void *sw, const void *frame, size_t len);
+void vnic_switch_from_port(struct vnic_switch *sw, unsigned port, const void *frame, size_t len);
+
+extern const struct nic_ops vnic_switch_nic_ops;
+
+#endif
