@@ -17,6 +17,8 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->decisions = 0;
 	c->next_repl = SCHED_NEVER;
 	c->be_slice = 0;
+	c->board = NULL;
+	c->board_self = 0;
 	for (unsigned i = 0; i < sizeof c->policy_state / sizeof c->policy_state[0]; i++)
 		c->policy_state[i] = 0;
 	p->init(c);

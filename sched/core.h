@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "cache_board.h"
 #include "policy.h"
 #include "vcpu.h"
 
@@ -23,6 +24,8 @@ struct sched_core {
 	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
 	                           * others get a turn (0: until the next event) */
 	uint64_t policy_state[8]; /* private to the policy (memguard's period...) */
+	struct cache_board *board; /* shared with the other cores, or NULL */
+	unsigned board_self;      /* this core's entry in it */
 };
 
 /* Key of a best-effort VCPU for sched_pick_min: after every reserved VCPU,

@@ -8,11 +8,13 @@
 extern const struct sched_policy sched_policy_rm __attribute__((weak));
 extern const struct sched_policy sched_policy_edf __attribute__((weak));
 extern const struct sched_policy sched_policy_memguard __attribute__((weak));
+extern const struct sched_policy sched_policy_cache_aware __attribute__((weak));
 
 static const struct sched_policy *const known[] = {
 	&sched_policy_rm,
 	&sched_policy_edf,
 	&sched_policy_memguard,
+	&sched_policy_cache_aware,
 };
 
 static int same(const char *a, const char *b)

@@ -18,6 +18,8 @@ static void init_common(struct vcpu *v, const char *name, enum vcpu_kind kind)
 	v->used = 0;
 	v->trace = 0;
 	v->stats = zero;
+	v->mpki_milli = 0;
+	llc_estimate_init(&v->llc, 0);
 }
 
 int vcpu_init_main(struct vcpu *v, const char *name, uint64_t C, uint64_t T)

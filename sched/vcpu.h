@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "cycles.h"
+#include "llc_estimate.h"
 
 /* Pending replenishments per Main VCPU.  When full, new ones merge into the
  * last (see sporadic.c): later, never earlier, so the bound stays safe. */
@@ -36,6 +37,7 @@ struct sched_pmc_sample {
 	uint64_t instructions;  /* deltas since the previous sample */
 	uint64_t llc_refs;
 	uint64_t llc_misses;
+	uint64_t llc_fills_global; /* cumulative LLC fills of all cores (0: unknown) */
 };
 
 struct vcpu_stats {
@@ -90,6 +92,8 @@ struct vcpu {
 		} io;
 	} s;
 	struct vcpu_stats stats;
+	struct llc_estimate llc;  /* cache-aware policies: occupancy estimate */
+	uint64_t mpki_milli;      /* LLC misses per 1000 instructions x 1000, last sample */
 };
 
 /* Make v a Main VCPU with budget C and period T (cycles).  Returns 0, or -1

@@ -3,8 +3,8 @@
 
 usage: property_test.py SCHED_SIM [--sets N] [--seed S] [--jobs J]
 First self-tests: sched-sim refuses bad input with status 2, and the checker
-accepts a genuine trace but flags tampered copies of it.  Then, for rm and
-edf, N random task sets (fixed seed) are simulated; every trace must pass
+accepts a genuine trace but flags tampered copies of it.  Then, for every
+policy, N random task sets (fixed seed) are simulated; every trace must pass
 check_trace (which includes: threads that fit their admitted VCPU never miss
 a deadline).  Exit 1 on any failure."""
 import argparse
@@ -18,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_trace  # noqa: E402
 
-POLICIES = ("rm", "edf")
+POLICIES = ("rm", "edf", "memguard", "cache-aware")
 PERIODS_US = (1000, 2000, 2500, 4000, 5000, 8000, 10000)
 UNTIL_US = 40000
 
@@ -56,6 +56,14 @@ def gen(rng):
         else:
             lines.append("thread t%d io%d io-burst %d %d" % (n, j, rng.randint(10, 800),
                                                             rng.randint(100, 5000)))
+        n += 1
+    for k in range(rng.choice((0, 0, 1, 2))):   # best effort: never refused, never in the way
+        lines.append("vcpu b%d be" % k)
+        if rng.random() < 0.5:
+            lines.append("thread t%d b%d busy" % (n, k))
+        else:
+            lines.append("thread t%d b%d periodic %d %d" % (n, k, rng.randint(1, 3000),
+                                                           rng.choice(PERIODS_US)))
         n += 1
     return "\n".join(lines) + "\n"
 

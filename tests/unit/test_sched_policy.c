@@ -47,8 +47,9 @@ static void test_registry(void **state)
 		assert_non_null(p->on_pmc_sample);
 		assert_non_null(p->stats);
 	}
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_string_equal(sched_policy_lookup("memguard")->name, "memguard");
+	assert_string_equal(sched_policy_lookup("cache-aware")->name, "cache-aware");
 	assert_string_equal(sched_policy_lookup("rm")->name, "rm");
 	assert_string_equal(sched_policy_lookup("edf")->name, "edf");
 	assert_null(sched_policy_lookup("r"));

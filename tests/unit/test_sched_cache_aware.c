@@ -1,0 +1,139 @@
+/* cache-aware: best effort ordered by what other cores run; reservations untouched. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core.h"
+
+#define MS 1000000ull
+#define LINES 131072ull
+
+static struct sched_core core;
+static struct vcpu *slot[8];
+static struct vcpu rt, streamer, quiet;
+static struct cache_board board;
+
+/* This core is 0 of a 2-core board; core 1 runs whatever the test says. */
+static int setup(void **state)
+{
+	struct sched_verdict why;
+	const char *err;
+	(void)state;
+	sched_core_init(&core, sched_policy_lookup("cache-aware"), slot, 8, NULL);
+	assert_int_equal(sched_core_set_param(&core, "llc_lines", LINES, &err), 0);
+	board = (struct cache_board){ .ncores = 2 };
+	core.board = &board;
+	core.board_self = 0;
+	assert_int_equal(vcpu_init_main(&rt, "rt", 2 * MS, 10 * MS), 0);
+	vcpu_init_be(&streamer, "streamer");
+	vcpu_init_be(&quiet, "quiet");
+	assert_int_equal(sched_core_admit(&core, &rt, &why), 0);
+	assert_int_equal(sched_core_admit(&core, &streamer, &why), 0);
+	assert_int_equal(sched_core_admit(&core, &quiet, &why), 0);
+	return 0;
+}
+
+static void sample(struct vcpu *v, uint64_t misses, uint64_t insns, uint64_t fills)
+{
+	struct sched_pmc_sample s = { .t = 1, .instructions = insns, .llc_refs = misses,
+				      .llc_misses = misses, .llc_fills_global = fills };
+	sched_core_pmc_sample(&core, v, &s);
+}
+
+/* streamer: 40 MPKI; quiet: 0.1 MPKI; the streamer has run less so far. */
+static void measured(void)
+{
+	sample(&streamer, 40000, 1000000, 40000);
+	sample(&quiet, 100, 1000000, 40100);
+	quiet.stats.used = 5 * MS;
+	sched_core_wake(&core, &streamer, 0, 0);
+	sched_core_wake(&core, &quiet, 0, 0);
+}
+
+static void sensitive_peer_keeps_polluters_back(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	measured();
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 200, .occupancy_lines = LINES / 2 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &quiet);
+	assert_int_equal(board.core[0].kind, CACHE_BOARD_BEST_EFFORT);
+	assert_int_equal(board.core[0].mpki_milli, 100);
+}
+
+static void without_sensitive_peer_least_service_first(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	measured();
+	/* A peer that streams itself, or holds little, is not sensitive. */
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 30000, .occupancy_lines = LINES / 2 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 200, .occupancy_lines = 10 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+	board.core[1].kind = CACHE_BOARD_BEST_EFFORT;
+	board.core[1].occupancy_lines = LINES / 2;
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+}
+
+static void reservations_always_win(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	measured();
+	sched_core_wake(&core, &rt, 0, 0);
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 200, .occupancy_lines = LINES / 2 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &rt);
+	assert_int_equal(board.core[0].kind, CACHE_BOARD_RESERVED);
+}
+
+static void work_conserving_with_only_polluters(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	sample(&streamer, 40000, 1000000, 40000);
+	sched_core_wake(&core, &streamer, 0, 0);
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 200, .occupancy_lines = LINES / 2 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+}
+
+static void samples_feed_the_estimate(void **state)
+{
+	(void)state;
+	sample(&streamer, 20000, 1000000, 20000);
+	assert_int_equal(streamer.mpki_milli, 20000);
+	assert_true(llc_estimate_lines(&streamer.llc) > 18000 && llc_estimate_lines(&streamer.llc) <= 20000);
+	sample(&quiet, 0, 1000, 20000 + LINES);       /* others filled the whole cache */
+	sample(&streamer, 0, 1000, 20000 + LINES);
+	assert_true(llc_estimate_lines(&streamer.llc) < 8000);
+}
+
+static void parameters(void **state)
+{
+	const char *why = NULL;
+	(void)state;
+	assert_int_equal(sched_core_set_param(&core, "polluter_mpki", 0, &why), -1);
+	assert_int_equal(sched_core_set_param(&core, "llc", 5, &why), -1);
+	assert_non_null(why);
+	assert_int_equal(sched_core_set_param(&core, "sensitive_lines", 100, &why), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(sensitive_peer_keeps_polluters_back, setup),
+		cmocka_unit_test_setup(without_sensitive_peer_least_service_first, setup),
+		cmocka_unit_test_setup(reservations_always_win, setup),
+		cmocka_unit_test_setup(work_conserving_with_only_polluters, setup),
+		cmocka_unit_test_setup(samples_feed_the_estimate, setup),
+		cmocka_unit_test_setup(parameters, setup),
+	};
+	return cmocka_run_group_tests_name("cache-aware", tests, NULL, NULL);
+}
