@@ -1,6 +1,7 @@
 /* The table of in-guest experiment workloads (see experiment.h). */
 #include "experiment.h"
 #include "exp_hcall.h"
+#include "exp_ipc.h"
 #include "exp_schedbench.h"
 #include "exp_tlb.h"
 #include "kernel.h"
@@ -11,6 +12,7 @@ static const struct experiment experiments[] = {
 	{ "hcall", exp_hcall_run },
 	{ "tlb", exp_tlb_run },
 	{ "schedbench", exp_schedbench_run },
+	{ "ipc", exp_ipc_run },
 	{ 0, 0 },
 };
 

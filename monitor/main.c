@@ -70,6 +70,9 @@ static void load_config(const struct boot_module *mod)
 	machine.floor = largest > CFG_MIB ? largest : CFG_MIB;
 	if (config_place(&cfg, &machine, &err))
 		config_fail(&err);
+	/* Shared regions start zeroed: nothing RAM held before leaks into a channel. */
+	for (i = 0; i < cfg.nshared; i++)
+		memset((void *)cfg.shared[i].base, 0, cfg.shared[i].size);
 }
 
 static void record_plan(const struct sandbox *sb)

@@ -41,6 +41,15 @@ static void add_target(struct bootinfo *bi, const char *name, uint64_t addr)
 	}
 }
 
+static bool is_member(const struct shared_config *sh, unsigned id)
+{
+	unsigned j;
+	for (j = 0; j < sh->nmembers; j++)
+		if (sh->members[j] == id)
+			return true;
+	return false;
+}
+
 static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 			   const struct machine *m, const struct boot_env *env,
 			   const struct virt_ops *virt)
@@ -71,6 +80,14 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		add_target(bi, name, cfg->sandbox[i].base + cfg->sandbox[i].mem_bytes / 2);
 	}
 	add_target(bi, "monitor", env->monitor_probe_addr);
+	/* A channel this sandbox is not a party to is as foreign as a sandbox. */
+	for (i = 0; i < cfg->nshared; i++) {
+		char name[16] = "shared:";
+		if (is_member(&cfg->shared[i], sb->id))
+			continue;
+		copy_name(name + 7, sizeof name - 7, cfg->shared[i].name);
+		add_target(bi, name, cfg->shared[i].base);
+	}
 	for (i = 0; i < cfg->nshared; i++) {
 		const struct shared_config *sh = &cfg->shared[i];
 		for (j = 0; j < sh->nmembers; j++) {
@@ -78,7 +95,10 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 				continue;
 			copy_name(bi->shared[bi->nshared].name, sizeof bi->shared[0].name, sh->name);
 			bi->shared[bi->nshared].gpa = shared_gpa;
-			bi->shared[bi->nshared++].size = sh->size;
+			bi->shared[bi->nshared].size = sh->size;
+			bi->shared[bi->nshared].nmembers = sh->nmembers;
+			memcpy(bi->shared[bi->nshared++].members, sh->members,
+			       sh->nmembers * sizeof sh->members[0]);
 		}
 		shared_gpa += (sh->size + 0xFFF) & ~0xFFFull;
 	}
@@ -88,14 +108,6 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 
 _Static_assert(CFG_TASKSET_MAX <= BOOTINFO_TASKSET_MAX, "task set must fit the boot info");
 
-static bool is_member(const struct shared_config *sh, unsigned id)
-{
-	unsigned j;
-	for (j = 0; j < sh->nmembers; j++)
-		if (sh->members[j] == id)
-			return true;
-	return false;
-}
 
 static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 		     const struct virt_ops *virt, const char **why)

@@ -26,6 +26,8 @@ struct bootinfo_shared {
 	char name[16];
 	uint64_t gpa;         /* where it is mapped in this sandbox */
 	uint64_t size;
+	uint32_t nmembers;    /* sandboxes it is shared with, this one included */
+	uint32_t members[BOOTINFO_MAX_PEERS]; /* in the order the config lists them */
 };
 
 struct bootinfo {
