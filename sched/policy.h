@@ -52,6 +52,9 @@ struct sched_policy {
 			 const char **why);
 };
 
+/* Do two NUL-terminated names match? (Freestanding: no strcmp here.) */
+int sched_name_is(const char *a, const char *b);
+
 /* The linked policy called `name`, or NULL. */
 const struct sched_policy *sched_policy_lookup(const char *name);
 

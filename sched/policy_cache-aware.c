@@ -125,19 +125,12 @@ static void ca_on_pmc_sample(struct sched_core *c, struct vcpu *v,
 				    s->llc_fills_global);
 }
 
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 static int ca_set_param(struct sched_core *c, const char *name, uint64_t value,
 			const char **why)
 {
 	static const char *const names[] = { "llc_lines", "polluter_mpki", "sensitive_lines" };
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!same(name, names[i]))
+		if (!sched_name_is(name, names[i]))
 			continue;
 		if (!value) {
 			*why = "cache-aware: parameters must be > 0";

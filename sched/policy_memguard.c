@@ -89,17 +89,10 @@ static uint64_t memguard_next_event(const struct sched_core *c, uint64_t now)
 	return SCHED_NEVER;
 }
 
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 static int memguard_set_param(struct sched_core *c, const char *name, uint64_t value,
 			      const char **why)
 {
-	int is_budget = same(name, "budget"), is_period = same(name, "period");
+	int is_budget = sched_name_is(name, "budget"), is_period = sched_name_is(name, "period");
 
 	if (!is_budget && !is_period) {
 		*why = "memguard: unknown parameter (budget, period)";

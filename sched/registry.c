@@ -17,7 +17,7 @@ static const struct sched_policy *const known[] = {
 	&sched_policy_cache_aware,
 };
 
-static int same(const char *a, const char *b)
+int sched_name_is(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
 		a++;
@@ -39,7 +39,7 @@ const struct sched_policy *sched_policy_lookup(const char *name)
 	const struct sched_policy *p;
 
 	for (unsigned i = 0; (p = sched_policy_at(i)) != NULL; i++)
-		if (same(p->name, name))
+		if (sched_name_is(p->name, name))
 			return p;
 	return NULL;
 }
