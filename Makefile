@@ -16,7 +16,7 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -
 	-Wall -Wextra -Werror -Wa,--noexecstack -I.
 LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
 
-LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S
+LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S lib/pci.c lib/pci_cam1.c
 -include sched/sched.mk
 include pmc/pmc.mk
 include kernel/net/net.mk
@@ -31,7 +31,7 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce
+.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -40,6 +40,11 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	@$(CC) $(FREESTANDING) -MMD -MP -c $< -o $@
+
+# The kernel's own objects know the PMC backend (kernel/kpmc.c); changing
+# PMC= rebuilds them.
+$(BUILD)/obj/kernel/%.o: FREESTANDING += $(PMC_DEFINES)
+$(filter $(BUILD)/obj/kernel/%,$(KERNEL_OBJS)): $(BUILD)/pmc_backend.stamp
 
 $(BUILD)/monitor.elf: $(MONITOR_OBJS) monitor/linker.ld
 	@$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
@@ -92,12 +97,13 @@ $(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c moni
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
+$(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
 
-system: iso
+system: iso $(BUILD)/pmc-workload
 	$(PY) -m pytest -q tests/system
 
 pyunit:
@@ -109,6 +115,14 @@ test: unit pyunit sched-check system
 bench: iso $(BUILD)/sched-bench
 	$(BUILD)/sched-bench $(SCHED_POLICIES)
 	$(PY) -m experiments.bench_sched --build $(BUILD)
+
+# The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
+validate-vpmu: iso $(BUILD)/pmc-workload
+	$(PY) -m experiments.vpmu_validate --build $(BUILD)
+
+# The vPMU's cost: slowdown over plain TCG, wall time against cachegrind.
+bench-vpmu: iso $(BUILD)/pmc-workload
+	$(PY) -m experiments.bench_vpmu --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -96,7 +96,11 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
         if plans and len(by_ev(recs, "sandbox_ready")) >= plans[0]["sandboxes"]:
             ready["t"] = elapsed
 
-    rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
+    try:
+        rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
+    finally:
+        if hasattr(emu, "cleanup"):
+            emu.cleanup(run_dir)
     records = collect(run_dir)
     write_jsonl(records, run_dir / "records.jsonl")
     ends = by_ev(records, "run_end")
@@ -181,10 +185,13 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--no-icount", action="store_true", help="free-running TSC (faster, not deterministic)")
     ap.add_argument("--gdb", action="store_true", help="start halted, gdbstub on localhost:1234")
+    ap.add_argument("--no-vpmu", action="store_true",
+                    help="qemu: without the virtual PMU plugin and its ivshmem device")
     a = ap.parse_args(argv)
     cpu = a.cpu or EMULATORS[a.emu].DEFAULT_CPU
+    opts = {"vpmu": False} if a.no_vpmu and a.emu == "qemu" else {}
     b = boot(a.iso, a.name, a.results, a.config, a.timeout, emulator=a.emu, cpu=cpu, smp=a.smp,
-             mem=a.mem, icount=not a.no_icount, gdb=a.gdb)
+             mem=a.mem, icount=not a.no_icount, gdb=a.gdb, **opts)
     print(summary(b))
     if not b.ok:
         tail = (b.run_dir / "monitor.log").read_text(errors="replace").splitlines()[-10:]

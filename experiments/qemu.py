@@ -1,4 +1,5 @@
 """Booting an ISO in QEMU TCG with every console captured to a file."""
+import hashlib
 import shutil
 import subprocess
 import time
@@ -6,11 +7,43 @@ from pathlib import Path
 
 DEFAULT_CPU = "qemu64,+svm,+npt"   # TCG emulates SVM with nested paging
 DEFAULT_MEM = "512M"
+ROOT = Path(__file__).resolve().parent.parent
+VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
+VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of pmc/vpmu_abi.h
+
+
+def vpmu_shm(run_dir):
+    """The shared-memory file of run_dir's vPMU: one per run, so parallel runs never share."""
+    tag = hashlib.sha256(str(Path(run_dir).resolve()).encode()).hexdigest()[:16]
+    return Path("/dev/shm") / f"questv-vpmu-{tag}"
+
+
+def vpmu_args(run_dir, plugin=VPMU_PLUGIN, options=""):
+    """QEMU arguments for the virtual PMU (pmc/qemu-plugin/): the plugin publishing
+    counters in the run's shared file, and that file as an ivshmem-plain PCI
+    device (1af4:1110, BAR2) for the guest. Per-vCPU totals go to run_dir/vpmu.jsonl.
+    options: extra plugin arguments ("llc=2M:16:64,..."; vpmu_args.c lists them)."""
+    shm = vpmu_shm(run_dir)
+    plugin_arg = f"{plugin},shm={shm},out={Path(run_dir) / 'vpmu.jsonl'}"
+    if options:
+        plugin_arg += f",{options}"
+    return ["-plugin", plugin_arg,
+            "-object", f"memory-backend-file,id=vpmu,share=on,mem-path={shm},size={VPMU_SHM_SIZE}",
+            "-device", "ivshmem-plain,memdev=vpmu"]
+
+
+def cleanup(run_dir):
+    """Remove what a run left outside run_dir (its vPMU shared file)."""
+    vpmu_shm(run_dir).unlink(missing_ok=True)
 
 
 def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
-                 icount=True, gdb=False):
-    """The QEMU command line for one run; consoles go to run_dir."""
+                 icount=True, gdb=False, vpmu=True, vpmu_options="", vpmu_plugin=VPMU_PLUGIN):
+    """The QEMU command line for one run; consoles go to run_dir.
+
+    vpmu: load the virtual PMU plugin vpmu_plugin (`make iso` builds it).
+    It costs little until a guest enables a counter: the plugin instruments
+    memory accesses only from then on."""
     run_dir = Path(run_dir)
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu,
            "-smp", str(smp), "-m", mem, "-cdrom", str(iso), "-boot", "d",
@@ -25,6 +58,10 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
         cmd += ["-icount", "shift=0,sleep=off"]
     if gdb:
         cmd += ["-gdb", "tcp:127.0.0.1:1234", "-S"]   # loopback only
+    if vpmu:
+        if not Path(vpmu_plugin).exists():
+            raise FileNotFoundError(f"{vpmu_plugin} not built: run `make iso` (or pass vpmu=False)")
+        cmd += vpmu_args(run_dir, plugin=vpmu_plugin, options=vpmu_options)
     return cmd
 
 

@@ -80,9 +80,11 @@ def fail_without_boot(results, run, reason):
 
 def boot_one(results, run, iso, conf, record_schema):
     """Boot run from iso; judge it; write params, outcome and summary. Returns the outcome."""
+    # The vPMU plugin of the build that made the ISO (<build>/iso/<digest>.iso).
+    plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
     b = boot(iso, f"{run.experiment}/{run.key}", results=str(results),
              config=str(conf) if conf else None, timeout=run.timeout,
-             **emulator_options(run.emulator), **run.qemu)
+             **emulator_options(run.emulator), **plugin, **run.qemu)
     errors, unknown = schema.check(b.records, record_schema)
     outcome = judge(b, run.timeout, errors, run.expect)
     _write_attempt(b.run_dir, run, outcome,

@@ -4,7 +4,7 @@
     sched: rm               # SCHED= build flag (a sched/policy_<name>.c)
     pmc: none               # PMC= build flag: vpmu | intel | amd | none
     emulator: qemu          # qemu | bochs
-    qemu: {icount: true, cpu: "qemu64,+svm,+npt", mem: 512M, smp: 4}
+    qemu: {icount: true, cpu: "qemu64,+svm,+npt", mem: 512M, smp: 4, vpmu: true}
     timeout: 120            # seconds per run, then the emulator is killed
     repetitions: 1          # runs of every point
     expect: [hcall]         # events every run must print (else it failed)
@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "experiments" / "configs"
 TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
             "expect", "sweep", "cases", "system"}
-QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int}
+# vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
+# and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
+QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
 EMULATORS = ("qemu", "bochs")
 PMC_BACKENDS = ("none", "vpmu", "intel", "amd")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -47,7 +49,7 @@ class Run:
     sched: str = "rm"
     pmc: str = "none"
     emulator: str = "qemu"
-    qemu: dict = field(default_factory=dict, hash=False)   # icount, cpu, mem, smp
+    qemu: dict = field(default_factory=dict, hash=False)   # QEMU_KEYS
     timeout: float = 300
     system: dict = field(default_factory=dict, hash=False)
     expect: tuple = ()       # events the run must print at least once to count as ok

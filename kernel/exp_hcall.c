@@ -2,6 +2,7 @@
 #include "exp_hcall.h"
 #include "hypercall.h"
 #include "kernel.h"
+#include "kpmc.h"
 #include "../lib/record.h"
 #include "../lib/x86.h"
 
@@ -51,8 +52,9 @@ static void error(const char *msg)
 
 bool exp_hcall_run(void)
 {
-	uint64_t n = arg_u64("calls", 1000), sum = 0, t0;
+	uint64_t n = arg_u64("calls", 1000), sum = 0, t0, c0 = 0;
 	unsigned i, wrong = 0;
+	int cycles;
 	struct record r;
 
 	if (!kinfo.virtualized) {
@@ -63,6 +65,9 @@ bool exp_hcall_run(void)
 		error("calls must be 1..4096");
 		return false;
 	}
+	/* The vPMU's cycle estimate of the same loop, when there is one. */
+	if ((cycles = kpmc_open("UNHALTED_CORE_CYCLES")) >= 0)
+		c0 = kpmc_read(cycles);
 	for (i = 0; i < n; i++) {
 		long ret;
 		t0 = rdtsc();
@@ -71,6 +76,8 @@ bool exp_hcall_run(void)
 		wrong += ret != HC_ABI_VERSION;
 		sum += samples[i];
 	}
+	if (cycles >= 0)
+		c0 = kpmc_read(cycles) - c0;
 	sort(samples, (unsigned)n);
 	rec_begin(&r, "hcall");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
@@ -82,6 +89,8 @@ bool exp_hcall_run(void)
 	rec_u64(&r, "timer_overhead", timer_overhead());
 	rec_u64(&r, "tsc_hz", kinfo.tsc_hz);
 	rec_u64(&r, "wrong_results", wrong);
+	if (cycles >= 0)
+		rec_u64(&r, "vpmu_cycles_mean", c0 / n);
 	rec_end(&r);
 	return wrong == 0;
 }

@@ -7,7 +7,10 @@
  * figure. Args: tlb_pages=N (a power of two, at most 4096), tlb_accesses=A
  * (timed loads per pass, default 65536). Records one {"ev":"tlb",
  * "order":..,"pages":N,"accesses":A,"cycles":C,...} per point, C the
- * fewest cycles of three passes.
+ * fewest cycles of three passes. With a vPMU the record also carries its
+ * counts over all three passes: "dtlb_misses", "walk_refs" (page-walk
+ * memory references: 24 per miss under nested paging, 4 natively) and
+ * "vpmu_cycles" (the model's cycle estimate).
  */
 #ifndef QUESTV_EXP_TLB_H
 #define QUESTV_EXP_TLB_H

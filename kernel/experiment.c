@@ -4,6 +4,7 @@
 #include "exp_ipc.h"
 #include "exp_schedbench.h"
 #include "exp_tlb.h"
+#include "exp_vpmu.h"
 #include "kernel.h"
 #include "../lib/record.h"
 #include "../lib/string.h"
@@ -13,6 +14,8 @@ static const struct experiment experiments[] = {
 	{ "tlb", exp_tlb_run },
 	{ "schedbench", exp_schedbench_run },
 	{ "ipc", exp_ipc_run },
+	{ "vpmu-validate", exp_vpmu_validate_run },
+	{ "vpmu-xcore", exp_vpmu_xcore_run },
 	{ 0, 0 },
 };
 

@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "experiment.h"
 #include "hcfuzz.h"
+#include "kpmc.h"
 #include "shared.h"
 #include "steady.h"
 #include "vsched.h"
@@ -204,6 +205,7 @@ void kmain(uint32_t magic, uint64_t info)
 		kernel_end_run(RUN_FAILED);
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
 	report_ready();
+	kpmc_init();
 
 	if ((fault = arg_value("fault")))
 		inject_fault(fault);

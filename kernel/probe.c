@@ -6,6 +6,7 @@
 #include "paging.h"
 #include "../lib/record.h"
 #include "../lib/string.h"
+#include "../pmc/vpmu_abi.h"
 
 #define PROBE_PATTERN 0x5155455354564221ull  /* what a leaked write would leave */
 
@@ -81,6 +82,27 @@ static void probe_hypercalls(void)
 	report("monitor", "hypercall", "unknown", hypercall3(0xDEAD, 0, 0, 0) == HC_ENOSYS);
 }
 
+/* The vPMU's BAR2 is readable by all, but writable only at this sandbox's
+ * own control page: a write to the header, to our counter page or to
+ * another vCPU's control page must fault. */
+static void probe_vpmu(void)
+{
+	unsigned i;
+	for (i = 0; i < kinfo.bi->ndevices; i++) {
+		const struct bootinfo_device *d = &kinfo.bi->device[i];
+		uint64_t bar2 = d->bar[2].base;
+		uint32_t other = (d->vpmu_vcpu + 1) % VPMU_MAX_VCPUS;
+		if (d->use != BOOTINFO_DEV_VPMU || !d->bar[2].mapped)
+			continue;
+		/* Word offsets that matter to nobody should a write leak. */
+		report("vpmu:header", "write", 0, safe_write64(bar2 + VPMU_PAGE_SIZE - 8, PROBE_PATTERN));
+		report("vpmu:counters", "write", 0,
+		       safe_write64(bar2 + VPMU_COUNTERS_AT(d->vpmu_vcpu) + VPMU_PAGE_SIZE - 8, PROBE_PATTERN));
+		report("vpmu:control_of_other", "write", 0,
+		       safe_write64(bar2 + VPMU_CONTROL_AT(other) + VPMU_PAGE_SIZE - 8, PROBE_PATTERN));
+	}
+}
+
 unsigned probe_run(void)
 {
 	unsigned i;
@@ -93,6 +115,7 @@ unsigned probe_run(void)
 		if (com_ports[i] != kinfo.console)
 			probe_port(com_ports[i]);
 	probe_msrs();
+	probe_vpmu();
 	probe_hypercalls();
 	if (hypercall3(HC_PROBE_END, 0, 0, 0) != 0)
 		leaks++;

@@ -2,6 +2,7 @@
 #include "vsched.h"
 #include "kernel.h"
 #include "irq.h"
+#include "kpmc.h"
 #include "thread.h"
 #include "vsched_trace.h"
 #include "../lib/lapic.h"
@@ -277,8 +278,12 @@ static void arm_timer(uint64_t now, uint64_t at)
 static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 {
 	uint64_t now = rdtsc(), timer_at, next;
+	struct sched_pmc_sample pmc;
 	struct vcpu *v;
 
+	/* The counts since the last switch belong to the VCPU that ran. */
+	if (kpmc_sample(now, &pmc) && current && current != &idle)
+		sched_core_pmc_sample(&core, &vcpus[current->vcpu], &pmc);
 	if (!current) {
 		boot_frame = f;
 	} else {

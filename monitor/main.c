@@ -6,6 +6,7 @@
  * half-booted system.
  */
 #include "config.h"
+#include "devices.h"
 #include "log.h"
 #include "multiboot2.h"
 #include "page_pool.h"
@@ -124,6 +125,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	pit_calibrate(&tsc_hz, &lapic_hz);
 	smp_start(tsc_hz, &machine);
 	load_config(config);
+	devices_scan();
 
 	env = (struct boot_env){ tsc_hz, lapic_hz, (const void *)kernel->start,
 				 kernel->end - kernel->start, (uint64_t)monitor_main };

@@ -1,5 +1,6 @@
 /* Building a sandbox before its first entry (see sandbox.h). */
 #include "sandbox.h"
+#include "devices.h"
 #include "elf_load.h"
 #include "page_pool.h"
 #include "../include/questv/bootinfo.h"
@@ -156,6 +157,8 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 		return -1;
 	grant_ports(sb);
 	write_bootinfo(sb, cfg, m, env, virt);
+	if (devices_grant(sb, sandbox_ptr(sb, BOOTINFO_GPA), why))
+		return -1;
 	sb->entry = (struct guest_entry){ (uint32_t)entry, BOOTINFO_MAGIC, BOOTINFO_GPA };
 	sb->vcpu.sandbox = id;
 	sb->vcpu.asid = id + 1;

@@ -42,7 +42,8 @@ extern unsigned nsandboxes;
 /*
  * Build sandbox id of a placed config: copy the kernel into its region,
  * write its boot information, grant its ports and build its nested page
- * table (RAM, LAPIC page, shared regions). Returns 0, or -1 with *why;
+ * table (RAM, LAPIC page, shared regions, the PCI devices devices.c grants
+ * it). Returns 0, or -1 with *why;
  * nothing runs yet.
  */
 int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned id,

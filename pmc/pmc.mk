@@ -8,6 +8,8 @@
 #   $(BUILD)/pmc-workload   host driver of the validation workloads
 #   PMC_SRCS                freestanding sources the kernel compiles for backend $(PMC)
 #   PMC_DEFINES             -DPMC_BACKEND_<NAME> for the kernel's init call
+#   $(BUILD)/pmc_backend.stamp  changes when PMC= does (a prerequisite for
+#                           objects compiled with PMC_DEFINES)
 #   UNIT_TESTS              host cmocka test binaries (appended)
 #   pmc-validate-user       plugin vs cachegrind on every workload, no guest needed
 #   pmc-freestanding-check  the kernel-side sources compile freestanding
@@ -51,8 +53,16 @@ PMC_SRCS_vpmu := $(PMC_DIR)/pmc_vpmu.c
 PMC_SRCS_intel := $(PMC_DIR)/pmc_intel.c $(BUILD)/pmc_events.c
 PMC_SRCS_amd := $(PMC_DIR)/pmc_amd.c $(BUILD)/pmc_events.c
 PMC_SRCS_none :=
-PMC_SRCS := $(if $(filter none,$(PMC)),,$(PMC_CORE_SRCS) $(PMC_SRCS_$(PMC))) $(PMC_WORKLOAD_SRCS)
+# The core and the vPMU's region calls link on every backend, none included:
+# the kernel's calls into them then simply find no (virtual) PMU.
+PMC_SRCS := $(PMC_CORE_SRCS) $(sort $(PMC_DIR)/pmc_vpmu.c $(PMC_SRCS_$(PMC))) $(PMC_WORKLOAD_SRCS)
 PMC_DEFINES := -DPMC_BACKEND_$(shell echo $(PMC) | tr a-z A-Z)
+
+# Remembers the backend of the last build, so objects compiled with
+# PMC_DEFINES can depend on it and be rebuilt when PMC= changes.
+$(BUILD)/pmc_backend.stamp: FORCE_PMC_CPU
+	@mkdir -p $(@D)
+	@echo "$(PMC)" | cmp -s - $@ || echo "$(PMC)" > $@
 
 # --- the plugin -------------------------------------------------------------
 $(PMC_ROOT)/third_party/qemu/qemu-plugin.h:

@@ -15,6 +15,8 @@
 #define BOOTINFO_MAX_TARGETS 10
 #define BOOTINFO_MAX_SHARED 8
 #define BOOTINFO_TASKSET_MAX 1024
+#define BOOTINFO_MAX_DEVICES 8
+#define BOOTINFO_MAX_BARS 6
 
 /* A place this sandbox must not be able to touch (isolation probe). */
 struct bootinfo_target {
@@ -28,6 +30,39 @@ struct bootinfo_shared {
 	uint64_t size;
 	uint32_t nmembers;    /* sandboxes it is shared with, this one included */
 	uint32_t members[BOOTINFO_MAX_PEERS]; /* in the order the config lists them */
+};
+
+/* How a sandbox may use a PCI device the monitor handed it. */
+enum bootinfo_dev_use {
+	/* The vPMU (ivshmem-plain 1af4:1110), seen by every sandbox: BAR2 is
+	 * mapped uncached at its host-physical address, read-only except the
+	 * control page of vCPU vpmu_vcpu. */
+	BOOTINFO_DEV_VPMU = 1,
+};
+
+/* enum pci_bar_kind (lib/pci.h) values, repeated so the ABI stands alone. */
+enum bootinfo_bar_kind { BOOTINFO_BAR_NONE = 0, BOOTINFO_BAR_IO = 1, BOOTINFO_BAR_MEM32 = 2,
+			 BOOTINFO_BAR_MEM64 = 3 };
+
+struct bootinfo_bar {
+	uint64_t base;        /* host-physical (memory) or port (I/O); mapped gpa = base */
+	uint64_t size;        /* 0: no BAR in this slot */
+	uint32_t kind;        /* enum bootinfo_bar_kind */
+	uint32_t mapped;      /* 1: mapped into this sandbox (memory) / ports granted (I/O) */
+};
+
+/* A PCI function this sandbox may use. The sandbox never touches PCI
+ * configuration space (the monitor keeps ports 0xCF8-0xCFF): everything it
+ * needs about the device is here. */
+struct bootinfo_device {
+	uint16_t bdf;         /* bus << 8 | device << 3 | function */
+	uint16_t vendor, device;
+	uint16_t use;         /* enum bootinfo_dev_use */
+	uint32_t class_code;  /* class << 16 | subclass << 8 | programming interface */
+	uint32_t irq_line;    /* legacy interrupt line as the firmware routed it */
+	uint32_t vpmu_vcpu;   /* BOOTINFO_DEV_VPMU: this sandbox's vCPU index (QEMU's) */
+	uint32_t reserved;
+	struct bootinfo_bar bar[BOOTINFO_MAX_BARS];
 };
 
 struct bootinfo {
@@ -48,6 +83,8 @@ struct bootinfo {
 	struct bootinfo_shared shared[BOOTINFO_MAX_SHARED];
 	char args[128];
 	char taskset[BOOTINFO_TASKSET_MAX]; /* VCPU/thread lines (sched/taskset.h) */
+	uint32_t ndevices;
+	struct bootinfo_device device[BOOTINFO_MAX_DEVICES];
 };
 
 #endif

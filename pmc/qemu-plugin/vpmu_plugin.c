@@ -10,6 +10,13 @@
  *   -device ivshmem-plain,memdev=vpmu
  * Arguments: vpmu_args.c (vpmu_usage). Layout: pmc/vpmu_abi.h.
  *
+ * Memory accesses (the costly part: 3x on a boot) are instrumented only once
+ * some vCPU has enabled a counter: until then translated blocks carry only
+ * the per-block callback (instructions, control page), so a guest that never
+ * counts runs at nearly plain TCG speed. The switch retranslates everything
+ * (qemu_plugin_reset); accesses of the few blocks the enabling vCPU runs
+ * before the switch lands are not counted.
+ *
  * Under linux-user emulation (qemu-x86_64) there are no physical addresses;
  * the model is then indexed by virtual address, which is what cachegrind
  * sees too: that mode exists for host-side validation of the model. */
@@ -31,6 +38,36 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static struct vpmu_model model;
 static struct vpmu_slots slots[VPMU_MAX_VCPUS];
 static bool system_mode;
+static qemu_plugin_id_t plugin_id;
+static const char *out_path;
+/* Memory accesses are instrumented (set by the reset callback); a switch
+ * has been asked for (set by the vCPU thread that asked). */
+static bool instrument_memory, switching;
+
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+static void on_exit_all(qemu_plugin_id_t id, void *out);
+
+/* All vCPUs are stopped and every translation is gone: register again,
+ * this time with memory callbacks. */
+static void on_reset(qemu_plugin_id_t id)
+{
+	instrument_memory = true;
+	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)out_path);
+}
+
+/* Nothing on vCPU VCPU's control page for the plugin to act on yet: no
+ * slot enabled, no reset or region request. A few loads: the per-block work
+ * before any guest counts, so the full poll (the bulk of the cost of an
+ * uninstrumented run) runs only once one does; every value it would
+ * publish is still 0 then. */
+static bool control_idle(uint32_t vcpu)
+{
+	const volatile struct vpmu_control *ctl = model.cpu[vcpu].ctl;
+	const struct vpmu_control *seen = &slots[vcpu].seen;
+	return !ctl->enable && !seen->enable && ctl->reset_seq == seen->reset_seq &&
+	       ctl->region_seq == seen->region_seq;
+}
 
 /* Translated block entry: publish what the previous block did (so a guest
  * read at a scheduling point is exact to the last block), then count this
@@ -39,8 +76,15 @@ static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
 		return;
+	if (!instrument_memory && control_idle(vcpu)) {
+		vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
+		return;
+	}
 	vpmu_control_poll(&slots[vcpu], &model, vcpu);
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
+	if (!instrument_memory && slots[vcpu].seen.enable &&
+	    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
+		qemu_plugin_reset(plugin_id, on_reset);
 }
 
 static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
@@ -64,7 +108,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	size_t n = qemu_plugin_tb_n_insns(tb);
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; instrument_memory && i < n; i++)
 		qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), on_access,
 						 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
 }
@@ -165,6 +209,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		fprintf(stderr, "%s\n", why);
 		return -1;
 	}
+	plugin_id = id;
+	out_path = cfg.out;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)cfg.out);
 	return 0;

@@ -6,8 +6,8 @@ Exit 0 if the trace is consistent, 1 listing violations, 2 on bad input.
 
 --tolerance-us X is for guest traces (sched/sim/guest_trace.py): a real
 timer interrupt arrives a little late, so a VCPU may run up to X past its
-budget (an overrun, recorded and never repaid), an I/O replenishment may be
-applied up to X after it fell due, a job may run up to X more than its
+budget (an overrun, recorded and never repaid; for an I/O VCPU, past U*T),
+an I/O replenishment may be applied up to X after it fell due, a job may run up to X more than its
 cost before it notices it is done, and deadline misses are checked only
 for threads that fit their VCPU (there must be none). The simulator's
 timers are exact: its traces are checked with X = 0.
@@ -184,7 +184,7 @@ class Checker:
         u = self.vcpus[name]["u"]
         periods = [self.vcpus[v]["T"] for v in admitted if self.vcpus[v]["kind"] == "main"]
         cap = max(periods, default=IO_DEFAULT_PERIOD) * u // PPM
-        used, order, end = defaultdict(int), [], {}
+        used, order, end, charged = defaultdict(int), [], {}, {}
         for r in recs:
             if r["ev"] == "run":
                 if not order or order[-1] != r["act"]:
@@ -192,16 +192,18 @@ class Checker:
                 used[r["act"]] += r["to"] - r["from"]
                 end[r["act"]] = r["to"]
                 continue
-            # Due at act + used/U, or when the activation ended if that is later.
-            due = max(r["act"] + ceil_div(used[r["act"]] * PPM, u), end.get(r["act"], 0))
-            if r["used"] != used[r["act"]] or not due <= r["t"] <= due + self.tol:
+            # Due at act + used/U (what was charged: a late timer's overrun
+            # is not), or when the activation ended if that is later.
+            due = max(r["act"] + ceil_div(r["used"] * PPM, u), end.get(r["act"], 0))
+            if abs(r["used"] - used[r["act"]]) > self.tol or not due <= r["t"] <= due + self.tol:
                 self.err("%s: replenishment at %d for act %d used %d (consumed %d): expected at %d"
                          % (name, r["t"], r["act"], r["used"], used[r["act"]], due))
+            charged[r["act"]] = r["used"]
         for a in order:
-            if used[a] > cap:
+            if used[a] > cap + self.tol:
                 self.err("%s: activation %d consumed %d > U*T = %d" % (name, a, used[a], cap))
         for prev, nxt in zip(order, order[1:]):
-            if nxt < prev + ceil_div(used[prev] * PPM, u):
+            if nxt < prev + ceil_div(charged.get(prev, used[prev]) * PPM, u):
                 self.err("%s: activation %d starts before %d + used/U" % (name, nxt, prev))
 
     def check_deadlines(self, records, runs, admitted):

@@ -11,7 +11,7 @@ def test_channel_round_trips_without_exits(tmp_path):
             + sandbox_section(1, extra='args = "exp=ipc steady_ms=0"')
             + sandbox_section(2, extra='args = "steady_ms=100"')
             + "[shared ipc]\nsize = 64K\nsandboxes = 0 1\n")
-    b = run_iso(make_iso(text, tmp_path), "ipc", smp=3)
+    b = run_iso(make_iso(text, tmp_path), "ipc", smp=3, vpmu=False)
     assert not b.timed_out and b.status == 0, b.run_dir
     rows = b.ev("ipc")
     assert sorted((r["mode"], r["size"]) for r in rows) == sorted(

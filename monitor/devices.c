@@ -1,0 +1,117 @@
+/* PCI devices handed to sandboxes (see devices.h). */
+#include "devices.h"
+#include "../pmc/vpmu_abi.h"
+#include "../lib/record.h"
+
+#define MAX_PCI 64
+
+static struct pci_device pci[MAX_PCI];
+static unsigned npci;
+
+static void fmt_bdf(char out[8], pci_bdf bdf)
+{
+	static const char hex[] = "0123456789abcdef";
+	out[0] = hex[PCI_BUS(bdf) >> 4];
+	out[1] = hex[PCI_BUS(bdf) & 15];
+	out[2] = ':';
+	out[3] = hex[PCI_DEV(bdf) >> 4];
+	out[4] = hex[PCI_DEV(bdf) & 15];
+	out[5] = '.';
+	out[6] = hex[PCI_FN(bdf)];
+	out[7] = 0;
+}
+
+void devices_scan(void)
+{
+	unsigned found = pci_scan(&pci_cam1, pci, MAX_PCI), i, b;
+	struct record r;
+
+	npci = found < MAX_PCI ? found : MAX_PCI;
+	for (i = 0; i < npci; i++) {
+		char bdf[8];
+		fmt_bdf(bdf, pci[i].bdf);
+		rec_begin(&r, "pci");
+		rec_str(&r, "bdf", bdf);
+		rec_hex(&r, "vendor", pci[i].vendor);
+		rec_hex(&r, "device", pci[i].device);
+		rec_hex(&r, "class", pci[i].class_code);
+		for (b = 0; b < PCI_MAX_BARS; b++) {
+			static const char *const key[] = { "bar0", "bar1", "bar2", "bar3", "bar4", "bar5" };
+			if (pci[i].bar[b].size)
+				rec_hex(&r, key[b], pci[i].bar[b].base);
+		}
+		rec_end(&r);
+	}
+	if (found > MAX_PCI) {
+		rec_begin(&r, "pci_overflow");
+		rec_u64(&r, "found", found);
+		rec_u64(&r, "kept", MAX_PCI);
+		rec_end(&r);
+	}
+}
+
+/*
+ * How sandbox sb may use device d: a BOOTINFO_DEV_* value, or 0 for not at
+ * all. To assign a device to one owner (issue 6, the e1000 8086:100e): add
+ * a sandbox config key naming its bus:device.function (config.c, checked
+ * like ports: one owner only), return a new BOOTINFO_DEV_ASSIGNED here for
+ * the owner, and give that case in devices_grant() every memory BAR read-write
+ * (uncached), its I/O BARs' ports in sb->io_granted and its irq_line routed
+ * to the owner's core.
+ */
+static unsigned device_use(const struct sandbox *sb, const struct pci_device *d)
+{
+	(void)sb;
+	if (d->vendor == VPMU_PCI_VENDOR && d->device == VPMU_PCI_DEVICE &&
+	    d->bar[VPMU_PCI_BAR].kind >= PCI_BAR_MEM32 && d->bar[VPMU_PCI_BAR].size >= VPMU_SHM_SIZE)
+		return BOOTINFO_DEV_VPMU;
+	return 0;
+}
+
+static int map(struct sandbox *sb, uint64_t addr, uint64_t size, unsigned perm)
+{
+	return size ? npt_map(&sb->npt, addr, addr, size, perm, PT_UC) : 0;
+}
+
+/* BAR2 of the vPMU: all of it read-only but this vCPU's control page, so a
+ * sandbox can neither forge counters nor steer another's. The mapping is the
+ * identity: BARs sit above every sandbox's RAM (carved below them). */
+static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct bootinfo_device *out)
+{
+	const struct pci_bar *b = &d->bar[VPMU_PCI_BAR];
+	uint64_t ctl = VPMU_CONTROL_AT(sb->core);
+
+	if (sb->core >= VPMU_MAX_VCPUS)
+		return 0;       /* no control page for it: the kernel finds no vPMU */
+	if (map(sb, b->base, ctl, PT_R) ||
+	    map(sb, b->base + ctl, VPMU_PAGE_SIZE, PT_R | PT_W) ||
+	    map(sb, b->base + ctl + VPMU_PAGE_SIZE, b->size - ctl - VPMU_PAGE_SIZE, PT_R))
+		return -1;
+	out->vpmu_vcpu = sb->core;
+	out->bar[VPMU_PCI_BAR].mapped = 1;
+	return 0;
+}
+
+int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why)
+{
+	unsigned i, b;
+
+	for (i = 0; i < npci && bi->ndevices < BOOTINFO_MAX_DEVICES; i++) {
+		const struct pci_device *d = &pci[i];
+		struct bootinfo_device *out = &bi->device[bi->ndevices];
+		unsigned use = device_use(sb, d);
+		if (!use)
+			continue;
+		*out = (struct bootinfo_device){ .bdf = d->bdf, .vendor = d->vendor, .device = d->device,
+						 .use = (uint16_t)use, .class_code = d->class_code,
+						 .irq_line = d->irq_line };
+		for (b = 0; b < PCI_MAX_BARS; b++)
+			out->bar[b] = (struct bootinfo_bar){ d->bar[b].base, d->bar[b].size, d->bar[b].kind, 0 };
+		if (use == BOOTINFO_DEV_VPMU && grant_vpmu(sb, d, out)) {
+			*why = "cannot map the vPMU's BAR2 (overlaps the sandbox's memory, or out of pages)";
+			return -1;
+		}
+		bi->ndevices++;
+	}
+	return 0;
+}

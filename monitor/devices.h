@@ -1,0 +1,32 @@
+/*
+ * PCI devices and the sandboxes that may use them. The monitor scans PCI
+ * once at boot (it owns configuration space: ports 0xCF8-0xCFF are never
+ * granted), records what it found, and for each sandbox maps the BARs of the
+ * devices that sandbox may use into its nested page table and describes
+ * them in its boot information (struct bootinfo_device).
+ *
+ * Today one rule exists: the vPMU (ivshmem-plain 1af4:1110) goes to every
+ * sandbox. Assigning a device to one owning sandbox (the e1000 of issue 6)
+ * is another case of device_use() in devices.c: see the comment there.
+ */
+#ifndef QUESTV_DEVICES_H
+#define QUESTV_DEVICES_H
+#include "sandbox.h"
+#include "../include/questv/bootinfo.h"
+#include "../lib/pci.h"
+
+#define VPMU_PCI_VENDOR 0x1af4
+#define VPMU_PCI_DEVICE 0x1110  /* ivshmem; BAR2 is the shared memory */
+#define VPMU_PCI_BAR 2
+
+/* Scan every PCI bus and record each function (one "pci" record each). */
+void devices_scan(void);
+
+/*
+ * Give sandbox sb the devices it may use: map their memory BARs into its
+ * nested page table (identity, uncached) and describe them in bi. Returns
+ * 0, or -1 with *why when a mapping fails (a BAR overlaps the sandbox's
+ * RAM or shared regions, or the monitor ran out of table pages).
+ */
+int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why);
+#endif
