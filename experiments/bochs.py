@@ -17,10 +17,9 @@ count (`ips` instructions per emulated second), so runs are deterministic;
 the TSC then counts ips ticks per emulated second.
 """
 import re
-import shutil
-import subprocess
-import time
 from pathlib import Path
+
+from .emulator import supervise
 
 DEFAULT_CPU = "corei7_sandy_bridge_2600k"   # VMX with EPT, VPID, unrestricted guest
 NO_EPT_CPU = "core2_penryn_t9600"            # VMX without EPT: the monitor must refuse it
@@ -112,25 +111,11 @@ def run(cmd, timeout, on_poll=None, poll_s=0.05):
     Same contract as qemu.run: returns (returncode or None, timed_out, wall
     seconds, Bochs's own output).
     """
-    if shutil.which(cmd[0]) is None:
-        raise FileNotFoundError(f"{cmd[0]} not found: run `make deps` (Debian bochs)")
     run_dir = _run_dir_of(cmd)
-    start = time.monotonic()
     with open(run_dir / "monitor.log", "wb") as out, open(run_dir / "bochs.err", "wb") as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                cwd=run_dir)
-        timed_out = False
-        while proc.poll() is None:
-            elapsed = time.monotonic() - start
-            if elapsed > timeout:
-                proc.kill()
-                timed_out = True
-                break
-            if on_poll:
-                on_poll(elapsed)
-            time.sleep(poll_s)
+        proc, timed_out, wall = supervise(cmd, timeout, on_poll, poll_s, "bochs",
+                                          stdout=out, stderr=err, cwd=run_dir)
         proc.wait()
-    wall = time.monotonic() - start
     own = split_stdout(run_dir)
     errs = (run_dir / "bochs.err").read_text(errors="replace")
     (run_dir / "bochs.err").unlink()

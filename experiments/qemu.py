@@ -1,9 +1,9 @@
 """Booting an ISO in QEMU TCG with every console captured to a file."""
 import hashlib
-import shutil
 import subprocess
-import time
 from pathlib import Path
+
+from .emulator import supervise
 
 DEFAULT_CPU = "qemu64,+svm,+npt"   # TCG emulates SVM with nested paging
 DEFAULT_MEM = "512M"
@@ -78,21 +78,7 @@ def run(cmd, timeout, on_poll=None, poll_s=0.05):
     on_poll(elapsed) is called while it runs. Returns (returncode or None,
     timed_out, wall seconds, QEMU's own output).
     """
-    if shutil.which(cmd[0]) is None:
-        raise FileNotFoundError(f"{cmd[0]} not found: run `make deps` (Debian qemu-system-x86)")
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    timed_out = False
-    while proc.poll() is None:
-        elapsed = time.monotonic() - start
-        if elapsed > timeout:
-            proc.kill()
-            timed_out = True
-            break
-        if on_poll:
-            on_poll(elapsed)
-        time.sleep(poll_s)
+    proc, timed_out, wall = supervise(cmd, timeout, on_poll, poll_s, "qemu-system-x86",
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, _ = proc.communicate()
-    wall = time.monotonic() - start
     return (None if timed_out else proc.returncode), timed_out, wall, out.decode(errors="replace")

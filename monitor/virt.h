@@ -17,6 +17,8 @@ struct guest_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+_Static_assert(__builtin_offsetof(struct guest_regs, r15) == 112,
+	       "monitor/arch/guest_regs.inc spells out this layout");
 
 /* Where and how a sandbox starts: 32-bit protected mode, paging off. */
 struct guest_entry {
