@@ -6,6 +6,14 @@
 #include "e1000_ring.h"
 #include "lib/string.h"
 
+static uint32_t ring_next(uint32_t i, uint32_t count) { return i + 1 == count ? 0 : i + 1; }
+
+/* Slots from `from` up to (not including) `to`, going round the ring. */
+static uint32_t ring_dist(uint32_t from, uint32_t to, uint32_t count)
+{
+	return to >= from ? to - from : to + count - from;
+}
+
 static bool geometry_ok(const void *desc_mem, uint32_t count, const struct e1000_buf *bufs,
 			uint32_t buf_size)
 {
@@ -77,7 +85,7 @@ unsigned e1000_rx_poll(struct e1000_rx_ring *r, unsigned budget, nic_deliver_fn 
 		}
 		rx_arm(r, i);
 		r->tail = i;
-		r->next = i + 1 == r->count ? 0 : i + 1;
+		r->next = ring_next(i, r->count);
 		done++;
 	}
 	return done;
@@ -130,8 +138,6 @@ int e1000_tx_init(struct e1000_tx_ring *r, void *desc_mem, uint32_t count,
 	return 0;
 }
 
-static uint32_t ring_next(uint32_t i, uint32_t count) { return i + 1 == count ? 0 : i + 1; }
-
 /* Reclaim what the device finished; only descriptors we queued (clean up
  * to tail), so a DD set by corruption elsewhere changes nothing. */
 static void tx_reclaim(struct e1000_tx_ring *r)
@@ -170,15 +176,15 @@ int e1000_tx_send(struct e1000_tx_ring *r, const void *frame, size_t len)
 uint32_t e1000_tx_pending(struct e1000_tx_ring *r)
 {
 	tx_reclaim(r);
-	return r->tail >= r->clean ? r->tail - r->clean : r->tail + r->count - r->clean;
+	return ring_dist(r->clean, r->tail, r->count);
 }
 
 bool e1000_tx_resync(struct e1000_tx_ring *r, uint32_t hw_head)
 {
 	tx_reclaim(r);
 	/* Only a head between clean and tail (what we queued) is believable. */
-	uint32_t queued = r->tail >= r->clean ? r->tail - r->clean : r->tail + r->count - r->clean;
-	uint32_t sent = hw_head >= r->clean ? hw_head - r->clean : hw_head + r->count - r->clean;
+	uint32_t queued = ring_dist(r->clean, r->tail, r->count);
+	uint32_t sent = ring_dist(r->clean, hw_head, r->count);
 	if (hw_head >= r->count || sent == 0 || sent > queued)
 		return false;
 	r->clean = hw_head;
