@@ -15,9 +15,10 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, make_iso, run_iso, sandbox_section
+from conftest import ROOT, make_iso, run_iso
 from experiments import bochs
-from test_bad_config import CASES as BAD_CONFIGS, STATUS_CONFIG
+from test_bad_config import CASES as BAD_CONFIGS, check_refused
+from test_faults import CONTAINMENT_CONFIG, check_contained
 # The emulator-independent checks, run again here on the Bochs boot.
 from test_boot import (test_four_sandboxes_ready_on_distinct_cores,  # noqa: F401
                        test_records_merged_with_source, test_sandbox_memory_is_disjoint)
@@ -27,7 +28,6 @@ from test_isolation import (test_boot_has_no_exits_but_the_probe_handshake,  # n
                             test_probing_sandboxes_survive)
 
 STATUS_NO_VIRT = 3
-STATUS_SANDBOX = 4
 
 pytestmark = pytest.mark.skipif(shutil.which("bochs") is None,
                                 reason="bochs not installed (Debian packages bochs, bochsbios, vgabios)")
@@ -91,35 +91,11 @@ BOCHS_BAD_CONFIGS = ["missing_core", "too_much_memory", "garbage_bytes"]
 
 @pytest.mark.parametrize("case", BOCHS_BAD_CONFIGS)
 def test_bochs_bad_config_is_refused(case, tmp_path):
-    text, line, needle = BAD_CONFIGS[case]
-    b = run_bochs(make_iso(text, tmp_path), f"badconfig-{case}", timeout=120)
-    assert not b.timed_out
-    errors = b.ev("config_error")
-    assert len(errors) == 1, b.records
-    if line is not None:
-        assert errors[0]["line"] == line, errors[0]
-    assert needle in errors[0]["msg"], errors[0]
-    assert b.status == STATUS_CONFIG
-    assert b.ev("sandbox_plan") == [] and b.ev("sandbox_ready") == []
+    check_refused(run_bochs(make_iso(BAD_CONFIGS[case][0], tmp_path), f"badconfig-{case}",
+                            timeout=120), case)
 
 
 def test_bochs_faulting_sandboxes_are_contained(tmp_path):
     """A triple fault (VMX exit 2) stops only its sandbox; a wild store (EPT
     violation) is reflected as #GP; the others probe and run steady."""
-    text = (sandbox_section(0) + sandbox_section(1, extra='args = "fault=wild"')
-            + sandbox_section(2, extra='args = "fault=triple"') + sandbox_section(3))
-    b = run_bochs(make_iso(text, tmp_path), "containment")
-    assert not b.timed_out
-    faults = b.ev("sandbox_fault")
-    assert [(f["sandbox"], f["reason"]) for f in faults] == [(2, "triple_fault")]
-    assert any(v["sandbox"] == 1 and v["kind"] == "nested_fault" and v["access"] == "write"
-               for v in b.ev("violation"))
-    assert [e["sandbox"] for e in b.ev("exception")] == [1]
-    ends = {e["sandbox"]: e for e in b.ev("sandbox_end")}
-    assert ends[1]["status"] == 1 and ends[2]["how"] == "stopped"
-    for sb in (0, 3):
-        assert ends[sb]["how"] == "ended" and ends[sb]["status"] == 0
-    steady = {e["sandbox"]: e["count"] for e in b.ev("vm_exits") if e["window"] == "steady"}
-    assert steady[0] == 0 and steady[3] == 0
-    assert all(s["unchanged"] for s in b.ev("isolation_checksum"))
-    assert b.status == STATUS_SANDBOX
+    check_contained(run_bochs(make_iso(CONTAINMENT_CONFIG, tmp_path), "containment"))
