@@ -1,6 +1,7 @@
 /* Hypercall round-trip timing (see exp_hcall.h). */
 #include "exp_hcall.h"
 #include "hypercall.h"
+#include "experiment.h"
 #include "kernel.h"
 #include "kpmc.h"
 #include "../lib/record.h"
@@ -40,16 +41,6 @@ static uint64_t timer_overhead(void)
 	return best;
 }
 
-static void error(const char *msg)
-{
-	struct record r;
-	rec_begin(&r, "experiment_error");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_str(&r, "exp", "hcall");
-	rec_str(&r, "msg", msg);
-	rec_end(&r);
-}
-
 bool exp_hcall_run(void)
 {
 	uint64_t n = arg_u64("calls", 1000), sum = 0, t0, c0 = 0;
@@ -58,11 +49,11 @@ bool exp_hcall_run(void)
 	struct record r;
 
 	if (!kinfo.virtualized) {
-		error("hcall needs the monitor (booted natively)");
+		experiment_error("hcall", "hcall needs the monitor (booted natively)");
 		return false;
 	}
 	if (n == 0 || n > HCALL_MAX) {
-		error("calls must be 1..4096");
+		experiment_error("hcall", "calls must be 1..4096");
 		return false;
 	}
 	/* The vPMU's cycle estimate of the same loop, when there is one. */

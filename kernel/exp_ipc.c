@@ -1,5 +1,6 @@
 /* Inter-sandbox channel latency and bandwidth (see exp_ipc.h). */
 #include "exp_ipc.h"
+#include "experiment.h"
 #include "irq.h"
 #include "kernel.h"
 #include "paging.h"
@@ -36,16 +37,6 @@ static bool region(const struct bootinfo_shared **out)
 	return false;
 }
 
-static bool fail(const char *msg)
-{
-	struct record r;
-	rec_begin(&r, "experiment_error");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_str(&r, "msg", msg);
-	rec_end(&r);
-	return false;
-}
-
 /* Each side creates the ring it produces into and attaches to the other's. */
 static bool open_channel(const struct bootinfo_shared *s, bool client)
 {
@@ -55,12 +46,12 @@ static bool open_channel(const struct bootinfo_shared *s, bool client)
 	uint64_t deadline = rdtsc() + WAIT_LIMIT;
 
 	if (spsc_ring_bytes(SLOT, SLOTS) > half)
-		return fail("ipc: the shared region is too small (needs 2 x 17 KiB)");
+		return experiment_error("ipc", "the shared region is too small (needs 2 x 17 KiB)");
 	if (spsc_ring_init(&tx, mine, half, SLOT, SLOTS))
-		return fail("ipc: cannot set up the ring");
+		return experiment_error("ipc", "cannot set up the ring");
 	while (spsc_ring_attach_consumer(&rx, theirs, half, SLOT, SLOTS))
 		if (rdtsc() > deadline)
-			return fail("ipc: the peer never set up its ring");
+			return experiment_error("ipc", "the peer never set up its ring");
 	return true;
 }
 
@@ -140,7 +131,7 @@ static bool client(unsigned rounds)
 				t0 = rdtsc();
 				send(MSG_DATA, sizes[k]);
 				if (receive(false) != (int32_t)sizes[k])
-					return fail("ipc: the echo was lost or cut");
+					return experiment_error("ipc", "the echo was lost or cut");
 				samples[i] = rdtsc() - t0;
 			}
 			report(m ? "ipi" : "poll", sizes[k], rounds);
@@ -151,7 +142,7 @@ static bool client(unsigned rounds)
 		send(MSG_BULK, 4096);
 	send(MSG_DONE, 1);
 	if (receive(false) != 1)
-		return fail("ipc: no acknowledgement of the bulk transfer");
+		return experiment_error("ipc", "no acknowledgement of the bulk transfer");
 	rec_begin(&r, "ipc_bandwidth");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "bytes", (uint64_t)BULK_MSGS * 4096);
@@ -168,7 +159,7 @@ static bool server(void)
 	for (;;) {
 		int32_t n = receive(sleep);
 		if (n < 0)
-			return fail("ipc: the client went silent");
+			return experiment_error("ipc", "the client went silent");
 		if (buf[0] == MSG_MODE)
 			sleep = buf[1] == 1;
 		else if (buf[0] == MSG_DATA)
@@ -187,7 +178,7 @@ bool exp_ipc_run(void)
 	uint64_t off, rounds;
 
 	if (!kinfo.bi || !region(&s) || s->nmembers != 2)
-		return fail("ipc: needs a shared region of two sandboxes in the system config");
+		return experiment_error("ipc", "needs a shared region of two sandboxes in the system config");
 	for (off = 0; off < s->size; off += 4096)
 		paging_map_page(s->gpa + off, 0);
 	/* Members are listed in sandbox order: the lower one is the client. */
@@ -197,6 +188,6 @@ bool exp_ipc_run(void)
 		return false;
 	rounds = arg_u64("rounds", 200);
 	if (rounds == 0 || rounds > MAX_ROUNDS)
-		return fail("ipc: rounds must be 1..1024");
+		return experiment_error("ipc", "rounds must be 1..1024");
 	return is_client ? client((unsigned)rounds) : server();
 }

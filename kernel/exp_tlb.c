@@ -1,10 +1,12 @@
 /* Data-TLB pointer chase over N pages (see exp_tlb.h). */
 #include "exp_tlb.h"
 #include "exp_window.h"
+#include "experiment.h"
 #include "kernel.h"
 #include "kpmc.h"
 #include "../lib/record.h"
 #include "../lib/x86.h"
+#include "../lib/xorshift.h"
 
 #define TLB_MAX_PAGES 4096
 #define PASSES 3
@@ -14,14 +16,6 @@ static uint32_t perm[TLB_MAX_PAGES];
 /* vPMU handles (DTLB model, walk references, cycle estimate); -1: none. */
 static int h_dtlb = -1, h_walk = -1, h_cycles = -1;
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 /*
  * The node on page p. Nodes sit on different cache lines from page to page
@@ -45,7 +39,7 @@ static void link_chain(uint32_t n, bool random)
 		perm[i] = i;
 	if (random)
 		for (i = n - 1; i > 0; i--) {
-			uint32_t j = (uint32_t)(next_random() % i), t = perm[i];
+			uint32_t j = (uint32_t)(xorshift64(&rng) % i), t = perm[i];
 			perm[i] = perm[j];
 			perm[j] = t;
 		}
@@ -115,16 +109,6 @@ static void measure(uint32_t n, bool random, uint64_t accesses)
 	rec_end(&r);
 }
 
-static void error(const char *msg)
-{
-	struct record r;
-	rec_begin(&r, "experiment_error");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_str(&r, "exp", "tlb");
-	rec_str(&r, "msg", msg);
-	rec_end(&r);
-}
-
 bool exp_tlb_run(void)
 {
 	uint64_t max = arg_u64("tlb_pages", 1024);
@@ -133,11 +117,11 @@ bool exp_tlb_run(void)
 	struct record r;
 
 	if (max == 0 || max > TLB_MAX_PAGES || (max & (max - 1)) || accesses == 0) {
-		error("tlb_pages must be a power of two in 1..4096, tlb_accesses > 0");
+		experiment_error("tlb", "tlb_pages must be a power of two in 1..4096, tlb_accesses > 0");
 		return false;
 	}
 	if (exp_window_map(max)) {
-		error("cannot map the page window (RAM too small?)");
+		experiment_error("tlb", "cannot map the page window (RAM too small?)");
 		return false;
 	}
 	if ((h_dtlb = kpmc_open("DTLB_MISSES")) >= 0 &&

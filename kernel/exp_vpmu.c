@@ -1,5 +1,6 @@
 /* vPMU validation and cross-core workloads (see exp_vpmu.h). */
 #include "exp_vpmu.h"
+#include "experiment.h"
 #include "kernel.h"
 #include "kpmc.h"
 #include "page_alloc.h"
@@ -27,16 +28,6 @@ static const struct { const char *event, *key; } events[] = {
 
 static int handle[NEVENTS];
 
-static void error(const char *exp, const char *msg)
-{
-	struct record r;
-	rec_begin(&r, "experiment_error");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_str(&r, "exp", exp);
-	rec_str(&r, "msg", msg);
-	rec_end(&r);
-}
-
 /* The vPMU with the region's events open, or 0 after an error record
  * (the workloads still run then, uncounted: the plain-TCG half of
  * make bench-vpmu). */
@@ -46,13 +37,13 @@ static struct pmc *open_events(const char *exp)
 	struct pmc *p = kpmc();
 	unsigned i;
 	if (!p || !p->vpmu) {
-		error(exp, "no vPMU: the workloads run uncounted (QEMU needs build/vpmu.so and its "
+		experiment_error(exp, "no vPMU: the workloads run uncounted (QEMU needs build/vpmu.so and its "
 			   "ivshmem device, the kernel PMC=vpmu)");
 		return 0;
 	}
 	for (i = 0; !opened && i < NEVENTS; i++)
 		if ((handle[i] = pmc_open(p, events[i].event)) < 0) {
-			error(exp, pmc_why(p));
+			experiment_error(exp, pmc_why(p));
 			return 0;
 		}
 	opened = true;
@@ -173,7 +164,7 @@ bool exp_vpmu_validate_run(void)
 	unsigned i, ran = 0;
 
 	if (!mem || most < 4096) {
-		error("vpmu-validate", "wl_bytes must be >= 4096 and fit in free RAM, 2 MiB aligned");
+		experiment_error("vpmu-validate", "wl_bytes must be >= 4096 and fit in free RAM, 2 MiB aligned");
 		return false;
 	}
 	for (i = 0; workload_at(i); i++) {
@@ -187,7 +178,7 @@ bool exp_vpmu_validate_run(void)
 		ran++;
 	}
 	if (!ran)
-		error("vpmu-validate", "wl=NAME names no workload (pmc/workloads/registry.c)");
+		experiment_error("vpmu-validate", "wl=NAME names no workload (pmc/workloads/registry.c)");
 	return ran > 0 && p;
 }
 
@@ -204,7 +195,7 @@ bool exp_vpmu_xcore_run(void)
 	if (!p)
 		return false;
 	if (!role || (!stream && strncmp(role, "reuse", 5))) {
-		error("vpmu-xcore", "needs role=stream or role=reuse");
+		experiment_error("vpmu-xcore", "needs role=stream or role=reuse");
 		return false;
 	}
 	/* Default sizes from the plugin's geometry: half the LLC for the
@@ -212,7 +203,7 @@ bool exp_vpmu_xcore_run(void)
 	llc = ((volatile struct vpmu_header *)p->vpmu)->llc_size;
 	wp = params(w, stream ? 2 * llc : llc / 2, 8);
 	if (!(mem = buffer(wp.bytes))) {
-		error("vpmu-xcore", "wl_bytes does not fit in free RAM");
+		experiment_error("vpmu-xcore", "wl_bytes does not fit in free RAM");
 		return false;
 	}
 	w->prepare(mem, &wp);

@@ -19,20 +19,27 @@ static const struct experiment experiments[] = {
 	{ 0, 0 },
 };
 
+bool experiment_error(const char *exp, const char *msg)
+{
+	struct record r;
+	rec_begin(&r, "experiment_error");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	if (exp)
+		rec_str(&r, "exp", exp);
+	rec_str(&r, "msg", msg);
+	rec_end(&r);
+	return false;
+}
+
 bool experiment_run(const char *name)
 {
 	const struct experiment *e;
 	size_t n = 0;
-	struct record r;
 
 	while (name[n] && name[n] != ' ')
 		n++;
 	for (e = experiments; e->name; e++)
 		if (strlen(e->name) == n && !strncmp(e->name, name, n))
 			return e->run();
-	rec_begin(&r, "experiment_error");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_str(&r, "msg", "unknown experiment (kernel arg exp=NAME)");
-	rec_end(&r);
-	return false;
+	return experiment_error(0, "unknown experiment (kernel arg exp=NAME)");
 }

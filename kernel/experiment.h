@@ -15,6 +15,10 @@ struct experiment {
 	bool (*run)(void);
 };
 
+/* Record {"ev":"experiment_error","exp":exp,"msg":msg} (no "exp" when exp
+ * is 0) for this sandbox; returns false, for `return experiment_error(...)`. */
+bool experiment_error(const char *exp, const char *msg);
+
 /* Run experiment name; false if it failed or no experiment has that name. */
 bool experiment_run(const char *name);
 #endif

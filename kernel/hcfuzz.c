@@ -3,28 +3,22 @@
 #include "kernel.h"
 #include "hypercall.h"
 #include "../lib/record.h"
+#include "../lib/xorshift.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 /* An argument from one of the classes a careless or hostile caller uses. */
 static uint64_t arg(void)
 {
 	uint64_t mem = kinfo.mem_bytes;
-	switch (next() % 6) {
-	case 0: return next() % 64;                       /* small values */
-	case 1: return mem / 2 + next() % (mem / 2 - 4096); /* inside RAM, clear of the kernel */
-	case 2: return mem - next() % 64;                 /* across the end of RAM */
-	case 3: return mem + next() % (1ull << 32);       /* outside RAM */
-	case 4: return ~0ull - next() % 4096;             /* wraps around */
-	default: return next();
+	switch (xorshift64(&rng) % 6) {
+	case 0: return xorshift64(&rng) % 64;                       /* small values */
+	case 1: return mem / 2 + xorshift64(&rng) % (mem / 2 - 4096); /* inside RAM, clear of the kernel */
+	case 2: return mem - xorshift64(&rng) % 64;                 /* across the end of RAM */
+	case 3: return mem + xorshift64(&rng) % (1ull << 32);       /* outside RAM */
+	case 4: return ~0ull - xorshift64(&rng) % 4096;             /* wraps around */
+	default: return xorshift64(&rng);
 	}
 }
 
@@ -51,7 +45,7 @@ unsigned hcfuzz_run(uint64_t n)
 	struct record r;
 
 	for (i = 0; i < n; i++) {
-		uint64_t nr = next() % 4 ? next() % (HC_COUNT + 2) : next();
+		uint64_t nr = xorshift64(&rng) % 4 ? xorshift64(&rng) % (HC_COUNT + 2) : xorshift64(&rng);
 		long ret;
 		if (stateful(nr))
 			continue;

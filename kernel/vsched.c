@@ -7,6 +7,7 @@
 #include "vsched_trace.h"
 #include "../lib/lapic.h"
 #include "../lib/record.h"
+#include "../lib/xorshift.h"
 #include "../sched/core.h"
 #include "../sched/taskset.h"
 
@@ -43,10 +44,7 @@ static unsigned vcpu_index(const struct vcpu *v) { return (unsigned)(v - vcpus);
 /* Gap before the next I/O burst: uniform in [1, 2 * mean], mean as asked. */
 static uint64_t io_gap(uint64_t mean)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return 1 + rng % (2 * mean);
+	return 1 + xorshift64(&rng) % (2 * mean);
 }
 
 static void thread_body(struct thread *t)
