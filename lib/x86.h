@@ -47,5 +47,6 @@ static inline void mmio_write32(uint64_t addr, uint32_t v) { *(volatile uint32_t
 #define MSR_EFER        0xC0000080u
 #define EFER_SVME       (1u << 12)
 #define MSR_APIC_BASE   0x1Bu
+#define PAT_POWER_ON    0x0007040600070406ull  /* IA32_PAT after reset: a guest's first PAT */
 
 #endif

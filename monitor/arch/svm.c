@@ -168,7 +168,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	s->dr7 = 0x400;
 	s->rflags = 2;
 	s->rip = entry->rip;
-	s->g_pat = 0x0007040600070406ull; /* power-on PAT */
+	s->g_pat = PAT_POWER_ON;
 	memset(&v->regs, 0, sizeof v->regs);
 	v->regs.rax = entry->eax;
 	v->regs.rbx = entry->ebx;

@@ -24,7 +24,6 @@
 #define MAX_CORES         16
 #define MAX_VCPUS         16
 #define EFER_LMA          (1ull << 10)
-#define PAT_POWER_ON      0x0007040600070406ull
 #define GDT_TSS_SEL       0x20
 
 struct vmx_vcpu {
