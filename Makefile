@@ -23,8 +23,7 @@ include kernel/net/net.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
 	sched/taskset.c
 KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/bench.c \
-	lib/spsc_ring.c \
-	$(PMC_SRCS)
+	$(NET_SRCS) $(NET_KERNEL_SRCS) $(PMC_SRCS)
 
 # Monitor and kernel share flags, so lib/ objects are built once for both.
 objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))

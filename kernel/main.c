@@ -7,7 +7,8 @@
  * sandbox fail on purpose after ready (containment tests); "hcfuzz=N"
  * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
  * length of the steady window (default 1000, 0 skips it); "exp=NAME" runs
- * an experiment workload (experiment.c) before it. A sandbox whose config
+ * an experiment workload (experiment.c) before it; "net=driver|vnic" serves
+ * the network (net/net_sandbox.h) until GET /end. A sandbox whose config
  * declares VCPUs and threads runs them (vsched.c) in its steady window
  * instead of the plain busy loop.
  */
@@ -24,6 +25,7 @@
 #include "steady.h"
 #include "vsched.h"
 #include "uart.h"
+#include "net/net_sandbox.h"
 #include "../lib/lapic.h"
 #include "../lib/pic.h"
 #include "../lib/record.h"
@@ -216,6 +218,8 @@ void kmain(uint32_t magic, uint64_t info)
 		failures += probe_run();
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
+		failures++;
+	if (arg_value("net") && net_run() < 0)
 		failures++;
 	if (kinfo.bi && kinfo.bi->taskset[0]) {
 		if (vsched_init(kinfo.bi->taskset) < 0)

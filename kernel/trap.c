@@ -14,6 +14,7 @@
 
 struct irq_counts irq_counts;
 void (*volatile timer_hook)(void);
+void (*volatile device_irq_hook[BOOTINFO_MAX_DEVICES])(void);
 
 struct trap_frame *trap(struct trap_frame *f)
 {
@@ -33,7 +34,22 @@ struct trap_frame *trap(struct trap_frame *f)
 		irq_counts.ipis_received++;
 		lapic_write(LAPIC_EOI, 0);
 		return f;
+	case VEC_NET_KICK:
+		irq_counts.net_kicks++;
+		lapic_write(LAPIC_EOI, 0);
+		return f;
 	case VEC_SPURIOUS:
+		return f;
+	}
+	if (f->vector >= VEC_DEVICE_FIRST && f->vector <= VEC_DEVICE_LAST) {
+		void (*hook)(void) = device_irq_hook[f->vector - VEC_DEVICE_FIRST];
+		if (hook) {
+			irq_counts.device_irqs++;
+			hook();
+		} else {
+			irq_counts.stray_irqs++;
+		}
+		lapic_write(LAPIC_EOI, 0);
 		return f;
 	}
 	if (f->vector < 32 && (fixup = extable_fixup(f->rip))) {

@@ -2,13 +2,12 @@
 #include "pci.h"
 
 #define REG_ID        0x00
-#define REG_COMMAND   0x04
 #define REG_CLASS     0x08
 #define REG_HEADER    0x0C
 #define REG_BAR0      0x10
 #define REG_BUSES     0x18      /* bridges: primary, secondary, subordinate bus */
 #define REG_IRQ       0x3C
-#define CMD_DECODE    0x3u      /* I/O space and memory space enable */
+#define CMD_DECODE    (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)
 #define MULTIFUNCTION 0x80u
 
 static uint32_t rd(const struct pci_config_access *a, pci_bdf bdf, unsigned off)
@@ -68,7 +67,7 @@ static unsigned size_bar(const struct pci_config_access *a, pci_bdf bdf, unsigne
 static void read_function(const struct pci_config_access *a, pci_bdf bdf, uint32_t id,
 			  struct pci_device *d)
 {
-	uint32_t cmd = rd(a, bdf, REG_COMMAND);
+	uint32_t cmd = rd(a, bdf, PCI_COMMAND);
 	unsigned i, nbars;
 
 	d->bdf = bdf;
@@ -81,10 +80,10 @@ static void read_function(const struct pci_config_access *a, pci_bdf bdf, uint32
 	nbars = d->header_type == 0 ? 6 : d->header_type == 1 ? 2 : 0;
 	/* Keep the function from decoding the all-ones probe values (command
 	 * is the low half; the status half is write-one-to-clear, so write 0). */
-	wr(a, bdf, REG_COMMAND, cmd & 0xFFFFu & ~CMD_DECODE);
+	wr(a, bdf, PCI_COMMAND, cmd & 0xFFFFu & ~CMD_DECODE);
 	for (i = 0; i < nbars;)
 		i += size_bar(a, bdf, i, nbars, &d->bar[i]);
-	wr(a, bdf, REG_COMMAND, cmd & 0xFFFFu);
+	wr(a, bdf, PCI_COMMAND, cmd & 0xFFFFu);
 }
 
 unsigned pci_scan(const struct pci_config_access *a, struct pci_device *out, unsigned max)

@@ -11,6 +11,12 @@
 
 #define PCI_MAX_BARS 6
 
+/* The command register and the bits the monitor sets for an owner. */
+#define PCI_COMMAND        0x04
+#define PCI_COMMAND_IO     0x1u
+#define PCI_COMMAND_MEMORY 0x2u
+#define PCI_COMMAND_MASTER 0x4u   /* the function may start DMA */
+
 /* bus << 8 | device << 3 | function, as configuration mechanism #1 spells it. */
 typedef uint16_t pci_bdf;
 #define PCI_BDF(bus, dev, fn) ((pci_bdf)(((bus) << 8) | ((dev) << 3) | (fn)))

@@ -545,6 +545,59 @@ static int set_args(struct parser *p, struct span v)
 	return 0;
 }
 
+/* "BB:DD.F" in hex (lspci's spelling): bus 0-ff, device 0-1f, function 0-7. */
+static bool parse_bdf(struct span t, uint16_t *bdf)
+{
+	static const struct { char sep; unsigned max; } field[] = { { ':', 0xff }, { '.', 0x1f }, { 0, 7 } };
+	unsigned v[3], f, at = 0;
+
+	for (f = 0; f < COUNT(field); f++) {
+		unsigned start = at;
+		v[f] = 0;
+		while (at < t.n && digit(t.s[at]) < 16 && at - start < 2)
+			v[f] = v[f] * 16 + digit(t.s[at++]);
+		if (at == start || v[f] > field[f].max)
+			return false;
+		if (field[f].sep && (at == t.n || t.s[at++] != field[f].sep))
+			return false;
+	}
+	if (at != t.n)
+		return false;
+	*bdf = (uint16_t)(v[0] << 8 | v[1] << 3 | v[2]);
+	return true;
+}
+
+/* `pci = 00:03.0, ...`: PCI functions this sandbox owns, one owner each. */
+static int set_pci(struct parser *p, struct span v)
+{
+	struct sandbox_config *sb = cur_sandbox(p);
+	struct list l = { v, false };
+	struct span item;
+	uint16_t bdf;
+
+	while (next_item(&l, &item)) {
+		if (!item.n)
+			return empty_item(p, "pci");
+		if (!parse_bdf(item, &bdf))
+			return reject(p, "pci", item, "is not a PCI function like 00:03.0");
+		for (unsigned s = 0; s < p->cfg->nsandboxes; s++) {
+			const struct sandbox_config *o = &p->cfg->sandbox[s];
+			for (unsigned i = 0; i < o->npci; i++)
+				if (o->pci[i] == bdf)
+					return reject(p, "pci", item, o == sb ?
+						      "is listed twice" : "already belongs to another sandbox");
+		}
+		if (sb->npci == CFG_MAX_PCI) {
+			error(p, "too many PCI functions (max ");
+			config_error_dec(p->err, CFG_MAX_PCI);
+			config_error_str(p->err, ")");
+			return -1;
+		}
+		sb->pci[sb->npci++] = bdf;
+	}
+	return 0;
+}
+
 /* `vcpu = ...` and `thread = ...` lines build the sandbox's task set. */
 static int add_task(struct parser *p, const char *kind, struct span v)
 {
@@ -633,6 +686,7 @@ static const struct key sandbox_keys[] = {
 	{ "console", set_console, false, false },
 	{ "ports", set_ports, false, true },
 	{ "args", set_args, false, false },
+	{ "pci", set_pci, false, true },
 	{ "vcpu", set_vcpu, false, true },
 	{ "thread", set_thread, false, true },
 };

@@ -15,6 +15,7 @@
 #define CFG_MAX_SANDBOXES   8   /* Quest-V's own limit; also bounds ASIDs */
 #define CFG_MAX_PORT_RANGES 8   /* per sandbox */
 #define CFG_MAX_SHARED      8   /* shared regions in the whole system */
+#define CFG_MAX_PCI         4   /* PCI functions assigned to one sandbox */
 #define CFG_MAX_CORES       16  /* APIC IDs 0..15 */
 #define CFG_NAME_MAX        16  /* shared region names, with the NUL */
 #define CFG_ARGS_MAX        128 /* sandbox kernel arguments, with the NUL */
@@ -42,6 +43,11 @@ struct sandbox_config {
 	unsigned nports;
 	struct port_range ports[CFG_MAX_PORT_RANGES]; /* granted I/O ports,
 	                        including the console UART's 8 ports */
+	unsigned npci;
+	/* PCI functions it owns, bus << 8 | device << 3 | function: their
+	 * memory BARs are mapped into it, their interrupt goes to its core
+	 * (monitor/devices.c). One owner per function. */
+	uint16_t pci[CFG_MAX_PCI];
 	char args[CFG_ARGS_MAX]; /* handed to the sandbox kernel verbatim */
 	/* Its VCPUs and threads: one `vcpu ...` / `thread ...` line per key,
 	 * in sched/taskset.h's format (microseconds), checked while parsing. */

@@ -1,6 +1,8 @@
 /* PCI devices handed to sandboxes (see devices.h). */
 #include "devices.h"
 #include "../pmc/vpmu_abi.h"
+#include "ioapic.h"
+#include "iommu.h"
 #include "../lib/record.h"
 
 #define MAX_PCI 64
@@ -50,18 +52,19 @@ void devices_scan(void)
 	}
 }
 
-/*
- * How sandbox sb may use device d: a BOOTINFO_DEV_* value, or 0 for not at
- * all. To assign a device to one owner (issue 6, the e1000 8086:100e): add
- * a sandbox config key naming its bus:device.function (config.c, checked
- * like ports: one owner only), return a new BOOTINFO_DEV_ASSIGNED here for
- * the owner, and give that case in devices_grant() every memory BAR read-write
- * (uncached), its I/O BARs' ports in sb->io_granted and its irq_line routed
- * to the owner's core.
- */
+static bool assigned_to(const struct sandbox *sb, pci_bdf bdf)
+{
+	for (unsigned i = 0; i < sb->cfg->npci; i++)
+		if (sb->cfg->pci[i] == bdf)
+			return true;
+	return false;
+}
+
+/* How sandbox sb may use device d: a BOOTINFO_DEV_* value, or 0 for not at all. */
 static unsigned device_use(const struct sandbox *sb, const struct pci_device *d)
 {
-	(void)sb;
+	if (assigned_to(sb, d->bdf))
+		return BOOTINFO_DEV_ASSIGNED;
 	if (d->vendor == VPMU_PCI_VENDOR && d->device == VPMU_PCI_DEVICE &&
 	    d->bar[VPMU_PCI_BAR].kind >= PCI_BAR_MEM32 && d->bar[VPMU_PCI_BAR].size >= VPMU_SHM_SIZE)
 		return BOOTINFO_DEV_VPMU;
@@ -92,6 +95,60 @@ static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct boo
 	return 0;
 }
 
+/* An assigned function: its memory BARs read-write, bus mastering on, its
+ * line routed to the owner's core. I/O BARs are not granted: the e1000's
+ * only repeats its memory registers. */
+static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct bootinfo_device *out,
+			  unsigned index, uint8_t apic_id, const char **why)
+{
+	uint32_t cmd;
+	unsigned b;
+
+	for (b = 0; b < PCI_MAX_BARS; b++) {
+		if (d->bar[b].kind < PCI_BAR_MEM32 || !d->bar[b].size)
+			continue;
+		if (map(sb, d->bar[b].base, d->bar[b].size, PT_R | PT_W)) {
+			*why = "cannot map an assigned device's BAR (overlaps the sandbox's memory, or out of pages)";
+			return -1;
+		}
+		out->bar[b].mapped = 1;
+	}
+	if (d->irq_line && d->irq_line != 0xff) {
+		out->irq_vector = BOOTINFO_DEV_VECTOR_BASE + index;
+		if (ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id)) {
+			*why = "an assigned device's interrupt line is not an I/O APIC input";
+			return -1;
+		}
+	}
+	cmd = pci_cam1.read32(pci_cam1.ctx, d->bdf, PCI_COMMAND);
+	pci_cam1.write32(pci_cam1.ctx, d->bdf, PCI_COMMAND,
+			 (cmd & 0xffff) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	iommu_confine(sb, d->bdf);
+	return 0;
+}
+
+int devices_check(const struct system_config *cfg, struct config_error *err)
+{
+	for (unsigned s = 0; s < cfg->nsandboxes; s++) {
+		const struct sandbox_config *sc = &cfg->sandbox[s];
+		for (unsigned i = 0; i < sc->npci; i++) {
+			unsigned j = 0;
+			char bdf[8];
+			while (j < npci && pci[j].bdf != sc->pci[i])
+				j++;
+			if (j < npci)
+				continue;
+			fmt_bdf(bdf, sc->pci[i]);
+			config_error_begin(err, sc->line);
+			config_error_str(err, "pci ");
+			config_error_str(err, bdf);
+			config_error_str(err, ": no such PCI function on this machine");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why)
 {
 	unsigned i, b;
@@ -111,6 +168,9 @@ int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why)
 			*why = "cannot map the vPMU's BAR2 (overlaps the sandbox's memory, or out of pages)";
 			return -1;
 		}
+		if (use == BOOTINFO_DEV_ASSIGNED &&
+		    grant_assigned(sb, d, out, bi->ndevices, (uint8_t)bi->apic_id, why))
+			return -1;
 		bi->ndevices++;
 	}
 	return 0;

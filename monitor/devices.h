@@ -5,9 +5,10 @@
  * devices that sandbox may use into its nested page table and describes
  * them in its boot information (struct bootinfo_device).
  *
- * Today one rule exists: the vPMU (ivshmem-plain 1af4:1110) goes to every
- * sandbox. Assigning a device to one owning sandbox (the e1000 of issue 6)
- * is another case of device_use() in devices.c: see the comment there.
+ * Two rules: the vPMU (ivshmem-plain 1af4:1110) goes to every sandbox; a
+ * function named by a sandbox's `pci` config key goes to that sandbox only
+ * (BOOTINFO_DEV_ASSIGNED), with its interrupt routed to the sandbox's core
+ * (ioapic.h) and its DMA confined where the platform can (iommu.h).
  */
 #ifndef QUESTV_DEVICES_H
 #define QUESTV_DEVICES_H
@@ -21,6 +22,10 @@
 
 /* Scan every PCI bus and record each function (one "pci" record each). */
 void devices_scan(void);
+
+/* Every function a config assigns exists: 0, or -1 with *err (the
+ * sandbox's line). Call after devices_scan(), before building sandboxes. */
+int devices_check(const struct system_config *cfg, struct config_error *err);
 
 /*
  * Give sandbox sb the devices it may use: map their memory BARs into its

@@ -5,6 +5,7 @@
  * entry ends the run with one error record and a status: never a
  * half-booted system.
  */
+#include "acpi.h"
 #include "config.h"
 #include "devices.h"
 #include "log.h"
@@ -96,7 +97,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	const char *why;
 	char brand[49];
 	struct record r;
-	unsigned i;
+	unsigned i, cores_expected;
 
 	log_init();
 	idt_init();
@@ -123,9 +124,15 @@ void monitor_main(uint32_t magic, uint64_t info)
 			     STATUS_BOOT);
 
 	pit_calibrate(&tsc_hz, &lapic_hz);
-	smp_start(tsc_hz, &machine);
+	cores_expected = acpi_cpu_count(mods.acpi_rsdp);
+	smp_start(tsc_hz, cores_expected, &machine);
 	load_config(config);
 	devices_scan();
+	{
+		struct config_error err;
+		if (devices_check(&cfg, &err))
+			config_fail(&err);
+	}
 
 	env = (struct boot_env){ tsc_hz, lapic_hz, (const void *)kernel->start,
 				 kernel->end - kernel->start, (uint64_t)monitor_main };
@@ -138,6 +145,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 
 	rec_begin(&r, "monitor_ready");
 	rec_u64(&r, "cores", machine.ncores);
+	rec_u64(&r, "cores_expected", cores_expected);
 	rec_u64(&r, "sandboxes", nsandboxes);
 	rec_u64(&r, "tsc_hz", tsc_hz);
 	rec_u64(&r, "lapic_hz", lapic_hz);

@@ -5,6 +5,8 @@
 #define TAG_END     0
 #define TAG_MODULE  3
 #define TAG_MMAP    6
+#define TAG_ACPI_V1 14   /* a copy of the RSDP, ACPI 1.0 */
+#define TAG_ACPI_V2 15   /* a copy of the RSDP, ACPI 2.0+ */
 #define MMAP_AVAILABLE 1
 
 struct tag { uint32_t type, size; };
@@ -55,6 +57,8 @@ int mb2_parse(uint32_t magic, uint64_t info, struct boot_modules *mods,
 			add_range(m->reserved, &m->nreserved, tm->mod_start, tm->mod_end);
 		} else if (t->type == TAG_MMAP) {
 			parse_mmap((const void *)t, m);
+		} else if ((t->type == TAG_ACPI_V1 || t->type == TAG_ACPI_V2) && !mods->acpi_rsdp) {
+			mods->acpi_rsdp = t + 1;
 		}
 		p += (t->size + 7) & ~7u;
 	}

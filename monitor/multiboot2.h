@@ -15,10 +15,11 @@ struct boot_module {
 struct boot_modules {
 	unsigned n;
 	struct boot_module mod[MB2_MAX_MODULES];
+	const void *acpi_rsdp;  /* GRUB's copy of the ACPI RSDP, or 0 */
 };
 
 /*
- * Parse the info GRUB left at info: modules into *mods, usable RAM into
+ * Parse the info GRUB left at info: modules (and the ACPI RSDP) into *mods, usable RAM into
  * m->free and the info block and modules into m->reserved. Returns 0, or
  * -1 with *why when this is no multiboot2 boot or the info is malformed.
  */

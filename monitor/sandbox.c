@@ -68,6 +68,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 	bi->console = sb->cfg->console;
 	copy_name(bi->virt, sizeof bi->virt, virt->name);
 	bi->mem_bytes = sb->size;
+	bi->host_base = sb->base;
 	bi->tsc_hz = env->tsc_hz;
 	bi->lapic_hz = env->lapic_hz;
 	for (i = 0; i < cfg->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)

@@ -1,10 +1,12 @@
 /* AP start-up (Intel SDM vol. 3 8.4.4 / AMD APM vol. 2 16.3: INIT-SIPI-SIPI). */
+#include <stdbool.h>
 #include "smp.h"
 #include "../lib/lapic.h"
 #include "../lib/string.h"
 #include "../lib/trap.h"
 
 #define STACK_SIZE 16384
+#define AP_WAIT_MS 2000     /* for the cores ACPI lists, at most */
 #define ICR_INIT_ALL   0x000C4500u  /* INIT, assert, all excluding self */
 #define ICR_SIPI_ALL   0x000C4600u  /* | vector = page number of start code */
 
@@ -13,7 +15,8 @@ extern uint64_t tramp_cr3, tramp_stacks, tramp_stack_size, tramp_entry;
 
 static uint8_t ap_stacks[CFG_MAX_CORES + 1][STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t apic_of[CFG_MAX_CORES];
-static volatile unsigned answered = 1;
+static volatile unsigned claimed = 1;               /* slots taken; the BSP is 0 */
+static volatile bool ready[CFG_MAX_CORES] = { true }; /* apic_of[slot] written */
 static void (*volatile work[CFG_MAX_CORES])(unsigned);
 
 static uint32_t my_apic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
@@ -25,17 +28,24 @@ void tsc_delay_us(uint64_t tsc_hz, uint64_t us)
 		cpu_relax();
 }
 
-/* First C code on an AP; index comes from the trampoline's counter. */
-static void ap_entry(unsigned index)
+/* First C code on an AP (stack_index: the trampoline's counter, for its
+ * stack). Its core index is the slot it claims here and publishes only once
+ * its APIC ID is written, so smp_start never reads a half-announced core; a
+ * core that answers after smp_start is done claims a slot past ncores and
+ * never gets work. */
+static void ap_entry(unsigned stack_index)
 {
 	void (*fn)(unsigned);
+	unsigned slot;
+	(void)stack_index;
 	idt_init();
-	if (index < CFG_MAX_CORES) {
-		apic_of[index] = my_apic_id();
-		__atomic_fetch_add(&answered, 1, __ATOMIC_RELEASE);
-		while (!(fn = work[index]))
+	slot = __atomic_fetch_add(&claimed, 1, __ATOMIC_ACQ_REL);
+	if (slot < CFG_MAX_CORES) {
+		apic_of[slot] = my_apic_id();
+		__atomic_store_n(&ready[slot], true, __ATOMIC_RELEASE);
+		while (!(fn = work[slot]))
 			cpu_relax();
-		fn(index);
+		fn(slot);
 	}
 	for (;;)
 		__asm__ volatile("cli; hlt");
@@ -44,10 +54,19 @@ static void ap_entry(unsigned index)
 /* Trampoline data lives inside the copied code: patch it there. */
 #define TRAMP_VAR(v) (*(uint64_t *)(TRAMPOLINE_PA + ((char *)&(v) - tramp_start)))
 
-unsigned smp_start(uint64_t tsc_hz, struct machine *m)
+/* Cores whose slots 0..n-1 are all published. */
+static unsigned cores_ready(void)
+{
+	unsigned n = 0;
+	while (n < CFG_MAX_CORES && __atomic_load_n(&ready[n], __ATOMIC_ACQUIRE))
+		n++;
+	return n;
+}
+
+unsigned smp_start(uint64_t tsc_hz, unsigned expected, struct machine *m)
 {
 	unsigned last, i;
-	uint64_t quiet_since;
+	uint64_t since;
 
 	memcpy((void *)TRAMPOLINE_PA, tramp_start, (size_t)(tramp_end - tramp_start));
 	TRAMP_VAR(tramp_cr3) = read_cr3();
@@ -63,17 +82,23 @@ unsigned smp_start(uint64_t tsc_hz, struct machine *m)
 		lapic_send(0, ICR_SIPI_ALL | (TRAMPOLINE_PA >> 12));
 		tsc_delay_us(tsc_hz, 200);
 	}
-	/* No core count without ACPI: wait until 20 ms pass with no new core. */
-	last = answered;
-	quiet_since = rdtsc();
-	while (rdtsc() - quiet_since < tsc_hz / 50) {
-		if (answered != last) {
-			last = answered;
-			quiet_since = rdtsc();
+	/* With ACPI's count, wait for every core (an emulator on a busy host
+	 * may start a vCPU late), at most AP_WAIT_MS; without it, until 20 ms
+	 * pass with no new core. */
+	last = cores_ready();
+	since = rdtsc();
+	for (;;) {
+		unsigned now = cores_ready();
+		if (expected ? now >= expected || rdtsc() - since > tsc_hz / 1000 * AP_WAIT_MS :
+			       rdtsc() - since > tsc_hz / 50)
+			break;
+		if (!expected && now != last) {
+			last = now;
+			since = rdtsc();
 		}
 		cpu_relax();
 	}
-	m->ncores = answered < CFG_MAX_CORES ? answered : CFG_MAX_CORES;
+	m->ncores = cores_ready();
 	for (i = 0; i < m->ncores; i++)
 		m->apic_ids[i] = apic_of[i];
 	return m->ncores;

@@ -38,7 +38,18 @@ enum bootinfo_dev_use {
 	 * mapped uncached at its host-physical address, read-only except the
 	 * control page of vCPU vpmu_vcpu. */
 	BOOTINFO_DEV_VPMU = 1,
+	/* A function the config's `pci` key gives this sandbox alone: every
+	 * memory BAR mapped read-write uncached at its host-physical address,
+	 * bus mastering on, its interrupt line routed (IOAPIC, level) to this
+	 * sandbox's core as vector irq_vector. DMA addresses are host-physical:
+	 * guest-physical + bootinfo.host_base. Nothing confines the device's
+	 * DMA to this sandbox unless the platform has an IOMMU
+	 * (monitor/iommu.h): the driver must only hand it its own buffers. */
+	BOOTINFO_DEV_ASSIGNED = 2,
 };
+
+/* Vector of the assigned device at bootinfo.device[i]: BASE + i. */
+#define BOOTINFO_DEV_VECTOR_BASE 0x50u
 
 /* enum pci_bar_kind (lib/pci.h) values, repeated so the ABI stands alone. */
 enum bootinfo_bar_kind { BOOTINFO_BAR_NONE = 0, BOOTINFO_BAR_IO = 1, BOOTINFO_BAR_MEM32 = 2,
@@ -61,7 +72,7 @@ struct bootinfo_device {
 	uint32_t class_code;  /* class << 16 | subclass << 8 | programming interface */
 	uint32_t irq_line;    /* legacy interrupt line as the firmware routed it */
 	uint32_t vpmu_vcpu;   /* BOOTINFO_DEV_VPMU: this sandbox's vCPU index (QEMU's) */
-	uint32_t reserved;
+	uint32_t irq_vector;  /* BOOTINFO_DEV_ASSIGNED: its interrupt's vector, 0 = none */
 	struct bootinfo_bar bar[BOOTINFO_MAX_BARS];
 };
 
@@ -85,6 +96,7 @@ struct bootinfo {
 	char taskset[BOOTINFO_TASKSET_MAX]; /* VCPU/thread lines (sched/taskset.h) */
 	uint32_t ndevices;
 	struct bootinfo_device device[BOOTINFO_MAX_DEVICES];
+	uint64_t host_base;   /* host-physical address of guest-physical 0 (device DMA) */
 };
 
 #endif

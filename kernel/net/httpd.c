@@ -19,6 +19,8 @@ static struct {
 	const char *index_html;
 	httpd_status_fn status;
 	void *status_ctx;
+	void (*end)(void *ctx);
+	void *end_ctx;
 	struct conn conns[HTTPD_MAX_CONNS];
 	struct httpd_stats st;
 	char body[HTTPD_BODY_MAX];  /* /status scratch: tcp_write copies it */
@@ -153,6 +155,11 @@ static err_t serve(struct conn *c)
 		srv.st.status_200++;
 		return respond(c, "200 OK", "text/html", srv.index_html, strlen(srv.index_html));
 	}
+	if (srv.end && path_is(path, plen, "/end")) {
+		srv.st.status_200++;
+		srv.end(srv.end_ctx);
+		return respond(c, "200 OK", "text/plain", "ending\n", 7);
+	}
 	if (path_is(path, plen, "/status")) {
 		srv.st.status_200++;
 		size_t n = srv.status ? srv.status(srv.body, sizeof(srv.body), srv.status_ctx) : 0;
@@ -272,6 +279,12 @@ void httpd_stop(void)
 		tcp_close(srv.listener);  /* a listener's close cannot fail */
 		srv.listener = NULL;
 	}
+}
+
+void httpd_on_end(void (*end)(void *ctx), void *ctx)
+{
+	srv.end = end;
+	srv.end_ctx = ctx;
 }
 
 const struct httpd_stats *httpd_get_stats(void)

@@ -4,6 +4,8 @@
  *
  *   GET /  (or /index.html)  the static page
  *   GET /status              JSON from the status callback (counters)
+ *   GET /end                 "ending": the run's end, when httpd_on_end
+ *                            gave a callback (else 404)
  *   anything else            404; a method other than GET: 405; a request
  *                            head over HTTPD_REQ_MAX bytes or without a
  *                            request line: 400
@@ -42,6 +44,10 @@ struct httpd_stats {
 /* Listen on port (80). index_html: the page for "/" (NUL-terminated, at
  * most HTTPD_BODY_MAX bytes; NULL: a built-in one). Returns 0, -1 if lwIP refused (port in use, no PCB). */
 int httpd_start(uint16_t port, const char *index_html, httpd_status_fn status, void *status_ctx);
+
+/* GET /end answers 200 and calls end(ctx), which should let the response
+ * go out before the sandbox stops (the kernel drains for a moment). */
+void httpd_on_end(void (*end)(void *ctx), void *ctx);
 
 /* Stop listening and abort every open connection (recovery, tests). */
 void httpd_stop(void);

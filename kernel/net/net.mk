@@ -4,8 +4,8 @@
 #     include kernel/net/net.mk
 # Provides:
 #   NET_SRCS         freestanding sources the kernel compiles (our port + lwIP's
-#                    core, IPv4, TCP, UDP, ARP/Ethernet); not yet in KERNEL_SRCS:
-#                    the kernel links them with  KERNEL_SRCS += $(NET_SRCS)
+#                    core, IPv4, TCP, UDP, ARP/Ethernet), host-testable
+#   NET_KERNEL_SRCS  the kernel-only part: e1000 device, the sandbox's network mode
 #   NET_HOST_LIB     $(BUILD)/net-host/libnet.a: the same sources built for the
 #                    host with ASan/UBSan, for the unit tests and the fuzzers
 #   UNIT_TESTS       host cmocka test binaries (appended)
@@ -27,6 +27,8 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/core/,init.c def.c inet_chksum.c ip.c m
 	$(addprefix $(LWIP_DIR)/src/core/ipv4/,etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \
 	$(LWIP_DIR)/src/netif/ethernet.c
 
+# Ours, kernel only: the device around the rings and the sandbox's network mode.
+NET_KERNEL_SRCS := $(addprefix $(NET_DIR)/,e1000_dev.c net_sandbox.c)
 # Ours, built for kernel and host alike.
 NET_PORT_SRCS := $(addprefix $(NET_DIR)/,net_clock.c net_rand.c netif_glue.c net_loop.c \
 	e1000_ring.c vnic_ring.c vnic.c vnic_switch.c httpd.c net_status.c)

@@ -199,3 +199,15 @@ static unsigned switch_rx_poll(void *dev, unsigned budget, nic_deliver_fn delive
 }
 
 const struct nic_ops vnic_switch_nic_ops = { .tx = switch_tx, .rx_poll = switch_rx_poll };
+
+bool vnic_switch_may_sleep(struct vnic_switch *sw)
+{
+	for (unsigned i = 0; i < sw->nports; i++) {
+		struct vnic_ring *from = &sw->ports[i].from_sandbox;
+		/* Not attached yet: the sandbox has not formatted its ring, so
+		 * nothing waits there; a later poll attaches. */
+		if (vnic_ring_consumer_ready(from) && spsc_ring_consumer_arm(&from->r))
+			return false;
+	}
+	return true;
+}

@@ -83,6 +83,11 @@ int vnic_switch_add_port(struct vnic_switch *sw, const uint8_t mac[6], unsigned 
 void vnic_switch_from_uplink(void *sw, const void *frame, size_t len);
 void vnic_switch_from_port(struct vnic_switch *sw, unsigned port, const void *frame, size_t len);
 
+/* Before the driver sandbox sleeps: arms every port's ring for a kick
+ * (spsc wake-up protocol). false = a port has frames waiting: poll again.
+ * The NIC's own frames wake it by interrupt. */
+bool vnic_switch_may_sleep(struct vnic_switch *sw);
+
 extern const struct nic_ops vnic_switch_nic_ops;
 
 #endif

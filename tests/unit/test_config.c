@@ -574,6 +574,39 @@ static void test_too_many_port_ranges(void **state)
 		     "too many port ranges in [sandbox 0] (max 8)");
 }
 
+/* ---- PCI functions ------------------------------------------------------ */
+
+static void test_pci_functions(void **state)
+{
+	(void)state;
+	parse_ok(SB0 "pci = 00:03.0, ff:1f.7\n" SB1 "pci = 0:4.1\n");
+	assert_int_equal(cfg.sandbox[0].npci, 2);
+	assert_int_equal(cfg.sandbox[0].pci[0], 3 << 3);
+	assert_int_equal(cfg.sandbox[0].pci[1], 0xff << 8 | 0x1f << 3 | 7);
+	assert_int_equal(cfg.sandbox[1].pci[0], 4 << 3 | 1);
+	assert_int_equal(cfg.sandbox[1].npci, 1);
+}
+
+static void test_pci_bad_functions(void **state)
+{
+	static const char *const bad[] = { "00:03", "00:20.0", "00:03.8", "100:03.0", "0003.0",
+					   "00:03.0x", "g0:03.0", "00:03.0 1", ":03.0" };
+	char text[128], what[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), SB0 "pci = %s\n", bad[i]);
+		snprintf(what, sizeof(what), "pci '%s' is not a PCI function like 00:03.0", bad[i]);
+		expect_error(text, 4, what);
+	}
+	expect_error(SB0 "pci = 00:03.0, 00:03.0\n", 4, "pci '00:03.0' is listed twice");
+	expect_error(SB0 "pci = 00:03.0\n" SB1 "pci = 00:04.0, 00:03.0\n", 8,
+		     "pci '00:03.0' already belongs to another sandbox");
+	expect_error(SB0 "pci = 0:1.0, 0:2.0, 0:3.0, 0:4.0, 0:5.0\n", 4,
+		     "too many PCI functions (max 4)");
+	expect_error(SB0 "pci = 00:03.0,,00:04.0\n", 4, "empty item");
+}
+
 static void test_empty_list_items(void **state)
 {
 	(void)state;
@@ -1207,6 +1240,8 @@ int main(void)
 		cmocka_unit_test(test_reserved_ports),
 		cmocka_unit_test(test_reversed_port_range),
 		cmocka_unit_test(test_too_many_port_ranges),
+		cmocka_unit_test(test_pci_functions),
+		cmocka_unit_test(test_pci_bad_functions),
 		cmocka_unit_test(test_empty_list_items),
 		cmocka_unit_test(test_shared_size_rules),
 		cmocka_unit_test(test_shared_members_must_exist),

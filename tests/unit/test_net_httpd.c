@@ -88,6 +88,24 @@ static void status_json_truncates_to_valid_json(void **s)
 	assert_int_equal(net_status_json(buf, 4, &status_src), 0);
 }
 
+static unsigned ends;
+static void count_end(void *ctx) { (*(unsigned *)ctx)++; }
+
+/* /end is 404 until the kernel asks for it, then answers and calls back once. */
+static void end_page_calls_back_once(void **s)
+{
+	(void)s;
+	get("GET /end HTTP/1.0\r\n\r\n");
+	assert_memory_equal(peer.rx, "HTTP/1.0 404 Not Found\r\n", 24);
+	httpd_on_end(count_end, &ends);
+	get("GET /end HTTP/1.0\r\n\r\n");
+	assert_memory_equal(peer.rx, "HTTP/1.0 200 OK\r\n", 17);
+	assert_string_equal(body_of(&peer), "ending\n");
+	assert_true(peer.fin_seen);
+	assert_int_equal(ends, 1);
+	httpd_on_end(NULL, NULL);
+}
+
 static void errors(void **s)
 {
 	(void)s;
@@ -207,6 +225,7 @@ int main(void)
 		cmocka_unit_test(status_page_is_json_counters),
 		cmocka_unit_test(status_json_truncates_to_valid_json),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(end_page_calls_back_once),
 		cmocka_unit_test(request_split_across_segments),
 		cmocka_unit_test(oversized_request_head_is_refused),
 		cmocka_unit_test(peer_reset_frees_the_connection),

@@ -1,0 +1,40 @@
+/* I/O APIC redirection (see ioapic.h; 82093AA datasheet, section 3.2.4). */
+#include "ioapic.h"
+
+/* The PC's I/O APIC, where QEMU and Bochs put it. The monitor's page
+ * tables map it uncached (lib/boot.inc). A machine whose MADT says
+ * otherwise would need the address from there. */
+#define IOAPIC_BASE       0xFEC00000ull
+#define IOAPIC_REGSEL     0x00
+#define IOAPIC_WIN        0x10
+#define IOAPIC_VER        0x01
+#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
+#define REDIR_LEVEL       (1u << 15)
+#define REDIR_MASKED      (1u << 16)
+
+static uint32_t ioapic_read(unsigned reg)
+{
+	*(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	return *(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_WIN);
+}
+
+static void ioapic_write(unsigned reg, uint32_t v)
+{
+	*(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	*(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_WIN) = v;
+}
+
+int ioapic_route_pci_line(unsigned irq, uint8_t vector, uint8_t apic_id)
+{
+	unsigned pins = ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
+	/* ISA IRQ 0 is wired to input 2 on the PC; every other line n to n. */
+	unsigned pin = irq == 0 ? 2 : irq;
+
+	if (pin >= pins || vector < 32)
+		return -1;
+	/* Masked while the entry changes, so no half-written entry fires. */
+	ioapic_write(IOAPIC_REDIR(pin), REDIR_MASKED);
+	ioapic_write(IOAPIC_REDIR(pin) + 1, (uint32_t)apic_id << 24);
+	ioapic_write(IOAPIC_REDIR(pin), vector | REDIR_LEVEL);
+	return 0;
+}

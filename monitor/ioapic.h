@@ -1,0 +1,19 @@
+/*
+ * The I/O APIC, the monitor's alone (no sandbox maps its page): it steers a
+ * device's interrupt line to the core of the sandbox that owns the device,
+ * once at boot, so device interrupts then reach that sandbox without a VM
+ * exit and never reach another core.
+ */
+#ifndef QUESTV_IOAPIC_H
+#define QUESTV_IOAPIC_H
+#include <stdint.h>
+
+/*
+ * Route legacy interrupt line irq (as PCI's interrupt-line register names
+ * it: the ISA IRQ the firmware gave the PCI link) to vector on the core
+ * with APIC ID apic_id, level-triggered, active-high (what the PC's ACPI
+ * tables say of PCI lines under QEMU and Bochs). Returns 0, -1 if the line
+ * is beyond the I/O APIC's inputs or the vector is an exception's.
+ */
+int ioapic_route_pci_line(unsigned irq, uint8_t vector, uint8_t apic_id);
+#endif
