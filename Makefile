@@ -96,6 +96,7 @@ $(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c moni
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
+$(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 

@@ -4,9 +4,11 @@
 #include <stdint.h>
 #include "../include/questv/bootinfo.h"
 
+#define VEC_NMI      0x02
 #define VEC_TIMER    0x20
 #define VEC_IPI      0x40
 #define VEC_NET_KICK 0x41   /* a VNIC peer queued frames for us */
+#define VEC_RESCUE   0x42   /* the rescue channel has a request or a reply */
 /* Assigned devices: BOOTINFO_DEV_VECTOR_BASE + their bootinfo index. */
 #define VEC_DEVICE_FIRST BOOTINFO_DEV_VECTOR_BASE
 #define VEC_DEVICE_LAST  (BOOTINFO_DEV_VECTOR_BASE + BOOTINFO_MAX_DEVICES - 1)
@@ -18,6 +20,8 @@ struct irq_counts {
 	volatile uint64_t net_kicks;
 	volatile uint64_t device_irqs;
 	volatile uint64_t stray_irqs;   /* a device vector nobody handles */
+	volatile uint64_t rescue_ipis;
+	volatile uint64_t nmis;         /* NMIs that unwound nothing */
 };
 extern struct irq_counts irq_counts;
 

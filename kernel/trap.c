@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 #include "irq.h"
+#include "contain.h"
 #include "extable.h"
 #include "vsched.h"
 #include "../lib/lapic.h"
@@ -38,6 +39,10 @@ struct trap_frame *trap(struct trap_frame *f)
 		irq_counts.net_kicks++;
 		lapic_write(LAPIC_EOI, 0);
 		return f;
+	case VEC_RESCUE:
+		irq_counts.rescue_ipis++;
+		lapic_write(LAPIC_EOI, 0);
+		return f;
 	case VEC_SPURIOUS:
 		return f;
 	}
@@ -50,6 +55,12 @@ struct trap_frame *trap(struct trap_frame *f)
 			irq_counts.stray_irqs++;
 		}
 		lapic_write(LAPIC_EOI, 0);
+		return f;
+	}
+	if (f->vector < 32 && contain_trap(f))
+		return f;
+	if (f->vector == VEC_NMI) {
+		irq_counts.nmis++;   /* a watchdog's NMI that found nothing to unwind */
 		return f;
 	}
 	if (f->vector < 32 && (fixup = extable_fixup(f->rip))) {

@@ -1,5 +1,6 @@
 /* Isolation probe coordination (see probe.h). */
 #include "probe.h"
+#include "checksum.h"
 #include "log.h"
 #include "spinlock.h"
 #include "../include/questv/hypercall.h"
@@ -32,20 +33,11 @@ static bool everyone_arrived(void)
 	return true;
 }
 
-static uint64_t checksum(const void *start, uint64_t len)
-{
-	const uint64_t *w = start;
-	uint64_t h = 0xcbf29ce484222325ull, i;
-	for (i = 0; i < len / 8; i++)
-		h = (h ^ w[i]) * 0x100000001b3ull;
-	return h;
-}
-
 static uint64_t checksum_of(unsigned target)
 {
 	if (target == nsandboxes)
-		return checksum(monitor_start, (uint64_t)(monitor_ro_end - monitor_start));
-	return checksum((const void *)sandboxes[target].base, sandboxes[target].size);
+		return mem_checksum(monitor_start, (uint64_t)(monitor_ro_end - monitor_start));
+	return mem_checksum((const void *)sandboxes[target].base, sandboxes[target].size);
 }
 
 static void wait_for(struct sandbox *sb, bool (*ready)(struct sandbox *))

@@ -1,5 +1,6 @@
 /* End of a sandbox, and of the run when the last sandbox is done. */
 #include "run.h"
+#include "checksum.h"
 #include "log.h"
 #include "spinlock.h"
 
@@ -44,6 +45,20 @@ static void report_exits(const struct sandbox *sb)
 	}
 }
 
+/* Is the sandbox's kernel code as loaded? A change means something outside
+ * the kernel wrote it (the kernel never does): a DMA or another core. */
+static bool report_integrity(const struct sandbox *sb)
+{
+	struct record r;
+	bool same = mem_checksum(sandbox_ptr(sb, SANDBOX_CODE_GPA), SANDBOX_CODE_LEN) == sb->code_sum;
+	rec_begin(&r, "integrity");
+	rec_u64(&r, "sandbox", sb->id);
+	rec_str(&r, "region", "kernel_code");
+	rec_bool(&r, "unchanged", same);
+	rec_end(&r);
+	return same;
+}
+
 void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
 		    const char *reason)
 {
@@ -67,7 +82,8 @@ void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
 
 	for (i = 0; i < nsandboxes; i++) {
 		report_exits(&sandboxes[i]);
-		if (sandboxes[i].state != SB_ENDED || sandboxes[i].end_status != RUN_OK)
+		if (!report_integrity(&sandboxes[i]) || sandboxes[i].state != SB_ENDED ||
+		    sandboxes[i].end_status != RUN_OK)
 			run_status = STATUS_SANDBOX;
 	}
 	monitor_end_run(run_status);

@@ -9,6 +9,7 @@
 #include "run.h"
 #include "log.h"
 #include "smp.h"
+#include "../include/questv/bootinfo.h"
 #include "../lib/x86.h"
 
 #define MAX_VIOLATION_RECORDS 32    /* a rogue sandbox cannot flood the log */
@@ -62,6 +63,15 @@ static void emulate_cpuid(struct guest_regs *g)
 	g->rdx = r[3];
 }
 
+/* Tell the sandbox when its violation exited (bootinfo.h). */
+static void stamp_violation(struct sandbox *sb, uint64_t exit_tsc)
+{
+	struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
+	bi->violation_exit_tsc = exit_tsc;
+	bi->violations++;
+	sb->stamp_entry = true;
+}
+
 /* Serve one exit; returns false when the sandbox cannot go on. */
 static bool handle_exit(struct sandbox *sb, const struct vm_exit *e, const char **fatal)
 {
@@ -77,6 +87,7 @@ static bool handle_exit(struct sandbox *sb, const struct vm_exit *e, const char 
 	case EXIT_NESTED_FAULT:
 	case EXIT_IO:
 	case EXIT_MSR:
+		stamp_violation(sb, e->tsc);
 		record_violation(sb, e);
 		virt->inject_exception(&sb->vcpu, EXC_GP, true, 0);
 		return true;
@@ -126,7 +137,13 @@ void run_core(unsigned core_index)
 	sb->state = SB_RUNNING;
 	for (;;) {
 		struct vm_exit e;
+		if (sb->stamp_entry) {
+			struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
+			sb->stamp_entry = false;
+			bi->violation_enter_tsc = rdtsc();
+		}
 		virt->run(&sb->vcpu, &e);
+		e.tsc = rdtsc();
 		sb->exits[window_of(sb, &e)][e.reason]++;
 		if (!handle_exit(sb, &e, &fatal)) {
 			struct record r;

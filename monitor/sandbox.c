@@ -1,5 +1,6 @@
 /* Building a sandbox before its first entry (see sandbox.h). */
 #include "sandbox.h"
+#include "checksum.h"
 #include "devices.h"
 #include "elf_load.h"
 #include "page_pool.h"
@@ -79,7 +80,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		if (i == sb->id)
 			continue;
 		fmt_u64(name + 8, i);
-		add_target(bi, name, cfg->sandbox[i].base + cfg->sandbox[i].mem_bytes / 2);
+		add_target(bi, name, cfg->sandbox[i].base + SANDBOX_CODE_GPA);
 	}
 	add_target(bi, "monitor", env->monitor_probe_addr);
 	/* A channel this sandbox is not a party to is as foreign as a sandbox. */
@@ -154,6 +155,7 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 	memset((void *)sb->base, 0, sb->size);
 	if (elf_load(env->kernel, env->kernel_len, (uint8_t *)sb->base, sb->size, &entry, why))
 		return -1;
+	sb->code_sum = mem_checksum(sandbox_ptr(sb, SANDBOX_CODE_GPA), SANDBOX_CODE_LEN);
 	if (build_npt(sb, cfg, virt, why))
 		return -1;
 	grant_ports(sb);

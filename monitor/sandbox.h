@@ -22,6 +22,8 @@ struct sandbox {
 	enum exit_window window;
 	uint64_t exits[EXIT_NWINDOWS][EXIT_NREASONS];
 	unsigned violations_logged;
+	bool stamp_entry;           /* write bootinfo.violation_enter_tsc before the next entry */
+	uint64_t code_sum;          /* mem_checksum of its kernel's first code, at load */
 	unsigned log_lines;         /* HC_LOG lines so far */
 };
 
@@ -35,6 +37,13 @@ struct boot_env {
 
 extern struct sandbox sandboxes[CFG_MAX_SANDBOXES];
 extern unsigned nsandboxes;
+
+/* The start of every sandbox's kernel code (guest-physical, its ELF load
+ * address) and how much of it the monitor checks at the end of the run
+ * for writes from outside (integrity records): where the fault campaign
+ * aims bad DMA, and what no wild write may change. */
+#define SANDBOX_CODE_GPA  0x100000ull
+#define SANDBOX_CODE_LEN  0x10000ull
 
 /* Where guest-physical shared region i is mapped in every member. */
 #define SHARED_GPA_BASE 0x80000000ull

@@ -60,6 +60,7 @@ struct vm_exit {
 	uint16_t port;              /* IO */
 	unsigned size;              /* IO: 1, 2 or 4 bytes */
 	uint32_t msr;               /* MSR */
+	uint64_t tsc;               /* when run() returned (set by run_core) */
 };
 
 struct virt_ops {

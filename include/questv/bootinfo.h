@@ -97,6 +97,11 @@ struct bootinfo {
 	uint32_t ndevices;
 	struct bootinfo_device device[BOOTINFO_MAX_DEVICES];
 	uint64_t host_base;   /* host-physical address of guest-physical 0 (device DMA) */
+	/* Rewritten by the monitor each time it reflects a violation into this
+	 * sandbox, so the kernel can time the exit and the entry of a fault
+	 * (recovery phases): TSC when the exit reached the monitor, and just
+	 * before it entered the sandbox again; count: violations so far. */
+	volatile uint64_t violation_exit_tsc, violation_enter_tsc, violations;
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* The 82540EM around the descriptor rings (see e1000_dev.h). Register
  * names and bits: Intel 8254x Family Software Developer's Manual, 13.4. */
 #include "e1000_dev.h"
+#include "kernel/contain.h"
 #include "kernel/page_alloc.h"
 #include "kernel/paging.h"
 #include "lib/string.h"
@@ -33,6 +34,7 @@
 #define RCTL_EN    (1u << 1)
 #define RCTL_BAM   (1u << 15)   /* accept broadcast (ARP) */
 #define RCTL_SECRC (1u << 26)   /* strip the CRC: lengths are frame lengths */
+#define RCTL_RUN   (RCTL_EN | RCTL_BAM | RCTL_SECRC)   /* BSIZE 00: 2048 */
 #define TCTL_EN    (1u << 1)
 #define TCTL_PSP   (1u << 3)    /* pad short frames */
 #define TCTL_CT    (0x10u << 4) /* collision threshold (manual's value) */
@@ -103,8 +105,8 @@ static void set_ra(struct e1000_dev *d, unsigned n, const uint8_t mac[6])
 	wr(d, REG_RAH(n), (uint32_t)mac[4] | (uint32_t)mac[5] << 8 | RAH_AV);
 }
 
-int e1000_dev_init(struct e1000_dev *d, const struct bootinfo_device *bd, uint64_t dma_offset,
-		   struct nic *nic, const char **why)
+int e1000_dev_setup(struct e1000_dev *d, const struct bootinfo_device *bd, uint64_t dma_offset,
+		    const char **why)
 {
 	const struct bootinfo_bar *bar = &bd->bar[0];
 	uint32_t lo, hi;
@@ -120,7 +122,7 @@ int e1000_dev_init(struct e1000_dev *d, const struct bootinfo_device *bd, uint64
 		}
 	d->regs = (volatile uint8_t *)bar->base;
 	d->dma_offset = dma_offset;
-	if (!d->rx_desc_mem && alloc_dma(d)) {
+	if (alloc_dma(d)) {
 		*why = "out of pages for the e1000's rings";
 		return -1;
 	}
@@ -131,22 +133,27 @@ int e1000_dev_init(struct e1000_dev *d, const struct bootinfo_device *bd, uint64
 		d->mac[i] = (uint8_t)(lo >> 8 * i);
 	d->mac[4] = (uint8_t)hi;
 	d->mac[5] = (uint8_t)(hi >> 8);
-	e1000_dev_start(d);
-	nic->ops = &e1000_nic_ops;
-	nic->dev = d;
-	memcpy(nic->mac, d->mac, 6);
 	return 0;
 }
 
-void e1000_dev_start(struct e1000_dev *d)
+struct nic e1000_dev_nic(struct e1000_dev *d)
+{
+	struct nic nic = { &e1000_nic_ops, d, { 0 } };
+	memcpy(nic.mac, d->mac, 6);
+	return nic;
+}
+
+void e1000_dev_start(struct e1000_dev *d, bool reset)
 {
 	unsigned i;
 
 	wr(d, REG_IMC, ~0u);
-	wr(d, REG_CTRL, rd(d, REG_CTRL) | CTRL_RST);
-	for (i = 0; i < RESET_SPINS && (rd(d, REG_CTRL) & CTRL_RST); i++)
-		__asm__ volatile("pause");
-	wr(d, REG_IMC, ~0u);
+	if (reset) {
+		wr(d, REG_CTRL, rd(d, REG_CTRL) | CTRL_RST);
+		for (i = 0; i < RESET_SPINS && (rd(d, REG_CTRL) & CTRL_RST); i++)
+			__asm__ volatile("pause");
+		wr(d, REG_IMC, ~0u);
+	}
 	(void)rd(d, REG_ICR);
 	wr(d, REG_CTRL, rd(d, REG_CTRL) | CTRL_SLU);
 
@@ -171,9 +178,16 @@ void e1000_dev_start(struct e1000_dev *d)
 	wr(d, REG_TDT, 0);
 	wr(d, REG_TIPG, TIPG_VALUE);
 	wr(d, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
-	wr(d, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);   /* BSIZE 00: 2048 */
+	if (rd(d, REG_RCTL) != RCTL_RUN)
+		wr(d, REG_RCTL, RCTL_RUN);
 	wr(d, REG_IMS, ICR_RXT0 | ICR_RXO | ICR_RXDMT0 | ICR_LSC);
 	d->st.starts++;
+}
+
+void e1000_dev_quiesce(struct e1000_dev *d)
+{
+	wr(d, REG_IMC, ~0u);
+	(void)rd(d, REG_ICR);
 }
 
 void e1000_dev_stop(struct e1000_dev *d)
@@ -206,6 +220,7 @@ void e1000_dev_irq(struct e1000_dev *d)
 bool e1000_dev_watchdog(struct e1000_dev *d)
 {
 	bool repaired = false;
+	contain_arm();
 	if (e1000_rx_audit(&d->rx) | e1000_tx_audit(&d->tx))
 		repaired = true;
 	if (e1000_rx_resync(&d->rx, rd(d, REG_RDH))) {
@@ -214,24 +229,62 @@ bool e1000_dev_watchdog(struct e1000_dev *d)
 	}
 	if (e1000_tx_resync(&d->tx, rd(d, REG_TDH)))
 		repaired = true;
+	contain_disarm();
 	return repaired;
 }
 
+uint64_t e1000_dev_anomalies(const struct e1000_dev *d)
+{
+	const struct e1000_rx_stats *r = &d->rx.st;
+	const struct e1000_tx_stats *t = &d->tx.st;
+	return r->bad_len + r->multi_desc + r->addr_repaired + r->resyncs + t->bad_len +
+	       t->addr_repaired + t->resyncs;
+}
+
+/* Every address is checked against the shadow before the device is given
+ * more descriptors: a descriptor corrupted while the driver held it never
+ * reaches the device (without an IOMMU, one corrupted after the hand-over
+ * cannot be stopped). */
 static int dev_tx(void *dev, const void *frame, size_t len)
 {
 	struct e1000_dev *d = dev;
 	if (e1000_tx_send(&d->tx, frame, len))
 		return -1;
+	e1000_tx_audit(&d->tx);
 	wr(d, REG_TDT, d->tx.tail);
 	return 0;
+}
+
+/* The receive path runs armed (contain.h) but for the deliveries, which
+ * run the network stack. */
+struct armed_sink {
+	nic_deliver_fn deliver;
+	void *sink;
+};
+
+static void deliver_disarmed(void *s, const void *frame, size_t len)
+{
+	struct armed_sink *as = s;
+	contain_disarm();
+	as->deliver(as->sink, frame, len);
+	contain_arm();
 }
 
 static unsigned dev_rx_poll(void *dev, unsigned budget, nic_deliver_fn deliver, void *sink)
 {
 	struct e1000_dev *d = dev;
-	unsigned n = e1000_rx_poll(&d->rx, budget, deliver, sink);
-	if (n)
+	struct armed_sink as = { deliver, sink };
+	unsigned n;
+
+	contain_arm();
+	if (d->fault_hook)
+		d->fault_hook(d);
+	n = e1000_rx_poll(&d->rx, budget, deliver_disarmed, &as);
+	if (n) {
+		e1000_rx_audit(&d->rx);
 		wr(d, REG_RDT, d->rx.tail);
+	}
+	contain_disarm();
 	return n;
 }
 

@@ -2,12 +2,16 @@
 #include "net_sandbox.h"
 #include "clock_tsc.h"
 #include "e1000_dev.h"
+#include "net_faults.h"
+#include "nic_recovery.h"
+#include "rescue.h"
 #include "httpd.h"
 #include "net_clock.h"
 #include "net_loop.h"
 #include "net_status.h"
 #include "vnic.h"
 #include "vnic_switch.h"
+#include "kernel/contain.h"
 #include "kernel/irq.h"
 #include "kernel/kernel.h"
 #include "kernel/paging.h"
@@ -18,12 +22,16 @@
 #define TICK_HZ      1000   /* lwIP timers and the ring watchdog */
 #define POLL_BUDGET  64
 #define DRAIN_MS     200    /* after GET /end: let the answer and FIN go out */
-#define WATCHDOG_MS  100
+#define WATCHDOG_MS  20     /* ring audit; also how soon a corrupted ring is found */
+#define HANG_MS      50     /* rescuer: a heartbeat this old is a hang */
 
 static struct {
 	struct net_tsc_clock clock;
 	struct net_if nif;
-	struct e1000_dev dev;
+	struct nic_driver drv;
+	struct rescue rescuer;        /* the rescuing end, when this sandbox is it */
+	bool rescuing;
+	struct contain guard;
 	struct vnic_switch sw;
 	struct vnic vnic;
 	struct net_status_src status;
@@ -90,7 +98,7 @@ static void kick_sandbox(void *ctx, unsigned sandbox)
 
 static void kick_peer(void *ctx) { kick_sandbox(0, (unsigned)(uintptr_t)ctx); }
 
-static void nic_interrupt(void) { e1000_dev_irq(&net.dev); }
+static void nic_interrupt(void) { e1000_dev_irq(nic_driver_dev(&net.drv)); }
 
 static int open_driver(struct nic *nic, const char **why)
 {
@@ -101,8 +109,9 @@ static int open_driver(struct nic *nic, const char **why)
 		*why = "net=driver but no e1000 is assigned to this sandbox (config key pci)";
 		return -1;
 	}
-	if (e1000_dev_init(&net.dev, bd, kinfo.bi->host_base, &uplink, why))
+	if (nic_driver_open(&net.drv, bd, kinfo.bi->host_base, why))
 		return -1;
+	uplink = e1000_dev_nic(nic_driver_dev(&net.drv));
 	if (bd->irq_vector)
 		device_irq_hook[bd - kinfo.bi->device] = nic_interrupt;
 	vnic_switch_init(&net.sw, &uplink, uplink.mac, kick_sandbox, 0);
@@ -114,11 +123,17 @@ static int open_driver(struct nic *nic, const char **why)
 		vnic_mac(n, mac);
 		if (vnic_switch_add_port(&net.sw, mac, n, (void *)s->gpa, s->size / 2,
 					 (void *)(s->gpa + s->size / 2), s->size / 2) < 0 ||
-		    e1000_dev_add_mac(&net.dev, mac)) {
+		    nic_driver_add_mac(&net.drv, mac)) {
 			*why = "cannot add a VNIC port (too many, or its region is too small)";
 			return -1;
 		}
 	}
+	nic_driver_publish(&net.drv);
+	net.drv.sw = &net.sw;
+	net.drv.nif = &net.nif;
+	net.drv.clock = arg_value("clock") ? arg_value("clock") : "tsc";
+	net.drv.reset_on_recovery = arg_present("nic_reset");
+	net.guard.nmi_request = net.drv.has_rescue ? &net.drv.rescue.area->abort_request : 0;
 	*nic = (struct nic){ &vnic_switch_nic_ops, &net.sw, { 0 } };
 	memcpy(nic->mac, uplink.mac, 6);
 	net.status.sw = &net.sw;
@@ -154,13 +169,16 @@ static void on_end(void *ctx)
 
 static void driver_counters(void *jb, void *ctx)
 {
-	const struct e1000_dev *d = ctx;
+	struct nic_driver *nd = ctx;
+	const struct e1000_dev *d = nic_driver_dev(nd);
 	net_status_u64(jb, "nic_irqs", d->st.irqs);
 	net_status_u64(jb, "nic_rx_overruns", d->st.rx_overruns);
 	net_status_u64(jb, "nic_rx_errors", d->rx.st.errors);
 	net_status_u64(jb, "nic_rx_repaired", d->rx.st.addr_repaired + d->rx.st.resyncs);
 	net_status_u64(jb, "nic_tx_full", d->tx.st.full);
-	net_status_u64(jb, "nic_starts", d->st.starts);
+	net_status_u64(jb, "nic_starts", nd->inst[0].st.starts + nd->inst[1].st.starts);
+	net_status_u64(jb, "faults_recovered", nd->recovered);
+	net_status_u64(jb, "faults_not_recovered", nd->not_recovered);
 }
 
 static void record_ready(uint32_t ip)
@@ -211,7 +229,9 @@ static void record_stats(uint64_t serve_cycles)
 	if (net.driver) {
 		rec_u64(&r, "switched_uplink_in", net.sw.st.uplink_in);
 		rec_u64(&r, "switched_uplink_out", net.sw.st.uplink_out);
-		rec_u64(&r, "nic_irqs", net.dev.st.irqs);
+		rec_u64(&r, "nic_irqs", net.drv.inst[0].st.irqs + net.drv.inst[1].st.irqs);
+		rec_u64(&r, "faults_recovered", net.drv.recovered);
+		rec_u64(&r, "faults_not_recovered", net.drv.not_recovered);
 	} else {
 		rec_u64(&r, "vnic_kicks", net.vnic.st.kicks);
 	}
@@ -231,26 +251,54 @@ static void idle(void)
 		sti();
 }
 
+/* A fault the driver's own checks or the containment found: recover. */
+static void driver_fault(const char *detected_by, const struct contain *c)
+{
+	nic_driver_recover(&net.drv, net_faults_mode(), detected_by, c);
+}
+
+/* One turn of the driver sandbox's loop. Returns the frames handled. */
+static unsigned driver_turn(uint64_t now, uint64_t *next_watchdog)
+{
+	unsigned n;
+
+	if (net.drv.has_rescue)
+		rescue_beat(&net.drv.rescue);
+	if (contain_enter(&net.guard)) {
+		driver_fault(net.guard.vector == VEC_NMI ? "nmi" : "exception", &net.guard);
+		return 1;
+	}
+	net_faults_tick(&net.drv, now);
+	n = net_loop_poll(&net.nif, POLL_BUDGET);
+	if (now >= *next_watchdog) {
+		e1000_dev_watchdog(nic_driver_dev(&net.drv));
+		*next_watchdog = now + WATCHDOG_MS;
+	}
+	if (nic_driver_corrupted(&net.drv))
+		driver_fault("ring_check", 0);
+	nic_driver_probe_poll(&net.drv);
+	return n;
+}
+
 /* Serve until /end has drained or serve_ms passed (0: no limit). */
 static void serve(uint64_t serve_ms)
 {
 	uint64_t next_watchdog = WATCHDOG_MS;
 
 	for (;;) {
-		uint64_t t0 = rdtsc(), now;
-		unsigned n = net_loop_poll(&net.nif, POLL_BUDGET);
+		uint64_t t0 = rdtsc(), now = net_clock_ms();
+		unsigned n = net.driver ? driver_turn(now, &next_watchdog)
+					: net_loop_poll(&net.nif, POLL_BUDGET);
+		if (net.rescuing)
+			rescue_poll(&net.rescuer, now);
 		if (n) {
 			net.busy_cycles += rdtsc() - t0;
 			net.frames += n;
 			continue;
 		}
-		now = net_clock_ms();
-		if ((net.end_at_ms && now >= net.end_at_ms) || (serve_ms && now >= serve_ms))
+		if ((net.end_at_ms && now >= net.end_at_ms) || (serve_ms && now >= serve_ms) ||
+		    (net.driver && net_faults_finished(&net.drv)))
 			return;
-		if (net.driver && now >= next_watchdog) {
-			e1000_dev_watchdog(&net.dev);
-			next_watchdog = now + WATCHDOG_MS;
-		}
 		idle();
 	}
 }
@@ -277,12 +325,14 @@ int net_run(void)
 	net_clock_set(net_tsc_clock_ms, &net.clock);
 	net_stack_init();
 	if ((net.driver ? open_driver : open_vnic)(&nic, &why) ||
+	    (net.driver && net_faults_plan(&net.drv, &why)) ||
 	    net_if_add(&net.nif, &nic, ip, 0xffffff00u, 0x0a000202u)) {
 		fail(why ? why : "lwIP refused the interface");
 		return -1;
 	}
 	net.status = (struct net_status_src){ kinfo.sandbox, &net.nif, net.status.vnic, net.status.sw,
-					      net.driver ? driver_counters : 0, &net.dev };
+					      net.driver ? driver_counters : 0, &net.drv };
+	net.rescuing = !net.driver && !rescue_open(&net.rescuer, false, arg_u64("hang_ms", HANG_MS));
 	if (httpd_start(80, 0, net_status_json, &net.status)) {
 		fail("the web server could not listen on port 80");
 		return -1;
@@ -296,9 +346,12 @@ int net_run(void)
 	t0 = rdtsc();
 	serve(arg_u64("serve_ms", 0));
 	cli();
+	contain_leave();
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	if (net.driver)
-		e1000_dev_stop(&net.dev);
+	if (net.driver) {
+		e1000_dev_stop(nic_driver_dev(&net.drv));
+		net_faults_report(&net.drv);
+	}
 	record_stats(rdtsc() - t0);
 	return 0;
 }

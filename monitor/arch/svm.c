@@ -28,7 +28,7 @@ struct svm_vcpu {
 static bool has_nrip;
 static unsigned asid_limit;
 static struct svm_vcpu arch_state[MAX_CORES];
-static unsigned arch_used;
+static unsigned arch_used;   /* every core takes a slot at once: atomic */
 
 static int svm_detect(const char **why)
 {
@@ -123,10 +123,14 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	struct svm_vcpu *a;
 	struct vmcb_control *c;
 	struct vmcb_save *s;
+	unsigned slot;
 
-	if (arch_used == MAX_CORES || v->asid == 0 || v->asid >= asid_limit)
+	if (v->asid == 0 || v->asid >= asid_limit)
 		return -1;
-	a = &arch_state[arch_used++];
+	slot = __atomic_fetch_add(&arch_used, 1, __ATOMIC_RELAXED);
+	if (slot >= MAX_CORES)
+		return -1;
+	a = &arch_state[slot];
 	a->vmcb = pool_alloc(1);
 	a->iopm = pool_alloc(3);
 	a->msrpm = pool_alloc(2);

@@ -1,0 +1,129 @@
+/* The fault plan of the driver sandbox (see net_faults.h). */
+#include "net_faults.h"
+#include "nic_fault.h"
+#include "kernel/kernel.h"
+#include "kernel/paging.h"
+#include "lib/record.h"
+#include "lib/string.h"
+#include "lib/xorshift.h"
+
+#define ALL_KINDS (-2)
+#define WILD_OFFSET (64ull << 20)   /* beyond RAM, below the shared regions */
+
+static struct {
+	bool active;
+	int kind;                     /* a nic_fault_kind, or ALL_KINDS */
+	enum plan_mode { MODE_LOCAL, MODE_REMOTE, MODE_ALTERNATE, MODE_BAD } mode;
+	uint64_t count, gap_ms, seed, rng, next_ms;
+	uint64_t injected;
+	uint64_t bad_dma_target, wild_target;
+	bool end_after;
+} plan;
+
+static unsigned word_len(const char *v)
+{
+	unsigned n = 0;
+	while (v[n] && v[n] != ' ')
+		n++;
+	return n;
+}
+
+static enum plan_mode parse_mode(const char *v, unsigned len)
+{
+	static const char *const names[] = { "local", "remote", "alternate" };
+	for (unsigned m = 0; m < MODE_BAD; m++)
+		if (strlen(names[m]) == len && !strncmp(v, names[m], len))
+			return (enum plan_mode)m;
+	return MODE_BAD;
+}
+
+/* Another sandbox's kernel code, as the monitor names it for the probe. */
+static uint64_t foreign_target(void)
+{
+	for (unsigned i = 0; i < kinfo.bi->ntargets && i < BOOTINFO_MAX_TARGETS; i++)
+		if (!strncmp(kinfo.bi->target[i].name, "sandbox:", 8))
+			return kinfo.bi->target[i].addr;
+	return 0;
+}
+
+int net_faults_plan(const struct nic_driver *nd, const char **why)
+{
+	const char *kind = arg_value("nicfault"), *mode = arg_value("nicfault_mode");
+
+	if (!kind)
+		return 0;
+	plan.kind = !strncmp(kind, "all", 3) && word_len(kind) == 3 ? ALL_KINDS
+								      : nic_fault_parse(kind, word_len(kind));
+	if (plan.kind == -1) {
+		*why = "nicfault= must be wild-write, descriptor-corruption, hang, bad-dma or all";
+		return -1;
+	}
+	plan.mode = !mode ? MODE_LOCAL : parse_mode(mode, word_len(mode));
+	if (plan.mode == MODE_BAD) {
+		*why = "nicfault_mode= must be local, remote or alternate";
+		return -1;
+	}
+	if ((plan.kind == NIC_FAULT_HANG || plan.kind == ALL_KINDS || plan.mode != MODE_LOCAL) &&
+	    !nd->has_rescue) {
+		*why = "hang faults and remote recovery need a rescuer: a shared region named rescue";
+		return -1;
+	}
+	plan.count = arg_u64("nicfaults", 1);
+	plan.gap_ms = arg_u64("nicfault_gap_ms", 100);
+	plan.seed = arg_u64("fault_seed", 1);
+	plan.rng = plan.seed ? plan.seed : 1;
+	plan.next_ms = arg_u64("nicfault_at_ms", 1000);
+	plan.end_after = arg_present("end_after_faults");
+	plan.bad_dma_target = foreign_target();
+	plan.wild_target = kinfo.mem_bytes + WILD_OFFSET;
+	if (!plan.bad_dma_target || paging_map_page(plan.wild_target, 1)) {
+		*why = "no foreign address to aim faults at";
+		return -1;
+	}
+	plan.active = true;
+	return 0;
+}
+
+void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
+{
+	struct e1000_dev *d = nic_driver_dev(nd);
+	uint64_t r;
+	int kind;
+
+	if (!plan.active || plan.injected == plan.count || now_ms < plan.next_ms || nd->probing ||
+	    d->fault_hook)
+		return;
+	r = xorshift64(&plan.rng);
+	kind = plan.kind == ALL_KINDS ? (int)(r % NIC_FAULT_KINDS) : plan.kind;
+	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target, r);
+	plan.injected++;
+	plan.next_ms = now_ms + plan.gap_ms / 2 + (plan.gap_ms ? xorshift64(&plan.rng) % plan.gap_ms : 0);
+}
+
+enum recovery_mode net_faults_mode(void)
+{
+	if (plan.mode == MODE_ALTERNATE)
+		return plan.injected % 2 ? RECOVERY_LOCAL : RECOVERY_REMOTE;
+	return plan.mode == MODE_REMOTE ? RECOVERY_REMOTE : RECOVERY_LOCAL;
+}
+
+bool net_faults_finished(const struct nic_driver *nd)
+{
+	return plan.active && plan.end_after && plan.injected == plan.count && !nd->probing &&
+	       !nic_driver_dev((struct nic_driver *)nd)->fault_hook;
+}
+
+void net_faults_report(const struct nic_driver *nd)
+{
+	struct record r;
+	if (!plan.active)
+		return;
+	rec_begin(&r, "fault_campaign");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "injected", plan.injected);
+	rec_u64(&r, "detected", nd->seq);
+	rec_u64(&r, "recovered", nd->recovered);
+	rec_u64(&r, "not_recovered", nd->not_recovered);
+	rec_u64(&r, "seed", plan.seed);
+	rec_end(&r);
+}
