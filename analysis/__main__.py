@@ -1,4 +1,4 @@
-"""python3 -m analysis [report | boot | vm-exits | tlb] [--results DIR]
+"""python3 -m analysis [report | boot | vm-exits | tlb | webserver | shared-driver | ...] [--results DIR]
 
 report (the default) writes results/REPORT.md from every experiment that
 has results; naming one experiment writes only its table and plots
@@ -7,9 +7,10 @@ has results; naming one experiment writes only its table and plots
 import argparse
 import sys
 
-from . import load, published, report
+from . import cache_interference, load, published, report
 
-ONE = dict(report.SECTIONS)
+# Every report section, plus variants that stay out of the report (CI's tiny runs).
+ONE = {**dict(report.SECTIONS), cache_interference.EXP + "-tiny": cache_interference.tiny_section}
 
 
 def main(argv=None):

@@ -2,11 +2,15 @@
 import datetime
 from pathlib import Path
 
-from . import boot_table, load, published, tlb_figure, vm_exits_table
+from . import boot_table, load, published, shared_driver_table, tlb_figure, vm_exits_table
+from . import cache_interference, webserver_figure
 
 # The paper set, in report order: (experiment, its section writer). Later issues append theirs.
 SECTIONS = [(boot_table.EXP, boot_table.section), (vm_exits_table.EXP, vm_exits_table.section),
-            (tlb_figure.EXP, tlb_figure.section)]
+            (tlb_figure.EXP, tlb_figure.section),
+            (cache_interference.EXP, cache_interference.section)]
+SECTIONS += [(webserver_figure.EXP, webserver_figure.section),
+             (shared_driver_table.EXP, shared_driver_table.section)]
 
 
 def _revisions(results, names):

@@ -20,8 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import bochs, qemu
+from . import bochs, netsys, qemu, websession
 from .records import by_ev, collect, write_jsonl
+from .session import Beside, ctrl_c_interrupts
 
 ROOT = Path(__file__).resolve().parent.parent
 EMULATORS = {"qemu": qemu, "bochs": bochs}
@@ -71,13 +72,19 @@ class Boot:
 
     @property
     def ok(self):
-        return self.status == 0 and not self.timed_out
+        return self.status == 0 and not self.timed_out and not self.ev("harness_error")
 
 
-def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu", **qemu_opts):
+def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu", session=None,
+         **qemu_opts):
     """Boot iso under QEMU (or emulator="bochs"), collect everything into a new run directory.
 
-    qemu_opts go to qemu.qemu_command / bochs.bochs_command (cpu, smp, mem, ...).
+    qemu_opts go to qemu.qemu_command / bochs.bochs_command (cpu, smp, mem,
+    net, ...). session: a harness session run beside the emulator
+    (experiments/session.py, e.g. websession.WebSession); its records join
+    the run's with "src": "harness". On the main thread the first Ctrl-C
+    then interrupts the session (which ends the run), a second one stops
+    everything.
     """
     emu = EMULATORS[emulator]
     run_dir = new_run_dir(results, name)
@@ -86,22 +93,29 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
     else:
         cmd = qemu.qemu_command(iso, run_dir, **qemu_opts)
     ready = {}
+    beside = Beside(session, run_dir) if session else None
 
     def watch(elapsed):
         # Wall time to "every sandbox ready": read the consoles as they grow.
-        if "t" in ready:
-            return
-        recs = collect(run_dir)
-        plans = by_ev(recs, "monitor_ready")
-        if plans and len(by_ev(recs, "sandbox_ready")) >= plans[0]["sandboxes"]:
-            ready["t"] = elapsed
+        if "t" not in ready:
+            recs = collect(run_dir)
+            plans = by_ev(recs, "monitor_ready")
+            if plans and len(by_ev(recs, "sandbox_ready")) >= plans[0]["sandboxes"]:
+                ready["t"] = elapsed
+        return beside is not None and beside.should_stop()
 
-    try:
-        rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
-    finally:
-        if hasattr(emu, "cleanup"):
-            emu.cleanup(run_dir)
-    records = collect(run_dir)
+    with ctrl_c_interrupts(session) as own_sigint:
+        try:
+            if beside:
+                beside.start()
+            popen = {"start_new_session": True} if own_sigint else {}
+            rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1, **popen)
+        finally:
+            if beside:
+                beside.finish()
+            if hasattr(emu, "cleanup"):
+                emu.cleanup(run_dir)
+    records = collect(run_dir) + (beside.records() if beside else [])
     write_jsonl(records, run_dir / "records.jsonl")
     ends = by_ev(records, "run_end")
     status = ends[-1]["status"] if ends else None
@@ -161,9 +175,13 @@ def summary(b):
         same = sum(1 for r in sums if r["unchanged"])
         lines.append(f"isolation:  {blocked}/{len(iso)} attempts blocked, "
                      f"{same}/{len(sums)} checksums unchanged")
+    for r in sorted(b.ev("net_stats"), key=lambda r: r["sandbox"]):
+        lines.append(f"net sb{r['sandbox']}:    {r.get('role', '?')}, rx {r.get('rx_frames')} / "
+                     f"tx {r.get('tx_frames')} frames, {r.get('http_requests')} HTTP requests, "
+                     f"{r.get('cycles_per_frame')} cycles/frame ({r.get('clock', '?')})")
     for err in b.ev("config_error"):
         lines.append(f"config error: line {err['line']}: {err['msg']}")
-    for ev in ("virt_error", "boot_error", "sandbox_fault", "monitor_exception"):
+    for ev in ("virt_error", "boot_error", "sandbox_fault", "monitor_exception", "harness_error"):
         for r in b.ev(ev):
             lines.append(f"{ev}: {json.dumps({k: v for k, v in r.items() if k not in ('ev', 'src')})}")
     verdict = "TIMEOUT" if b.timed_out else f"status {b.status}"
@@ -187,11 +205,22 @@ def main(argv=None):
     ap.add_argument("--gdb", action="store_true", help="start halted, gdbstub on localhost:1234")
     ap.add_argument("--no-vpmu", action="store_true",
                     help="qemu: without the virtual PMU plugin and its ivshmem device")
+    ap.add_argument("--serve-s", type=float, default=30,
+                    help="a config with networked sandboxes (args net=...): seconds to serve "
+                         "after the first checks, then end the run (0: until Ctrl-C)")
     a = ap.parse_args(argv)
     cpu = a.cpu or EMULATORS[a.emu].DEFAULT_CPU
     opts = {"vpmu": False} if a.no_vpmu and a.emu == "qemu" else {}
-    b = boot(a.iso, a.name, a.results, a.config, a.timeout, emulator=a.emu, cpu=cpu, smp=a.smp,
-             mem=a.mem, icount=not a.no_icount, gdb=a.gdb, **opts)
+    opts.update(icount=not a.no_icount, timeout=a.timeout)
+    nets = netsys.from_config(Path(a.config).read_text()) if a.config else []
+    if nets and a.emu == "qemu":
+        # Served until --serve-s passes (bounded by --timeout beyond it) or Ctrl-C (unbounded).
+        opts.update(websession.boot_options(nets, serve_s=a.serve_s or None, log=print),
+                    timeout=a.timeout + a.serve_s if a.serve_s else float("inf"))
+    elif nets:
+        print(f"note: {a.emu} has no NIC here: the networked sandboxes will not serve")
+    b = boot(a.iso, a.name, a.results, a.config, emulator=a.emu, cpu=cpu, smp=a.smp,
+             mem=a.mem, gdb=a.gdb, **opts)
     print(summary(b))
     if not b.ok:
         tail = (b.run_dir / "monitor.log").read_text(errors="replace").splitlines()[-10:]

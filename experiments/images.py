@@ -45,8 +45,17 @@ def build(sched, pmc, root=ROOT):
             shutil.rmtree(out, ignore_errors=True)
         r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PATH": PATH})
         if r.returncode == 0:
-            return out
-    raise BuildError(f"`{' '.join(cmd)}` failed:\n{_tail(r.stdout + r.stderr)}")
+            break
+    else:
+        raise BuildError(f"`{' '.join(cmd)}` failed:\n{_tail(r.stdout + r.stderr)}")
+    # QEMU loads the vPMU plugin from build/ (experiments/qemu.py), not from
+    # the image's directory: bring that one up to date too, or a stale
+    # plugin gives wrong counts.
+    plugin = ["make", "-C", str(root), "build/vpmu.so"]
+    r = subprocess.run(plugin, capture_output=True, text=True, env={**os.environ, "PATH": PATH})
+    if r.returncode != 0:
+        raise BuildError(f"`{' '.join(plugin)}` failed:\n{_tail(r.stdout + r.stderr)}")
+    return out
 
 
 def _digest(build, text, native):

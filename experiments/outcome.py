@@ -36,8 +36,11 @@ def judge(b, timeout, schema_errors, expect=()):
     """{"ok", "status", "reason", "log_tail"} for Boot b; expect: events it must have printed."""
     status = run_status(b)
     reason = None
+    harness = b.ev("harness_error")
     if b.timed_out:
         reason = f"timeout: killed after {timeout:g} s"
+    elif harness:
+        reason = f"harness: {harness[0]['msg']}"
     elif status is None:
         reason = f"emulator exited with code {b.returncode} without a run status"
     elif status != 0:

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 from .emulator import supervise
+from .netsys import GUEST_HTTP_PORT
 
 DEFAULT_CPU = "qemu64,+svm,+npt"   # TCG emulates SVM with nested paging
 DEFAULT_MEM = "512M"
@@ -37,17 +38,34 @@ def cleanup(run_dir):
     vpmu_shm(run_dir).unlink(missing_ok=True)
 
 
+def net_args(forwards):
+    """QEMU arguments for an e1000 NIC at PCI 00:03.0 (where the driver sandbox's config
+    names it) on QEMU's user-mode network, with one forward per (host_port, guest_ip):
+    127.0.0.1:host_port to guest_ip:80. Bound to loopback only: nothing outside this
+    machine can reach a guest."""
+    if not forwards:
+        raise ValueError("a NIC needs at least one forward (host_port, guest_ip)")
+    fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{int(port)}-{ip}:{GUEST_HTTP_PORT}"
+                   for port, ip in forwards)
+    return ["-netdev", f"user,id=net0,{fwd}", "-device", "e1000,netdev=net0,addr=0x3"]
+
+
 def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
-                 icount=True, gdb=False, vpmu=True, vpmu_options="", vpmu_plugin=VPMU_PLUGIN):
+                 icount=True, gdb=False, vpmu=True, vpmu_options="", vpmu_plugin=VPMU_PLUGIN,
+                 net=None):
     """The QEMU command line for one run; consoles go to run_dir.
 
     vpmu: load the virtual PMU plugin vpmu_plugin (`make iso` builds it).
     It costs little until a guest enables a counter: the plugin instruments
-    memory accesses only from then on."""
+    memory accesses only from then on.
+    net: [(host_port, guest_ip), ...] gives the machine a NIC (net_args);
+    None: no network at all. Networked runs want icount=False (TCP against a
+    host client needs virtual time to follow wall time)."""
     run_dir = Path(run_dir)
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu,
            "-smp", str(smp), "-m", mem, "-cdrom", str(iso), "-boot", "d",
-           "-display", "none", "-vga", "none", "-net", "none",
+           "-display", "none", "-vga", "none",
+           *(net_args(net) if net else ["-net", "none"]),
            "-monitor", "none", "-no-reboot",
            "-debugcon", f"file:{run_dir / 'monitor.log'}",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -72,13 +90,14 @@ def decode_exit(returncode):
     return None
 
 
-def run(cmd, timeout, on_poll=None, poll_s=0.05):
+def run(cmd, timeout, on_poll=None, poll_s=0.05, **popen):
     """Run QEMU until it exits or timeout seconds pass (then kill it).
 
-    on_poll(elapsed) is called while it runs. Returns (returncode or None,
-    timed_out, wall seconds, QEMU's own output).
+    on_poll(elapsed) is called while it runs (emulator.supervise: a true
+    answer kills QEMU); popen goes to subprocess.Popen. Returns (returncode
+    or None, timed_out, wall seconds, QEMU's own output).
     """
     proc, timed_out, wall = supervise(cmd, timeout, on_poll, poll_s, "qemu-system-x86",
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
     out, _ = proc.communicate()
     return (None if timed_out else proc.returncode), timed_out, wall, out.decode(errors="replace")

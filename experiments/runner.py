@@ -22,7 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import images, schema, summary
+from . import images, schema, summary, websession
 from .boot import boot, new_run_dir
 from .outcome import judge
 from .progress import Progress
@@ -59,7 +59,8 @@ def emulator_options(emulator):
 def _params_doc(run):
     return {"experiment": run.experiment, "run": run.key, "rep": run.rep, "params": run.params,
             "sched": run.sched, "pmc": run.pmc, "emulator": run.emulator, "qemu": run.qemu,
-            "timeout_s": run.timeout, "system": run.system, "expect": list(run.expect)}
+            "timeout_s": run.timeout, "system": run.system, "expect": list(run.expect),
+            "load": run.load}
 
 
 def _write_attempt(run_dir, run, outcome, extra=None):
@@ -82,9 +83,11 @@ def boot_one(results, run, iso, conf, record_schema):
     """Boot run from iso; judge it; write params, outcome and summary. Returns the outcome."""
     # The vPMU plugin of the build that made the ISO (<build>/iso/<digest>.iso).
     plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
+    nets = run.nets
+    web = websession.boot_options(nets, run.load_steps) if nets else {}
     b = boot(iso, f"{run.experiment}/{run.key}", results=str(results),
              config=str(conf) if conf else None, timeout=run.timeout,
-             **emulator_options(run.emulator), **plugin, **run.qemu)
+             **emulator_options(run.emulator), **plugin, **{**run.qemu, **web})
     errors, unknown = schema.check(b.records, record_schema)
     outcome = judge(b, run.timeout, errors, run.expect)
     _write_attempt(b.run_dir, run, outcome,
@@ -151,6 +154,10 @@ def execute(spec, results=RESULTS, jobs=None, rerun=False, indices=None, build=T
         collect(results, spec)
         return 0, 0
     jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and any(r.nets for r in todo):
+        # A load is measured in wall time (and httperf spins a core): alone, or not at all.
+        log(f"{spec.name}: networked runs go one at a time")
+        jobs = 1
     record_schema = schema.load()
     ready = prepare(results, todo, log, build)
     kwargs = {"stream": progress_stream} if progress_stream else {}

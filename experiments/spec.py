@@ -13,6 +13,11 @@
     sweep:                  # lists: every combination runs, for every case
       sandboxes: [1, 2, 4]
     system: {sandboxes: "{sandboxes}", memory: 32M, args: "{args}"}
+    load: {rate: 120, seconds: 60, phases: [driver, 1]}   # HTTP load (experiments/loadplan.py)
+
+A system with networked sandboxes (experiments/netsys.py) gets a NIC, runs
+without icount and without the vPMU (both default to false for it), and
+its runs go one at a time: a load is measured against wall time.
 
 Everything but sweep and cases may use "{param}" placeholders
 (experiments/sweep.py). smp defaults to the cores the system uses. Every
@@ -22,14 +27,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sweep, sysconf
+from . import loadplan, netsys, sweep, sysconf
 from .deps import need
 from .errors import SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "experiments" / "configs"
 TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
-            "expect", "sweep", "cases", "system"}
+            "expect", "sweep", "cases", "system", "load"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
@@ -53,6 +58,16 @@ class Run:
     timeout: float = 300
     system: dict = field(default_factory=dict, hash=False)
     expect: tuple = ()       # events the run must print at least once to count as ok
+    load: dict = field(default=None, hash=False)   # loadplan's `load`, or None
+
+    @property
+    def nets(self):
+        """Its networked sandboxes (netsys.NetSandbox), none natively."""
+        return netsys.from_sections(sysconf.sandboxes(self.system))
+
+    @property
+    def load_steps(self):
+        return loadplan.steps(self.load, self.nets) if self.load else []
 
     @property
     def native(self):
@@ -152,10 +167,22 @@ def _resolve(raw, params, policy_names):
                 f"expected {'true or false' if want is bool else want.__name__}, got {v!r}")
     system = s.get("system")
     _expect(isinstance(system, dict), "system", "missing (the machine to boot)")
-    sysconf.sandboxes(system)
-    q = {"icount": True, "smp": sysconf.cores(system), **q}
+    sections = sysconf.sandboxes(system)
+    try:
+        nets = netsys.from_sections(sections)
+    except ValueError as e:     # net=<unknown role>
+        raise SpecError("system", str(e)) from None
+    for k in ("icount", "vpmu"):
+        _expect(not (nets and q.get(k)), f"qemu.{k}", "must be false with networked sandboxes "
+                "(TCP against a host client needs virtual time to follow wall time)")
+    _expect(not nets or s["emulator"] == "qemu", "emulator", "networked sandboxes need qemu")
+    q = {"icount": not nets, "smp": sysconf.cores(system), **({"vpmu": False} if nets else {}), **q}
     _expect(q["smp"] >= sysconf.cores(system), "qemu.smp",
             f"{q['smp']} CPUs, but the system uses {sysconf.cores(system)} cores")
+    if "load" in s:
+        need_s = loadplan.duration(loadplan.steps(s["load"], nets)) + loadplan.READY_ALLOWANCE_S
+        _expect(t >= need_s, "timeout", f"{t:g} s is shorter than the load plus boot and end "
+                f"({need_s:g} s)")
     return {**s, "qemu": q, "system": system}
 
 
@@ -178,7 +205,7 @@ def parse(raw, name, policy_names):
             runs.append(Run(experiment=name, key=f"{base}_r{rep}", params=params, rep=rep,
                             sched=s["sched"], pmc=s["pmc"], emulator=s["emulator"],
                             qemu=s["qemu"], timeout=float(s["timeout"]), system=s["system"],
-                            expect=tuple(s.get("expect", []))))
+                            expect=tuple(s.get("expect", [])), load=s.get("load")))
     return Spec(name, None, desc.strip(), runs)
 
 

@@ -10,6 +10,10 @@
       shared:
         - {name: chan0, size: 64K, sandboxes: [0, 1]}
     system:
+      sandboxes: 3          # with net: true, sandbox 0 owns the NIC (PCI 00:03.0, net=driver)
+      net: true             # and every other sandbox has a VNIC (net=vnic) on a shared
+                            # region vnic<i> with sandbox 0; ip=10.0.2.(15+i) each
+    system:
       native: true          # the sandbox kernel alone under GRUB: no monitor
       args: "exp=tlb"
 
@@ -27,9 +31,11 @@ SIZE = re.compile(r"^[0-9]+[KMG]?$")
 ARGS = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")    # what GRUB and the monitor pass unquoted
 ARGS_MAX = 127                                  # bootinfo.args is 128 bytes with its NUL
 SANDBOX_KEYS = {"core": int, "memory": str, "console": str, "args": str, "ports": str,
-                "base": str}
+                "base": str, "pci": str}
 SHARED_KEYS = {"name": str, "size": str, "sandboxes": list}
-SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared"}
+SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net"}
+NIC_BDF = "00:03.0"                             # where experiments/qemu.py puts the e1000
+VNIC_REGION = "256K"                            # as web.conf: per VNIC, two rings of 1536 B slots
 
 
 
@@ -68,7 +74,7 @@ def sandboxes(system, key="system"):
     args = system.get("args", "")
     _check_args(args, f"{key}.args")
     if native:
-        for k in ("sandboxes", "shared", "memory"):
+        for k in ("sandboxes", "shared", "memory", "net"):
             if k in system:
                 raise SpecError(f"{key}.{k}", "not allowed with native: true (no monitor)")
         return []
@@ -85,9 +91,17 @@ def sandboxes(system, key="system"):
         if args:
             for s in out:
                 s["args"] = args
+        net = system.get("net", False)
+        if not isinstance(net, bool):
+            raise SpecError(f"{key}.net", f"expected true or false, got {net!r}")
+        if net:
+            _add_net(out, f"{key}.args")
     else:
         if "memory" in system or "args" in system:
             raise SpecError(f"{key}.sandboxes", "with a list, give memory and args per sandbox")
+        if "net" in system:
+            raise SpecError(f"{key}.net", "only with a count of sandboxes; with a list, give "
+                            "pci, args (net=...) and shared regions per sandbox")
         if not 1 <= len(spec) <= MAX_SANDBOXES:
             raise SpecError(f"{key}.sandboxes", f"expected 1..{MAX_SANDBOXES} sandboxes")
         out = []
@@ -104,7 +118,7 @@ def sandboxes(system, key="system"):
             if "args" in s:
                 _check_args(s["args"], f"{k}.args")
             out.append(dict(s))
-    for i, sh in enumerate(system.get("shared", []) or []):
+    for i, sh in enumerate(shared(system)):
         k = f"{key}.shared[{i}]"
         _check_keys(sh, SHARED_KEYS, k)
         for name in SHARED_KEYS:
@@ -114,18 +128,37 @@ def sandboxes(system, key="system"):
     return out
 
 
+def _add_net(out, key):
+    """Make sandbox 0 the NIC's driver and every other one a VNIC (count form, net: true)."""
+    for i, s in enumerate(out):
+        role = "driver" if i == 0 else "vnic"
+        s["args"] = f"net={role} ip=10.0.2.{15 + i} {s.get('args', '')}".strip()
+        _check_args(s["args"], key)
+    out[0]["pci"] = NIC_BDF
+
+
+def shared(system):
+    """The shared regions of a system: its `shared` list, plus one VNIC region per
+    VNIC sandbox when the count form has net: true."""
+    out = list(system.get("shared", []) or [])
+    if system.get("net") is True and isinstance(system.get("sandboxes"), int):
+        out += [{"name": f"vnic{i}", "size": VNIC_REGION, "sandboxes": [0, i]}
+                for i in range(1, system["sandboxes"])]
+    return out
+
+
 def render(system):
     """The monitor's config text for a checked, non-native system."""
     lines = ["# Written by the experiments harness from the experiment file.", ""]
     for i, s in enumerate(sandboxes(system)):
         lines.append(f"[sandbox {i}]")
-        for k in ("core", "memory", "base", "console", "ports"):
+        for k in ("core", "memory", "base", "console", "ports", "pci"):
             if k in s:
                 lines.append(f"{k} = {s[k]}")
         if s.get("args"):
             lines.append(f'args = "{s["args"]}"')
         lines.append("")
-    for sh in system.get("shared", []) or []:
+    for sh in shared(system):
         lines += [f"[shared {sh['name']}]", f"size = {sh['size']}",
                   "sandboxes = " + " ".join(str(x) for x in sh["sandboxes"]), ""]
     return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Networking end to end: boot experiments/configs/web.conf, talk HTTP to the driver
+sandbox and a VNIC sandbox from the host, load both with httperf, end the run with /end."""
+import http.client
+import json
+import shutil
+import threading
+import time
+
+import pytest
+
+from conftest import ROOT, make_iso, run_iso
+from experiments import httperf, loadseries, netsys, websession
+from experiments.qemu import decode_exit
+from experiments.records import by_ev, collect
+
+WEB_CONF = ROOT / "experiments" / "configs" / "web.conf"
+RATE, SECONDS = 120, 10
+
+pytestmark = pytest.mark.skipif(shutil.which("httperf") is None,
+                                reason="httperf not installed (make deps)")
+
+
+def fetch(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+class Checks:
+    """A session that lets the harness's WebSession wait for net_ready, serve and end the
+    run, and meanwhile does this test's own requests and loads."""
+
+    def __init__(self, nets, inner):
+        self.nets, self.inner, self.seen = nets, inner, {}
+
+    def interrupt(self):
+        self.inner.interrupt()
+
+    def run(self, run_dir, alive):
+        out = {}
+        t = threading.Thread(target=lambda: out.update(recs=self.inner.run(run_dir, alive)))
+        t.start()
+        try:
+            want = {n.sandbox for n in self.nets}
+            deadline = time.monotonic() + 120
+            while not want <= {r["sandbox"] for r in by_ev(collect(run_dir), "net_ready")}:
+                assert alive() and time.monotonic() < deadline, "no net_ready from every sandbox"
+                time.sleep(0.25)
+            driver = next(n for n in self.nets if n.role == "driver")
+            vnic = next(n for n in self.nets if n.role == "vnic")
+            for n in (driver, vnic):
+                port = self.inner.ports[n.sandbox]
+                self.seen[n.sandbox] = {"/": fetch(port, "/"), "/status": fetch(port, "/status")}
+                res = httperf.run(port, RATE, SECONDS, cancel=lambda: not alive())
+                self.seen[n.sandbox]["httperf"] = (httperf.parse_totals(res.text),
+                                                   loadseries.per_second(loadseries.calls(res.lines),
+                                                                         SECONDS))
+        except BaseException as e:   # reported by the test, after the run ended
+            self.seen["error"] = e
+        finally:
+            self.inner.interrupt()   # the harness's session GETs /end on every sandbox
+            t.join()
+        return out["recs"]
+
+
+def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path):
+    if not WEB_CONF.exists():
+        pytest.skip(f"{WEB_CONF} missing")
+    text = WEB_CONF.read_text()
+    nets = netsys.from_config(text)
+    assert {n.role for n in nets} == {"driver", "vnic"}, "web.conf needs a driver and a VNIC"
+    opts = websession.boot_options(nets, serve_s=None)
+    checks = Checks(nets, opts.pop("session"))
+    t0 = time.monotonic()
+    b = run_iso(make_iso(text, tmp_path, "web"), "web", timeout=150, session=checks, **opts)
+    assert "error" not in checks.seen, f"{checks.seen.get('error')!r}; see {b.run_dir}"
+
+    for sb, seen in checks.seen.items():
+        status, body = seen["/"]
+        assert status == 200 and body, f"sandbox {sb}: GET / -> {status}"
+        status, body = seen["/status"]
+        assert status == 200 and json.loads(body)["sandbox"] == sb
+        totals, seconds = seen["httperf"]
+        assert totals["errors_total"] == 0 and totals["replies"] == RATE * SECONDS, totals
+        full = [s["replies"] for s in seconds if s["full"]]
+        print(f"sandbox {sb}: replies/s min {min(full)} mean {sum(full) / len(full):.1f}, "
+              f"reply {totals['reply_ms_response']} ms")
+
+    ends = [r for r in b.ev("web_check") if r["path"] == "/end"]
+    assert len(ends) == len(nets) and all(r["ok"] for r in ends), ends
+    assert not b.ev("harness_error") and not b.timed_out
+    assert decode_exit(b.returncode) == 0 and b.status == 0, f"see {b.run_dir}"
+    stats = {r["sandbox"]: r for r in b.ev("net_stats")}
+    assert set(stats) == {n.sandbox for n in nets}
+    for sb in checks.seen:
+        assert stats[sb]["http_requests"] >= RATE * SECONDS + 2
+    assert time.monotonic() - t0 < 120
