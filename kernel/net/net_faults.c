@@ -9,6 +9,7 @@
 
 #define ALL_KINDS (-2)
 #define WILD_OFFSET (64ull << 20)   /* beyond RAM, below the shared regions */
+#define DETECT_MS   1000            /* a strike not found by then is reported undetected */
 
 static struct {
 	bool active;
@@ -16,6 +17,8 @@ static struct {
 	enum plan_mode { MODE_LOCAL, MODE_REMOTE, MODE_ALTERNATE, MODE_BAD } mode;
 	uint64_t count, gap_ms, seed, rng, next_ms;
 	uint64_t injected;
+	uint64_t detect_by_ms;       /* the last strike must be found by then */
+	uint64_t undetected;
 	uint64_t bad_dma_target, wild_target;
 	bool end_after;
 } plan;
@@ -84,19 +87,52 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 	return 0;
 }
 
+/* One record per fault armed: the campaign's count of what was injected
+ * does not depend on what was found. */
+static void record_armed(int kind, uint64_t now_ms)
+{
+	struct record r;
+	rec_begin(&r, "inject");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "n", plan.injected);
+	rec_str(&r, "kind", nic_fault_name((enum nic_fault_kind)kind));
+	rec_u64(&r, "t_ms", now_ms);
+	rec_end(&r);
+}
+
+static void record_undetected(uint64_t now_ms)
+{
+	struct record r;
+	rec_begin(&r, "undetected");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "n", plan.injected - 1);
+	rec_u64(&r, "t_ms", now_ms);
+	rec_end(&r);
+	plan.undetected++;
+}
+
 void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 {
 	struct e1000_dev *d = nic_driver_dev(nd);
 	uint64_t r;
 	int kind;
 
-	if (!plan.active || plan.injected == plan.count || now_ms < plan.next_ms || nd->probing ||
-	    d->fault_hook)
+	if (!plan.active || nd->probing || d->fault_hook)
+		return;
+	/* One fault at a time: the previous one found (and recovered), or given up on. */
+	if (nd->seq - nd->false_alarms + plan.undetected < plan.injected) {
+		if (now_ms < plan.detect_by_ms)
+			return;
+		record_undetected(now_ms);
+	}
+	if (plan.injected == plan.count || now_ms < plan.next_ms)
 		return;
 	r = xorshift64(&plan.rng);
 	kind = plan.kind == ALL_KINDS ? (int)(r % NIC_FAULT_KINDS) : plan.kind;
 	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target, r);
+	record_armed(kind, now_ms);
 	plan.injected++;
+	plan.detect_by_ms = now_ms + DETECT_MS;
 	plan.next_ms = now_ms + plan.gap_ms / 2 + (plan.gap_ms ? xorshift64(&plan.rng) % plan.gap_ms : 0);
 }
 
@@ -110,7 +146,7 @@ enum recovery_mode net_faults_mode(void)
 bool net_faults_finished(const struct nic_driver *nd)
 {
 	return plan.active && plan.end_after && plan.injected == plan.count && !nd->probing &&
-	       !nic_driver_dev((struct nic_driver *)nd)->fault_hook;
+	       nd->seq - nd->false_alarms + plan.undetected == plan.injected;
 }
 
 void net_faults_report(const struct nic_driver *nd)
@@ -121,9 +157,11 @@ void net_faults_report(const struct nic_driver *nd)
 	rec_begin(&r, "fault_campaign");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "injected", plan.injected);
-	rec_u64(&r, "detected", nd->seq);
+	rec_u64(&r, "detected", nd->seq - nd->false_alarms);
+	rec_u64(&r, "false_alarms", nd->false_alarms);
 	rec_u64(&r, "recovered", nd->recovered);
-	rec_u64(&r, "not_recovered", nd->not_recovered);
+	rec_u64(&r, "not_recovered", nd->not_recovered + plan.undetected);
+	rec_u64(&r, "undetected", plan.undetected);
 	rec_u64(&r, "seed", plan.seed);
 	rec_end(&r);
 }

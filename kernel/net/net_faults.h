@@ -15,8 +15,12 @@
  *                            QEMU that costs 1 s of lost receive)
  *   clock=icount|tsc|vpmu    how the recovery cycles are labelled (tsc)
  *
- * At the end: {"ev":"fault_campaign","injected","detected","recovered",
- * "not_recovered","seed"}.
+ * One fault at a time: the next is armed only when the previous one was
+ * found and the NIC serves again, or was not found within a second
+ * ({"ev":"undetected"}). Records: {"ev":"inject","n","kind","t_ms"} per
+ * fault; at the end {"ev":"fault_campaign","injected","detected",
+ * "recovered","not_recovered","undetected","seed"} (not_recovered counts
+ * the undetected too).
  */
 #ifndef QUESTV_NET_FAULTS_H
 #define QUESTV_NET_FAULTS_H

@@ -297,7 +297,8 @@ static void serve(uint64_t serve_ms)
 			continue;
 		}
 		if ((net.end_at_ms && now >= net.end_at_ms) || (serve_ms && now >= serve_ms) ||
-		    (net.driver && net_faults_finished(&net.drv)))
+		    (net.driver && net_faults_finished(&net.drv)) ||
+		    (net.rescuing && rescue_driver_done(&net.rescuer)))
 			return;
 		idle();
 	}
@@ -350,6 +351,8 @@ int net_run(void)
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	if (net.driver) {
 		e1000_dev_stop(nic_driver_dev(&net.drv));
+		if (net.drv.has_rescue)
+			rescue_finish(&net.drv.rescue);
 		net_faults_report(&net.drv);
 	}
 	record_stats(rdtsc() - t0);

@@ -16,6 +16,8 @@
  * 02:51:56:00:00:<sandbox> (locally administered); the driver sandbox
  * uses the NIC's own.
  *
+ * A rescuer (rescue.h) stops serving when the driver sandbox does.
+ *
  * Records: net_ready when serving; net_stats when it stops (frames, HTTP
  * requests, and the cycles spent handling them: TSC, "clock":"tsc").
  */

@@ -111,7 +111,13 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 	struct e1000_dev *faulty = nic_driver_dev(nd);
 	uint64_t t;
 
-	nd->fault_kind = nic_fault_last.fired ? nic_fault_name(nic_fault_last.kind) : "unknown";
+	/* Nothing was injected: a watchdog that misjudged a slow turn (a vCPU
+	 * the host did not run for a while) - the unwound driver still needs
+	 * recovering, but it is no fault found. */
+	nd->fault_kind = nic_fault_last.fired ? nic_fault_name(nic_fault_last.kind) : "false-alarm";
+	nd->counting = nic_fault_last.fired;
+	if (!nic_fault_last.fired)
+		nd->false_alarms++;
 	nd->fault_tsc = nic_fault_last.fired ? nic_fault_last.tsc : rdtsc();
 	if (mode == RECOVERY_REMOTE && !nd->has_rescue)
 		mode = RECOVERY_LOCAL;   /* no rescuer configured: say so in the record */
@@ -164,7 +170,8 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 		return true;
 	}
 	nd->probing = false;
-	answered ? nd->recovered++ : nd->not_recovered++;
+	if (nd->counting)
+		answered ? nd->recovered++ : nd->not_recovered++;
 	rec_begin(&r, "recovered");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "seq", nd->seq - 1);

@@ -43,12 +43,14 @@ struct nic_driver {
 	bool reset_on_recovery;     /* driver_reinit resets the device (e1000_dev.h) */
 	uint64_t tsc_per_us;
 	uint64_t anomalies;         /* of the active instance, at the last check */
-	uint32_t seq;               /* faults found so far */
+	uint32_t seq;               /* recoveries so far (faults found + false alarms) */
+	uint32_t false_alarms;      /* recoveries with no fault injected */
 	/* The check that the NIC serves again after a recovery. */
 	bool probing;
 	uint64_t probe_deadline, probe_retry, probe_requests, fault_tsc;
 	const char *fault_kind, *mode_name;
-	uint64_t recovered, not_recovered;
+	bool counting;              /* this recovery is from an injected fault */
+	uint64_t recovered, not_recovered;   /* of injected faults */
 };
 
 /* Set up both instances on the assigned device bd and start the first.

@@ -27,6 +27,7 @@ struct rescue_area {
 	volatile uint32_t abort_request;  /* rescuer: the NMI that follows is a watchdog's */
 	volatile uint32_t request, reply; /* sequence numbers */
 	volatile uint32_t image_len;      /* driver: boot image published */
+	volatile uint32_t driver_done;    /* driver: stopped serving; the rescuer stops too */
 	uint8_t image[RESCUE_IMAGE_MAX];
 };
 
@@ -53,6 +54,11 @@ static inline void rescue_beat(struct rescue *r) { r->area->heartbeat++; }
 /* Driver: ask for the clean image and wait for it (at most timeout_ms of
  * TSC, tsc_per_ms); copy it into *d if it is sane. true on success. */
 bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, uint64_t timeout_ms);
+
+/* Driver: it stops serving (the rescuer follows: rescue_driver_done). */
+static inline void rescue_finish(struct rescue *r) { r->area->driver_done = 1; }
+/* Rescuer: has the driver sandbox stopped serving? */
+static inline bool rescue_driver_done(const struct rescue *r) { return r->area->driver_done; }
 
 /* Rescuer: keep the boot image, serve requests, watch the heartbeat
  * (now_ms: its clock). Returns true when it just sent an NMI for a hang. */
