@@ -8,7 +8,8 @@
  * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
  * length of the steady window (default 1000, 0 skips it); "exp=NAME" runs
  * an experiment workload (experiment.c) before it; "net=driver|vnic" serves
- * the network (net/net_sandbox.h) until GET /end. A sandbox whose config
+ * the network (net/net_sandbox.h) until GET /end (steady_ms then defaults
+ * to 0). A sandbox whose config
  * declares VCPUs and threads runs them (vsched.c) in its steady window
  * instead of the plain busy loop.
  */
@@ -196,6 +197,7 @@ static void report_ready(void)
 void kmain(uint32_t magic, uint64_t info)
 {
 	unsigned failures = 0;  /* isolation leaks, ABI violations, failed experiments */
+	uint64_t steady_default = 1000;
 	const char *fault, *exp;
 
 	discover(magic, info);
@@ -219,15 +221,19 @@ void kmain(uint32_t magic, uint64_t info)
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
 		failures++;
-	if (arg_value("net") && net_run() < 0)
-		failures++;
+	/* A networked sandbox's steady state is serving: no spin window after. */
+	if (arg_value("net")) {
+		steady_default = 0;
+		if (net_run() < 0)
+			failures++;
+	}
 	if (kinfo.bi && kinfo.bi->taskset[0]) {
 		if (vsched_init(kinfo.bi->taskset) < 0)
 			failures++;
 		else
 			vsched_run(arg_u64("steady_ms", 1000));
-	} else if (arg_u64("steady_ms", 1000)) {
-		steady_run(arg_u64("steady_ms", 1000), 1000, 10);
+	} else if (arg_u64("steady_ms", steady_default)) {
+		steady_run(arg_u64("steady_ms", steady_default), 1000, 10);
 	}
 	kernel_end_run(failures ? RUN_FAILED : RUN_OK);
 }

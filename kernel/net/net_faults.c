@@ -7,13 +7,14 @@
 #include "lib/string.h"
 #include "lib/xorshift.h"
 
-#define ALL_KINDS (-2)
 #define WILD_OFFSET (64ull << 20)   /* beyond RAM, below the shared regions */
 #define DETECT_MS   1000            /* a strike not found by then is reported undetected */
 
 static struct {
 	bool active;
-	int kind;                     /* a nic_fault_kind, or ALL_KINDS */
+	bool random_kind;             /* all: a random kind each time */
+	unsigned nkinds;              /* else these, in turn */
+	enum nic_fault_kind kinds[NIC_FAULT_KINDS * 2];
 	enum plan_mode { MODE_LOCAL, MODE_REMOTE, MODE_ALTERNATE, MODE_BAD } mode;
 	uint64_t count, gap_ms, seed, rng, next_ms;
 	uint64_t injected;
@@ -29,6 +30,34 @@ static unsigned word_len(const char *v)
 	while (v[n] && v[n] != ' ')
 		n++;
 	return n;
+}
+
+/* "all", or a comma list of kinds (cycled through in order). 0 or -1. */
+static int parse_kinds(const char *v, unsigned len)
+{
+	unsigned at = 0;
+
+	plan.random_kind = len == 3 && !strncmp(v, "all", 3);
+	plan.nkinds = 0;
+	while (!plan.random_kind && at < len) {
+		unsigned n = 0;
+		int k;
+		while (at + n < len && v[at + n] != ',')
+			n++;
+		if ((k = nic_fault_parse(v + at, n)) < 0 || plan.nkinds == NIC_FAULT_KINDS * 2)
+			return -1;
+		plan.kinds[plan.nkinds++] = (enum nic_fault_kind)k;
+		at += n + 1;
+	}
+	return plan.random_kind || plan.nkinds ? 0 : -1;
+}
+
+static bool plan_has(enum nic_fault_kind k)
+{
+	for (unsigned i = 0; i < plan.nkinds; i++)
+		if (plan.kinds[i] == k)
+			return true;
+	return plan.random_kind;
 }
 
 static enum plan_mode parse_mode(const char *v, unsigned len)
@@ -55,10 +84,9 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 
 	if (!kind)
 		return 0;
-	plan.kind = !strncmp(kind, "all", 3) && word_len(kind) == 3 ? ALL_KINDS
-								      : nic_fault_parse(kind, word_len(kind));
-	if (plan.kind == -1) {
-		*why = "nicfault= must be wild-write, descriptor-corruption, hang, bad-dma or all";
+	if (parse_kinds(kind, word_len(kind))) {
+		*why = "nicfault= must be all or a comma list of wild-write, descriptor-corruption, "
+		       "hang, bad-dma";
 		return -1;
 	}
 	plan.mode = !mode ? MODE_LOCAL : parse_mode(mode, word_len(mode));
@@ -66,8 +94,7 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 		*why = "nicfault_mode= must be local, remote or alternate";
 		return -1;
 	}
-	if ((plan.kind == NIC_FAULT_HANG || plan.kind == ALL_KINDS || plan.mode != MODE_LOCAL) &&
-	    !nd->has_rescue) {
+	if ((plan_has(NIC_FAULT_HANG) || plan.mode != MODE_LOCAL) && !nd->has_rescue) {
 		*why = "hang faults and remote recovery need a rescuer: a shared region named rescue";
 		return -1;
 	}
@@ -128,7 +155,7 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	if (plan.injected == plan.count || now_ms < plan.next_ms)
 		return;
 	r = xorshift64(&plan.rng);
-	kind = plan.kind == ALL_KINDS ? (int)(r % NIC_FAULT_KINDS) : plan.kind;
+	kind = plan.random_kind ? (int)(r % NIC_FAULT_KINDS) : (int)plan.kinds[plan.injected % plan.nkinds];
 	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target, r);
 	record_armed(kind, now_ms);
 	plan.injected++;
@@ -136,10 +163,14 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	plan.next_ms = now_ms + plan.gap_ms / 2 + (plan.gap_ms ? xorshift64(&plan.rng) % plan.gap_ms : 0);
 }
 
+/* alternate: local, then remote; with a kind list, a whole pass through the
+ * list in one mode, then the next pass in the other, so every kind meets
+ * both. */
 enum recovery_mode net_faults_mode(void)
 {
+	uint64_t n = plan.injected ? plan.injected - 1 : 0;   /* the fault being recovered */
 	if (plan.mode == MODE_ALTERNATE)
-		return plan.injected % 2 ? RECOVERY_LOCAL : RECOVERY_REMOTE;
+		return (plan.random_kind ? n : n / plan.nkinds) % 2 ? RECOVERY_REMOTE : RECOVERY_LOCAL;
 	return plan.mode == MODE_REMOTE ? RECOVERY_REMOTE : RECOVERY_LOCAL;
 }
 

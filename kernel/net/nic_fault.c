@@ -10,6 +10,8 @@
 static const char *const names[NIC_FAULT_KINDS] = {
 	"wild-write", "descriptor-corruption", "hang", "bad-dma",
 };
+/* Short spellings, for kernel args (128 bytes in all). */
+static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma" };
 
 struct nic_fault_shot nic_fault_last;
 
@@ -26,7 +28,8 @@ const char *nic_fault_name(enum nic_fault_kind k)
 int nic_fault_parse(const char *name, unsigned len)
 {
 	for (unsigned k = 0; k < NIC_FAULT_KINDS; k++)
-		if (strlen(names[k]) == len && !strncmp(name, names[k], len))
+		if ((strlen(names[k]) == len && !strncmp(name, names[k], len)) ||
+		    (strlen(aliases[k]) == len && !strncmp(name, aliases[k], len)))
 			return (int)k;
 	return -1;
 }

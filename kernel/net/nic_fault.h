@@ -28,7 +28,8 @@ enum nic_fault_kind { NIC_FAULT_WILD_WRITE, NIC_FAULT_DESC_CORRUPT, NIC_FAULT_HA
 
 /* The kind's name ("wild-write", ...). */
 const char *nic_fault_name(enum nic_fault_kind k);
-/* Its kind, or -1 for a name that is none. */
+/* Its kind, or -1 for a name that is none. Also takes the short
+ * spellings wild, desc, hang and dma. */
 int nic_fault_parse(const char *name, unsigned len);
 
 /* The last strike, for timing and reporting. */
