@@ -21,8 +21,8 @@ LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S lib/pc
 include pmc/pmc.mk
 include kernel/net/net.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
-	sched/taskset.c
-KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/bench.c \
+	sched/taskset.c sched/policy_params.c
+KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/policy_params.c sched/bench.c \
 	$(NET_SRCS) $(NET_KERNEL_SRCS) $(PMC_SRCS)
 
 # Monitor and kernel share flags, so lib/ objects are built once for both.
@@ -72,7 +72,7 @@ debug: iso
 # then write its table and plots. make reproduce: the paper set and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb
+REPRODUCE := boot vm-exits tlb cache-interference
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \
@@ -92,7 +92,7 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c))
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c sched/policy_params.c))
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))

@@ -1,5 +1,6 @@
 /* The table of in-guest experiment workloads (see experiment.h). */
 #include "experiment.h"
+#include "exp_cache.h"
 #include "exp_hcall.h"
 #include "exp_ipc.h"
 #include "exp_schedbench.h"
@@ -16,6 +17,7 @@ static const struct experiment experiments[] = {
 	{ "ipc", exp_ipc_run },
 	{ "vpmu-validate", exp_vpmu_validate_run },
 	{ "vpmu-xcore", exp_vpmu_xcore_run },
+	{ "cache-interference", exp_cache_interference_run },
 	{ 0, 0 },
 };
 

@@ -2,7 +2,9 @@
 #include "kpmc.h"
 #include "kernel.h"
 #include "extable.h"
+#include "irq.h"
 #include "paging.h"
+#include "../lib/lapic.h"
 #include "../lib/pci.h"
 #include "../lib/record.h"
 #include "../lib/x86.h"
@@ -16,7 +18,8 @@
 static struct pmc pmc;
 static bool up;
 /* Handles of the events a scheduler sample carries; -1 when not countable. */
-static int h_instr = -1, h_refs = -1, h_misses = -1;
+static int h_instr = -1, h_refs = -1, h_misses = -1, h_cycles = -1;
+static bool sched_events_open;
 
 struct pmc *kpmc(void) { return up ? &pmc : 0; }
 
@@ -170,6 +173,21 @@ static int open_event(const char *name)
 	return h;
 }
 
+bool kpmc_arm_miss_budget(uint64_t misses)
+{
+	if (!up || h_misses < 0 || pmc_arm_overflow(&pmc, h_misses, misses) != PMC_OK)
+		return false;
+	/* The PMU interrupt is the LAPIC's performance-counter LVT entry; the
+	 * CPU masks it when it delivers a PMI, so unmask it at every arming. */
+	lapic_write(LAPIC_LVT_PERF, VEC_PMI);
+	return true;
+}
+
+bool kpmc_overflowed(void)
+{
+	return up && h_misses >= 0 && (pmc_overflow_take(&pmc) & (1u << h_misses));
+}
+
 int kpmc_open(const char *name)
 {
 	return up ? open_event(name) : -1;
@@ -191,11 +209,80 @@ void kpmc_init(void)
 	 * shifts when timer interrupts land - harmless during boot, not in the
 	 * middle of a measured schedule.
 	 */
-	if (!up || !kinfo.bi || !kinfo.bi->taskset[0])
+	if (up && kinfo.bi && kinfo.bi->taskset[0])
+		kpmc_open_sched_events();
+}
+
+void kpmc_open_sched_events(void)
+{
+	if (!up || sched_events_open)
 		return;
+	sched_events_open = true;
 	h_instr = open_event("INSTRUCTION_RETIRED");
 	h_refs = open_event("LLC_REFERENCES");
 	h_misses = open_event("LLC_MISSES");
+	h_cycles = open_event("UNHALTED_CORE_CYCLES");
+}
+
+uint64_t kpmc_cycles(void)
+{
+	return h_cycles >= 0 ? pmc_read(&pmc, h_cycles) : 0;
+}
+
+/* Lines of the largest cache CPUID's deterministic cache parameters list
+ * (leaf 4 on Intel, 0x8000001D on AMD: same layout). 0 if none. */
+static uint64_t cpuid_llc_lines(void)
+{
+	uint32_t r[4], leaf = 4, best_level = 0;
+	uint64_t lines = 0;
+	cpuid(0x80000000u, 0, r);
+	if (r[0] >= 0x8000001Du) {
+		cpuid(0x80000001u, 0, r);
+		if (r[2] & (1u << 22))      /* TOPOEXT: AMD's leaf 0x8000001D */
+			leaf = 0x8000001Du;
+	}
+	for (uint32_t sub = 0; sub < 16; sub++) {
+		cpuid(leaf, sub, r);
+		uint32_t type = r[0] & 0x1f, level = (r[0] >> 5) & 7;
+		if (!type)
+			break;
+		if (type != 2 && level >= best_level) {   /* data or unified */
+			best_level = level;
+			lines = (uint64_t)((r[1] >> 22) + 1) * (((r[1] >> 12) & 0x3ff) + 1) * (r[2] + 1);
+		}
+	}
+	return lines;
+}
+
+uint64_t kpmc_llc_lines(void)
+{
+#if defined(PMC_BACKEND_VPMU)
+	if (up)
+		return pmc_vpmu_llc_lines(&pmc);
+#endif
+	return cpuid_llc_lines();
+}
+
+void kpmc_set_llc_tag(uint32_t tag)
+{
+#if defined(PMC_BACKEND_VPMU)
+	if (up)
+		pmc_vpmu_set_llc_tag(&pmc, tag);
+#else
+	(void)tag;
+#endif
+}
+
+bool kpmc_llc_truth(uint32_t tag, uint64_t *lines)
+{
+#if defined(PMC_BACKEND_VPMU)
+	if (up) {
+		*lines = pmc_vpmu_llc_occupancy_tag(&pmc, tag);
+		return true;
+	}
+#endif
+	(void)tag, (void)lines;
+	return false;
 }
 
 bool kpmc_sample(uint64_t now, struct sched_pmc_sample *s)
@@ -208,5 +295,10 @@ bool kpmc_sample(uint64_t now, struct sched_pmc_sample *s)
 	s->instructions = h_instr >= 0 ? d.delta[h_instr] : 0;
 	s->llc_refs = h_refs >= 0 ? d.delta[h_refs] : 0;
 	s->llc_misses = h_misses >= 0 ? d.delta[h_misses] : 0;
+#if defined(PMC_BACKEND_VPMU)
+	s->llc_fills_global = pmc_vpmu_llc_fills_global(&pmc);
+#else
+	s->llc_fills_global = 0;
+#endif
 	return true;
 }

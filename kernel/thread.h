@@ -5,9 +5,11 @@
 #include <stdint.h>
 #include "../lib/trap.h"
 #include "../sched/taskset.h"
+#include "cache_work.h"
 
 #define MAX_THREADS 32
 #define THREAD_STACK 8192
+#define THREAD_RESPONSES 512  /* response times kept per thread, for percentiles */
 
 struct thread {
 	const struct ts_thread *spec;
@@ -22,6 +24,11 @@ struct thread {
 	uint64_t service;           /* cycles run in total */
 	uint64_t dispatched_at;     /* TSC when it last got the core */
 	uint64_t jobs, misses, max_response;
+	struct cache_work work;     /* what its body runs (work= in the task set) */
+	uint64_t release_cycles;    /* core cycles (kpmc_cycles) at the job's release */
+	uint64_t over_cost;         /* jobs that ran longer than their cost C */
+	uint64_t response[THREAD_RESPONSES];       /* of the jobs after the first, in cycles */
+	uint64_t model_response[THREAD_RESPONSES]; /* the same in core cycles */
 };
 
 /* Give t a stack and a first frame that enters body(t) with interrupts on. */

@@ -31,6 +31,9 @@ struct trap_frame *trap(struct trap_frame *f)
 		return vsched_timer(f);
 	case VEC_YIELD:
 		return vsched_yield(f);
+	case VEC_PMI:
+		lapic_write(LAPIC_EOI, 0);
+		return vsched_pmi(f);
 	case VEC_IPI:
 		irq_counts.ipis_received++;
 		lapic_write(LAPIC_EOI, 0);

@@ -4,14 +4,21 @@
 #include "irq.h"
 #include "kpmc.h"
 #include "thread.h"
+#include "vsched_stats.h"
+#include "shared.h"
 #include "vsched_trace.h"
+#include "../lib/string.h"
+#include "../pmc/vpmu_abi.h"
 #include "../lib/lapic.h"
 #include "../lib/record.h"
 #include "../lib/xorshift.h"
 #include "../sched/core.h"
 #include "../sched/taskset.h"
+#include "../sched/policy_params.h"
 
 #define IO_DEFAULT_PERIOD_US 10000  /* Quest's I/O VCPU default, without a Main VCPU */
+#define BOARD_REGION "cacheboard"   /* the shared region holding the cache board */
+#define BOARD_OFFSET SHARED_MARKS_BYTES
 
 static struct taskset ts;
 static struct vcpu vcpus[TS_MAX_VCPUS];
@@ -28,10 +35,12 @@ static uint64_t current_act;          /* its VCPU's activation when dispatched *
 static struct trap_frame *boot_frame;
 static uint64_t start_at, end_at, idle_cycles;
 static uint64_t timer_due, max_timer_late;  /* how late timer interrupts arrive */
+static uint64_t pmi_decisions;               /* decisions a miss-budget overflow forced */
 static uint32_t cycles_per_us;
 static uint64_t io_period;
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 static bool running;
+static struct vstats_error est_error[TS_MAX_VCPUS];  /* per VCPU, in lines */
 
 const char *vsched_policy_name(void)
 {
@@ -47,8 +56,20 @@ static uint64_t io_gap(uint64_t mean)
 	return 1 + xorshift64(&rng) % (2 * mean);
 }
 
+/* A job is t's passes of its workload; a busy thread does passes forever. */
+static void work_body(struct thread *t)
+{
+	for (;;) {
+		for (uint32_t i = 0; t->spec->kind == TS_BUSY || i < t->spec->passes; i++)
+			cache_work_pass(&t->work);
+		__asm__ volatile("int %0" :: "i"(VEC_YIELD) : "memory");
+	}
+}
+
 static void thread_body(struct thread *t)
 {
+	if (t->work.wl)
+		work_body(t);
 	for (;;) {
 		uint64_t done;
 		if (t->spec->kind == TS_BUSY) {
@@ -129,23 +150,73 @@ static int sched_error(const char *msg)
 	return -1;
 }
 
+/* Hand the policy parameter `spec` with value v (in the written unit). */
+static int set_param(const struct sched_param_spec *spec, uint64_t v)
+{
+	const char *why;
+	if (spec->unit == SCHED_UNIT_US)
+		v = sched_us_to_cycles(v, cycles_per_us);
+	return sched_core_set_param(&core, spec->param, v, &why) ? sched_error(why) : 0;
+}
+
 /*
- * Policy parameters from the kernel args: sched_budget=N (memguard: LLC
- * misses per regulation period) and sched_period_us=N (its period). A
- * parameter the policy does not have is an error, never silently ignored.
- * Best-effort VCPUs take turns every quarter period (1 ms without one),
- * which is also how often memguard checks their misses between events.
+ * Policy parameters: the table's defaults, then the task set's `policy`
+ * line for the policy linked into this image (taskset.c checked names and
+ * ranges; lines for other policies are ignored). The core also learns the
+ * LLC size, for the occupancy estimate.
  */
 static int set_policy_params(void)
 {
-	const char *why;
-	uint64_t period = sched_us_to_cycles(arg_u64("sched_period_us", 0), cycles_per_us);
-	core.be_slice = period ? period / 4 : sched_us_to_cycles(1000, cycles_per_us);
-	if (arg_value("sched_period_us") && sched_core_set_param(&core, "period", period, &why))
+	const struct sched_param_spec *spec;
+	const char *why, *name = vsched_policy_name();
+	uint64_t llc = kpmc_llc_lines();
+	unsigned i;
+
+	if (llc && sched_core_set_param(&core, "llc_lines", llc, &why))
 		return sched_error(why);
-	if (arg_value("sched_budget") &&
-	    sched_core_set_param(&core, "budget", arg_u64("sched_budget", 0), &why))
-		return sched_error(why);
+	for (i = 0; (spec = sched_param_at(i)); i++)
+		if (spec->dflt && sched_param_applies(spec, name) && set_param(spec, spec->dflt))
+			return -1;
+	for (i = 0; i < ts.nparams; i++)
+		if (sched_name_is(sched_param_policy_name(ts.param[i].policy), name) &&
+		    set_param(ts.param[i].spec, ts.param[i].value))
+			return -1;
+	return 0;
+}
+
+/* The cache board in the shared region "cacheboard" when the config
+ * declares one (this sandbox's entry is its index), else none. */
+static int attach_board(void)
+{
+	unsigned i;
+	for (i = 0; kinfo.bi && i < kinfo.bi->nshared; i++) {
+		const struct bootinfo_shared *r = &kinfo.bi->shared[i];
+		if (strncmp(r->name, BOARD_REGION, sizeof BOARD_REGION))
+			continue;
+		if (r->size < BOARD_OFFSET + sizeof(struct cache_board) ||
+		    kinfo.nsandboxes > CACHE_BOARD_MAX_CORES)
+			return sched_error("shared region cacheboard: needs 8K and at most 16 sandboxes");
+		core.board = (struct cache_board *)(r->gpa + BOARD_OFFSET);
+		core.board->ncores = kinfo.nsandboxes;
+		core.board_self = kinfo.sandbox;
+	}
+	return 0;
+}
+
+/* Buffers of the threads that run a workload, sized from the LLC. */
+static int prepare_work(void)
+{
+	uint64_t llc_bytes = kpmc_llc_lines() * 64;
+	unsigned i;
+	for (i = 0; i < nthreads; i++) {
+		const struct ts_thread *spec = threads[i].spec;
+		if (spec->work == TS_WORK_SPIN)
+			continue;
+		if (!llc_bytes)
+			return sched_error("work= needs the LLC size (no vPMU, no CPUID leaf 4)");
+		if (cache_work_init(&threads[i].work, spec->work, spec->ws_pct, llc_bytes))
+			return sched_error("work=: not enough contiguous RAM for the buffer");
+	}
 	return 0;
 }
 
@@ -159,7 +230,8 @@ int vsched_init(const char *taskset)
 		return sched_error(err);
 	sched_core_init(&core, sched_policy_at(0), slots, TS_MAX_VCPUS,
 			arg_present("trace") ? &(struct sched_trace){ vtrace_replenish, 0 } : 0);
-	if (set_policy_params())
+	kpmc_open_sched_events();
+	if (set_policy_params() || attach_board())
 		return -1;
 	admit_vcpus();
 	io_period = inherited_io_period();
@@ -176,6 +248,8 @@ int vsched_init(const char *taskset)
 		nthreads++;
 	}
 	thread_create(&idle, nthreads, idle_body);
+	if (prepare_work())
+		return -1;
 	return (int)nthreads;
 }
 
@@ -198,6 +272,7 @@ static void start_job(struct thread *t)
 	t->next_release += t->spec->kind == TS_PERIODIC ? t->period : io_gap(t->period);
 	t->job_service = 0;
 	t->missed = false;
+	t->release_cycles = kpmc_cycles();
 }
 
 /* Releases due by now; a job still running at its next release has missed. */
@@ -222,7 +297,15 @@ static void release_due(uint64_t now)
 static void job_done(struct thread *t, uint64_t now)
 {
 	uint64_t response = now - t->release;
+	/* Percentiles leave out the first job: it starts on a cold cache
+	 * whatever the policy (max_response keeps every job). */
+	if (t->jobs >= 1 && t->jobs - 1 < THREAD_RESPONSES) {
+		t->response[t->jobs - 1] = response;
+		t->model_response[t->jobs - 1] = kpmc_cycles() - t->release_cycles;
+	}
 	t->jobs++;
+	if (t->job_service > t->cost)
+		t->over_cost++;
 	if (response > t->max_response)
 		t->max_response = response;
 	if (now > t->deadline && !t->missed) {
@@ -272,6 +355,33 @@ static void arm_timer(uint64_t now, uint64_t at)
 	lapic_write(LAPIC_TIMER_INIT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(count ? count : 1));
 }
 
+/* The vPMU tag of VCPU i's LLC fills: its own for the first few VCPUs
+ * (their estimates are checked against it), the shared tag 0 for the
+ * rest, the idle thread and the kernel. */
+static uint32_t llc_tag(unsigned i)
+{
+	return i + 1 < VPMU_LLC_TAGS ? i + 1 : 0;
+}
+
+/* Hand VCPU i's sample to the scheduler (which updates its occupancy
+ * estimate) and, where the vPMU knows its true occupancy, note the error. */
+static void account_sample(unsigned i, const struct sched_pmc_sample *s)
+{
+	uint64_t truth;
+	sched_core_pmc_sample(&core, &vcpus[i], s);
+	if (core.llc_lines && s->llc_fills_global && llc_tag(i) && kpmc_llc_truth(llc_tag(i), &truth))
+		vstats_error_add(&est_error[i], llc_estimate_lines(&vcpus[i].llc), truth);
+}
+
+/* The run starts: every VCPU's occupancy estimate starts empty, counting
+ * global fills from now (not from QEMU's start: the first period would
+ * otherwise span every fill of the boot). */
+static void start_estimates(const struct sched_pmc_sample *s)
+{
+	for (unsigned i = 0; i < ts.nvcpus; i++)
+		llc_estimate_init(&vcpus[i].llc, s->llc_fills_global);
+}
+
 /* Save the interrupted context, account for it, pick and arm the next. */
 static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 {
@@ -279,9 +389,14 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	struct sched_pmc_sample pmc;
 	struct vcpu *v;
 
-	/* The counts since the last switch belong to the VCPU that ran. */
-	if (kpmc_sample(now, &pmc) && current && current != &idle)
-		sched_core_pmc_sample(&core, &vcpus[current->vcpu], &pmc);
+	/* The counts since the last switch belong to the VCPU that ran; those
+	 * before the run's first decision, to none. */
+	if (kpmc_sample(now, &pmc)) {
+		if (!current)
+			start_estimates(&pmc);
+		else if (current != &idle)
+			account_sample(current->vcpu, &pmc);
+	}
 	if (!current) {
 		boot_frame = f;
 	} else {
@@ -307,6 +422,7 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 		return boot_frame;
 	}
 	v = sched_core_schedule(&core, now, &timer_at);
+	kpmc_set_llc_tag(v ? llc_tag(vcpu_index(v)) : 0);
 	current = v ? pick_thread(v) : &idle;
 	current_act = v ? v->act : 0;
 	next = earliest_release();
@@ -315,6 +431,8 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	if (end_at < next)
 		next = end_at;
 	arm_timer(now, next);
+	if (sched_core_miss_budget(&core) != SCHED_NEVER)
+		kpmc_arm_miss_budget(sched_core_miss_budget(&core));
 	current->dispatched_at = now;
 	return current->frame;
 }
@@ -326,6 +444,14 @@ struct trap_frame *vsched_timer(struct trap_frame *f)
 		return f;
 	if (now > timer_due && now - timer_due > max_timer_late)
 		max_timer_late = now - timer_due;
+	return reschedule(f, false);
+}
+
+struct trap_frame *vsched_pmi(struct trap_frame *f)
+{
+	if (!running || !kpmc_overflowed())
+		return f;
+	pmi_decisions++;
 	return reschedule(f, false);
 }
 
@@ -372,11 +498,23 @@ static void report(uint64_t elapsed)
 		rec_u64(&r, "replenishments", st.replenishments);
 		rec_u64(&r, "max_overrun_cycles", st.max_overrun);
 		rec_u64(&r, "deadline_misses", misses);
+		rec_u64(&r, "pmc_samples", st.pmc_samples);
+		rec_u64(&r, "instructions", st.instructions);
+		rec_u64(&r, "llc_refs", st.llc_refs);
+		rec_u64(&r, "llc_misses", st.llc_misses);
+		if (est_error[i].samples) {
+			rec_u64(&r, "est_samples", est_error[i].samples);
+			rec_u64(&r, "est_err_mean_lines", est_error[i].sum / est_error[i].samples);
+			rec_u64(&r, "est_err_max_lines", est_error[i].max);
+		}
 		rec_end(&r);
 	}
 	for (j = 0; j < nthreads; j++) {
-		const struct thread *t = &threads[j];
+		struct thread *t = &threads[j];
 		static const char *const kind[] = { "periodic", "io-burst", "busy" };
+		static const char *const work[] = { "spin", "reuse", "stream", "compute" };
+		unsigned kept = t->jobs <= 1 ? 0 : t->jobs - 1 < THREAD_RESPONSES ? (unsigned)(t->jobs - 1)
+										 : THREAD_RESPONSES;
 		rec_begin(&r, "thread");
 		rec_u64(&r, "sandbox", kinfo.sandbox);
 		rec_str(&r, "name", t->spec->name);
@@ -387,6 +525,20 @@ static void report(uint64_t elapsed)
 		rec_u64(&r, "jobs", t->jobs);
 		rec_u64(&r, "deadline_misses", t->misses);
 		rec_u64(&r, "max_response_us", sched_cycles_to_us(t->max_response, cycles_per_us));
+		rec_str(&r, "work", work[t->spec->work]);
+		if (kept) {
+			/* Percentiles over jobs 2..THREAD_RESPONSES+1; model_*:
+			 * the core's cycle count (the vPMU's model with miss penalties,
+			 * which icount's TSC lacks) over the same jobs, at the TSC rate. */
+			uint64_t model_max = vstats_percentile(t->model_response, kept, 100);
+			rec_u64(&r, "jobs_kept", kept);
+			rec_u64(&r, "p99_response_us",
+				sched_cycles_to_us(vstats_percentile(t->response, kept, 99), cycles_per_us));
+			rec_u64(&r, "model_max_response_us", sched_cycles_to_us(model_max, cycles_per_us));
+			rec_u64(&r, "model_p99_response_us",
+				sched_cycles_to_us(vstats_percentile(t->model_response, kept, 99), cycles_per_us));
+			rec_u64(&r, "over_cost_jobs", t->over_cost);
+		}
 		rec_end(&r);
 	}
 	rec_begin(&r, "sched_run");
@@ -396,6 +548,16 @@ static void report(uint64_t elapsed)
 	rec_u64(&r, "decisions", core.decisions);
 	rec_u64(&r, "idle_ppm", ppm(idle_cycles, elapsed));
 	rec_u64(&r, "max_timer_late_us", sched_cycles_to_us(max_timer_late, cycles_per_us));
+	rec_u64(&r, "pmi_decisions", pmi_decisions);
+	rec_u64(&r, "llc_lines", core.llc_lines);
+	rec_u64(&r, "be_slice_us", sched_cycles_to_us(core.be_slice, cycles_per_us));
+	for (i = 0; core.policy->stat; i++) {
+		const char *name;
+		uint64_t value;
+		if (core.policy->stat(&core, i, &name, &value))
+			break;
+		rec_u64(&r, name, value);
+	}
 	rec_end(&r);
 }
 

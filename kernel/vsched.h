@@ -28,5 +28,7 @@ void vsched_run(uint64_t ms);
 /* Timer interrupt (after EOI) and VEC_YIELD: returns the frame to resume;
  * f itself while no run is in progress. */
 struct trap_frame *vsched_timer(struct trap_frame *f);
+/* VEC_PMI (after EOI): the miss budget ran out: decide again now. */
+struct trap_frame *vsched_pmi(struct trap_frame *f);
 struct trap_frame *vsched_yield(struct trap_frame *f);
 #endif

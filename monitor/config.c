@@ -611,6 +611,7 @@ static int add_task(struct parser *p, const char *kind, struct span v)
 
 static int set_vcpu(struct parser *p, struct span v) { return add_task(p, "vcpu", v); }
 static int set_thread(struct parser *p, struct span v) { return add_task(p, "thread", v); }
+static int set_policy(struct parser *p, struct span v) { return add_task(p, "policy", v); }
 
 /* ---- [shared NAME] keys ------------------------------------------------ */
 
@@ -689,6 +690,7 @@ static const struct key sandbox_keys[] = {
 	{ "pci", set_pci, false, true },
 	{ "vcpu", set_vcpu, false, true },
 	{ "thread", set_thread, false, true },
+	{ "policy", set_policy, false, true },
 };
 
 static const struct key shared_keys[] = {

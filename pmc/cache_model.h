@@ -15,8 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Largest owner number + 1 a cache tracks occupancy for. */
-#define CACHE_MAX_OWNERS 16u
+/* Largest owner number + 1 a cache tracks occupancy for: the vPMU's 16
+ * vCPUs times its 4 guest tags. */
+#define CACHE_MAX_OWNERS 64u
 /* Marks "no owner" in struct cache_result.victim_owner. */
 #define CACHE_NO_OWNER 0xffffu
 /* Tag of an empty way: no address shifted right by a line shift reaches it. */

@@ -93,6 +93,52 @@ void pmc_sample(struct pmc *p, uint32_t vcpu, struct pmc_sample *out)
 	}
 }
 
+/* The preset that makes counter C overflow after COUNT events, or 0 if it
+ * cannot hold it. */
+static uint64_t preset_for(const struct pmc *p, const struct pmc_counter *c, uint64_t count)
+{
+	uint32_t w = p->be->width(p, c->hw);
+	uint64_t span = w >= 64 ? ~0ull : 1ull << w;
+	uint64_t limit = p->be->max_preset ? p->be->max_preset : span - 1;
+	if (!count || count > limit)
+		return 0;
+	return span - count;
+}
+
+int pmc_arm_overflow(struct pmc *p, int h, uint64_t count)
+{
+	struct pmc_counter *c;
+	uint64_t preset;
+
+	if (!p->be || h < 0 || (uint32_t)h >= p->n_open)
+		return fail(p, PMC_EINVAL, "pmc_arm_overflow: bad handle");
+	if (!p->be->arm)
+		return fail(p, PMC_ENOTSUP, "this PMU raises no overflow interrupt: check at scheduling points");
+	c = &p->open[h];
+	if (!(preset = preset_for(p, c, count)))
+		return fail(p, PMC_EINVAL, "pmc_arm_overflow: count is 0 or beyond the counter's preset range");
+	update(p, c);   /* bank what it counted before the preset */
+	if (p->be->arm(p, c->hw, preset))
+		return fail(p, PMC_ENODEV, "pmc_arm_overflow: MSR faulted");
+	c->raw_last = preset;
+	c->preset = preset;
+	p->armed |= 1u << h;
+	return PMC_OK;
+}
+
+uint32_t pmc_overflow_take(struct pmc *p)
+{
+	uint32_t fired = 0;
+	for (uint32_t h = 0; h < p->n_open; h++) {
+		struct pmc_counter *c = &p->open[h];
+		if (!(p->armed & (1u << h)) || !p->be->take(p, c->hw, c->preset))
+			continue;
+		fired |= 1u << h;
+		p->armed &= ~(1u << h);
+	}
+	return fired;
+}
+
 const char *pmc_why(const struct pmc *p)
 {
 	return p->why ? p->why : "";

@@ -53,6 +53,7 @@ struct pmc_counter {
 	uint64_t raw_last;	/* raw counter at the last read */
 	uint64_t total;		/* counted since open, widened to 64 bits */
 	uint64_t sampled;	/* total at the last pmc_sample() */
+	uint64_t preset;	/* where pmc_arm_overflow() set it */
 };
 
 struct pmc {
@@ -74,6 +75,7 @@ struct pmc {
 	uint32_t used_slots;
 	uint32_t n_open;
 	struct pmc_counter open[PMC_MAX_OPEN];
+	uint32_t armed;		/* handles armed for an overflow interrupt, a bit each */
 };
 
 /* Counts since the previous pmc_sample() of the same struct pmc, for the
@@ -123,5 +125,26 @@ const char *pmc_why(const struct pmc *p);
 /* Fill OUT (MAX entries) with the known event names closest to NAME, nearest
  * first, for an error message after PMC_ENOENT. Returns how many. */
 unsigned pmc_suggest(const struct pmc *p, const char *name, const char **out, unsigned max);
+
+/*
+ * Counter-overflow interrupts: how a budget of events (memguard's LLC
+ * misses per period) is enforced on hardware without polling. Arm open
+ * event H to raise the PMU interrupt after COUNT more events: the counter
+ * is preset COUNT below its wrap and its interrupt enable bit set. The
+ * interrupt reaches the CPU through the LAPIC's performance-counter LVT
+ * entry, which the kernel points at its PMI vector (and unmasks again
+ * after each PMI: Intel masks it on delivery). pmc_read()'s totals are
+ * unaffected by the preset. Returns PMC_OK; PMC_ENOTSUP for the vPMU (no
+ * interrupt: its users check at scheduling points and on a timer);
+ * PMC_EINVAL for a bad handle or a COUNT of 0 or beyond what the counter
+ * can be preset to (Intel: 2^31 - 1, as IA32_PMCx takes 32 bits,
+ * sign-extended).
+ */
+int pmc_arm_overflow(struct pmc *p, int h, uint64_t count);
+
+/* From the PMI handler: the handles whose armed counters overflowed (a bit
+ * each). Those are acknowledged (Intel: their IA32_PERF_GLOBAL_STATUS
+ * bits cleared) and disarmed; the others stay armed. */
+uint32_t pmc_overflow_take(struct pmc *p);
 
 #endif

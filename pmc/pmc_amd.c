@@ -14,6 +14,7 @@
 
 #define EVTSEL_USR (1ull << 16)
 #define EVTSEL_OS (1ull << 17)
+#define EVTSEL_INT (1ull << 20)
 #define EVTSEL_EN (1ull << 22)
 /* Event select [7:0] and [35:32], unit mask, edge, invert, counter mask,
  * host/guest-only: what an encoding contributes. */
@@ -89,10 +90,38 @@ static uint32_t amd_width(const struct pmc *p, uint32_t hw)
 	return p->gp_width;
 }
 
+static int amd_set_int(struct pmc *p, uint32_t hw, int on)
+{
+	uint32_t ctl = p->ctl_base + hw * p->ctl_stride;
+	uint64_t v;
+	if (p->msr->rdmsr(p->msr_ctx, ctl, &v))
+		return -1;
+	return p->msr->wrmsr(p->msr_ctx, ctl, on ? v | EVTSEL_INT : v & ~EVTSEL_INT);
+}
+
+/* PerfCtr takes all 48 bits. */
+static int amd_arm(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	return p->msr->wrmsr(p->msr_ctx, p->ctr_base + hw * p->ctl_stride, preset) ||
+	       amd_set_int(p, hw, 1) ? -1 : 0;
+}
+
+/* No overflow status register before PerfMonV2: the counter's value tells. */
+static int amd_take(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	uint64_t mask = (1ull << COUNTER_WIDTH) - 1;
+	if (!pmc_wrapped(amd_read(p, hw) & mask, preset & mask))
+		return 0;
+	amd_set_int(p, hw, 0);
+	return 1;
+}
+
 const struct pmc_backend pmc_backend_amd = {
 	.name = "amd",
 	.event_name = pmc_table_event_name,
 	.start = amd_start,
 	.read = amd_read,
 	.width = amd_width,
+	.arm = amd_arm,
+	.take = amd_take,
 };

@@ -12,10 +12,14 @@
 #define MSR_FIXED_CTR0 0x309u
 #define MSR_FIXED_CTR_CTRL 0x38du
 #define MSR_PERF_GLOBAL_CTRL 0x38fu
+#define MSR_PERF_GLOBAL_STATUS 0x38eu
+#define MSR_PERF_GLOBAL_OVF_CTRL 0x390u
 
 #define EVTSEL_USR (1ull << 16)
 #define EVTSEL_OS (1ull << 17)
+#define EVTSEL_INT (1ull << 20)
 #define EVTSEL_EN (1ull << 22)
+#define FIXED_PMI(i) (8ull << (4 * (i)))	/* IA32_FIXED_CTR_CTRL field i, PMI bit */
 /* What an event encoding contributes: event select, unit mask, edge detect,
  * invert and counter mask. Privilege, interrupt and enable bits are ours. */
 #define EVTSEL_EVENT_BITS 0xff84ffffull
@@ -154,10 +158,67 @@ static uint32_t intel_width(const struct pmc *p, uint32_t hw)
 	return (hw & HW_FIXED) ? p->fixed_width : p->gp_width;
 }
 
+/* The counter's MSR, its interrupt-enable MSR and bit, and its bit in
+ * IA32_PERF_GLOBAL_STATUS. */
+struct intel_ctr {
+	uint32_t ctr, ctl, status_bit;
+	uint64_t int_bit;
+};
+
+static struct intel_ctr intel_ctr(uint32_t hw)
+{
+	uint32_t i = hw & ~HW_FIXED;
+	if (hw & HW_FIXED)
+		return (struct intel_ctr){ MSR_FIXED_CTR0 + i, MSR_FIXED_CTR_CTRL, 32 + i, FIXED_PMI(i) };
+	return (struct intel_ctr){ MSR_PMC0 + i, MSR_PERFEVTSEL0 + i, i, EVTSEL_INT };
+}
+
+static int set_int(struct pmc *p, const struct intel_ctr *c, int on)
+{
+	uint64_t v;
+	if (p->msr->rdmsr(p->msr_ctx, c->ctl, &v))
+		return -1;
+	return p->msr->wrmsr(p->msr_ctx, c->ctl, on ? v | c->int_bit : v & ~c->int_bit);
+}
+
+/* IA32_PMCx takes 32 bits and sign-extends them: write what it will hold. */
+static int intel_arm(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	struct intel_ctr c = intel_ctr(hw);
+	uint64_t v = (uint64_t)(int64_t)(int32_t)(uint32_t)preset;
+	return p->msr->wrmsr(p->msr_ctx, c.ctr, v) || set_int(p, &c, 1) ? -1 : 0;
+}
+
+/* Version 2+ says which counter overflowed in IA32_PERF_GLOBAL_STATUS;
+ * version 1 has no such register: the counter's value tells. */
+static int intel_take(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	struct intel_ctr c = intel_ctr(hw);
+	uint32_t w = intel_width(p, hw);
+	uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1, status;
+	int fired;
+
+	if (p->version >= 2) {
+		if (p->msr->rdmsr(p->msr_ctx, MSR_PERF_GLOBAL_STATUS, &status))
+			return 0;
+		fired = (status >> c.status_bit) & 1;
+		if (fired)
+			p->msr->wrmsr(p->msr_ctx, MSR_PERF_GLOBAL_OVF_CTRL, 1ull << c.status_bit);
+	} else {
+		fired = pmc_wrapped(intel_read(p, hw) & mask, preset & mask);
+	}
+	if (fired)
+		set_int(p, &c, 0);
+	return fired;
+}
+
 const struct pmc_backend pmc_backend_intel = {
 	.name = "intel",
 	.event_name = pmc_table_event_name,
 	.start = intel_start,
 	.read = intel_read,
 	.width = intel_width,
+	.arm = intel_arm,
+	.take = intel_take,
+	.max_preset = 0x7fffffffu,
 };

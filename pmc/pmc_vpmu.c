@@ -156,3 +156,23 @@ uint64_t pmc_vpmu_llc_occupancy(const struct pmc *p, uint32_t vcpu)
 {
 	return ctrs(p, vcpu)->llc_occupancy_lines;
 }
+
+void pmc_vpmu_set_llc_tag(struct pmc *p, uint32_t tag)
+{
+	ctl(p)->llc_tag = tag;
+}
+
+uint64_t pmc_vpmu_llc_occupancy_tag(const struct pmc *p, uint32_t tag)
+{
+	return tag < VPMU_LLC_TAGS ? ctrs(p, p->vcpu)->llc_occupancy_tag[tag] : 0;
+}
+
+uint64_t pmc_vpmu_llc_lines(const struct pmc *p)
+{
+	return hdr(p)->line_size ? hdr(p)->llc_size / hdr(p)->line_size : 0;
+}
+
+uint64_t pmc_vpmu_llc_fills_global(const struct pmc *p)
+{
+	return hdr(p)->llc_fills_global;
+}

@@ -26,4 +26,14 @@ uint64_t pmc_vpmu_region(const struct pmc *p, int h);
 /* Ground truth: LLC lines vCPU VCPU filled that are still cached. */
 uint64_t pmc_vpmu_llc_occupancy(const struct pmc *p, uint32_t vcpu);
 
+/* Tag this vCPU's LLC fills from now on with TAG (< VPMU_LLC_TAGS), and the
+ * ground truth per tag: lines this vCPU filled under TAG still cached. */
+void pmc_vpmu_set_llc_tag(struct pmc *p, uint32_t tag);
+uint64_t pmc_vpmu_llc_occupancy_tag(const struct pmc *p, uint32_t tag);
+
+/* The LLC's size in lines (the plugin's geometry) and the lines filled into
+ * it by every vCPU so far (live, monotonic). */
+uint64_t pmc_vpmu_llc_lines(const struct pmc *p);
+uint64_t pmc_vpmu_llc_fills_global(const struct pmc *p);
+
 #endif

@@ -48,6 +48,9 @@
 #define VPMU_MAX_VCPUS 16u
 /* Programmable counters per vCPU, like a hardware PMU's PerfEvtSel/PMC pairs. */
 #define VPMU_NCOUNTERS 8u
+/* Owner tags a guest can give its LLC fills (vpmu_control.llc_tag), so that
+ * ground truth exists per guest VCPU and not only per vCPU. */
+#define VPMU_LLC_TAGS 4u
 
 /* Event numbers a control block selects into a counter slot. Names in the
  * comments are the ones pmc_open() accepts for the vpmu backend (spelled as
@@ -129,6 +132,10 @@ struct vpmu_counters {
 	/* The last control.reset_seq the plugin acted on: the guest waits for
 	 * reset_ack == reset_seq before trusting zeroed values. */
 	uint64_t reset_ack;
+	/* (Appended.) llc_occupancy_lines split by the llc_tag the vCPU had
+	 * when it filled each line; the entries sum to llc_occupancy_lines.
+	 * Updated live like it. */
+	uint64_t llc_occupancy_tag[VPMU_LLC_TAGS];
 };
 
 /* Values for vpmu_control.paging. */
@@ -156,6 +163,12 @@ struct vpmu_control {
 	 * region and to the next even value at its end; the plugin then stores
 	 * the region's per-slot deltas in vpmu_counters.region_delta. */
 	uint64_t region_seq;
+	/* (Appended.) Owner tag (< VPMU_LLC_TAGS; larger values count as 0) of
+	 * the lines this vCPU fills from now on: a guest scheduler sets it to
+	 * the VCPU it dispatches, so llc_occupancy_tag[] is per-VCPU ground
+	 * truth. Read at every LLC fill, no block boundary needed. */
+	uint32_t llc_tag;
+	uint32_t pad0;
 };
 
 /* Byte offsets of vCPU i's blocks from the start of the file / BAR2. */

@@ -17,6 +17,7 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->decisions = 0;
 	c->next_repl = SCHED_NEVER;
 	c->be_slice = 0;
+	c->llc_lines = 0;
 	c->board = NULL;
 	c->board_self = 0;
 	for (unsigned i = 0; i < sizeof c->policy_state / sizeof c->policy_state[0]; i++)
@@ -78,6 +79,16 @@ struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *t
 int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
 			 const char **why)
 {
+	int llc = sched_name_is(name, "llc_lines");
+
+	if (llc || sched_name_is(name, "be_slice")) {
+		if (!value) {
+			*why = "llc_lines and be_slice must be > 0";
+			return -1;
+		}
+		*(llc ? &c->llc_lines : &c->be_slice) = value;
+		return 0;
+	}
 	if (!c->policy->set_param) {
 		*why = "this policy has no parameters";
 		return -1;
@@ -100,9 +111,18 @@ void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now)
 	note_repl(c, v);
 }
 
+uint64_t sched_core_miss_budget(const struct sched_core *c)
+{
+	return c->policy->miss_budget ? c->policy->miss_budget(c) : SCHED_NEVER;
+}
+
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s)
 {
+	if (s->instructions)
+		v->mpki_milli = llc_mpki_milli(s->llc_misses, s->instructions);
+	if (c->llc_lines && s->llc_fills_global)
+		llc_estimate_update(&v->llc, c->llc_lines, s->llc_misses, s->llc_fills_global);
 	c->policy->on_pmc_sample(c, v, s);
 }
 

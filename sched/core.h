@@ -23,7 +23,8 @@ struct sched_core {
 	                           * decisions before it need not visit them all */
 	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
 	                           * others get a turn (0: until the next event) */
-	uint64_t policy_state[8]; /* private to the policy (memguard's period...) */
+	uint64_t llc_lines;       /* LLC size in lines (0: unknown, no occupancy estimate) */
+	uint64_t policy_state[12]; /* private to the policy (memguard's period...) */
 	struct cache_board *board; /* shared with the other cores, or NULL */
 	unsigned board_self;      /* this core's entry in it */
 };
@@ -60,11 +61,20 @@ void sched_core_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 /* v has no more work at `now`; charges it first if it is running. */
 void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now);
 
-/* Set a policy parameter (see the policy's file). 0, or -1 with *why. */
+/* Set a parameter: "llc_lines" (LLC size in lines, for the occupancy
+ * estimate) and "be_slice" (cycles, > 0) for every policy, else the
+ * policy's own (see its file). 0, or -1 with *why. */
 int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
 			 const char **why);
 
-/* Hand a PMC sample taken on v to the policy. */
+/* A PMC sample taken on v: updates v's statistics, its MPKI and (with
+ * llc_lines and the sample's global fills) its LLC occupancy estimate,
+ * then hands it to the policy. */
+/* The running VCPU's LLC misses left before a decision is due (the
+ * policy's miss_budget), SCHED_NEVER when the policy sets none. Call after
+ * sched_core_schedule(). */
+uint64_t sched_core_miss_budget(const struct sched_core *c);
+
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s);
 

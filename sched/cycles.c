@@ -32,17 +32,25 @@ uint64_t sched_muldiv(uint64_t a, uint64_t b, uint64_t c, int round_up)
 	mul128(a, b, &hi, &lo);
 	if (hi >= c)
 		return UINT64_MAX; /* quotient does not fit in 64 bits */
-	/* Restoring long division; the quotient fits in 64 bits, so only the
-	 * low word's bits produce quotient bits once hi has been folded in. */
-	r = hi;
-	for (i = 63; i >= 0; i--) {
-		uint64_t carry = r >> 63;
+	if (!hi) {
+		/* The product fits in 64 bits (the common case): one native
+		 * 64-bit division, no helper needed. */
+		q = lo / c;
+		r = lo % c;
+	} else {
+		/* Restoring long division (~1k instructions); the quotient fits
+		 * in 64 bits, so only the low word's bits produce quotient bits
+		 * once hi has been folded in. */
+		r = hi;
+		for (i = 63; i >= 0; i--) {
+			uint64_t carry = r >> 63;
 
-		r = (r << 1) | ((lo >> i) & 1);
-		q <<= 1;
-		if (carry || r >= c) {
-			r -= c;
-			q |= 1;
+			r = (r << 1) | ((lo >> i) & 1);
+			q <<= 1;
+			if (carry || r >= c) {
+				r -= c;
+				q |= 1;
+			}
 		}
 	}
 	if (round_up && r != 0) {

@@ -46,10 +46,19 @@ struct sched_policy {
 	/* Optional: the next instant the policy itself needs a decision at
 	 * (e.g. a regulation period ending), or SCHED_NEVER. */
 	uint64_t (*next_event)(const struct sched_core *c, uint64_t now);
+	/* Optional: how many LLC misses the running VCPU may still cause
+	 * before the policy must decide again (memguard's budget left), or
+	 * SCHED_NEVER. On hardware the kernel arms a counter-overflow
+	 * interrupt with it (pmc_arm_overflow), so the budget holds to the
+	 * miss, not to the next timer check. */
+	uint64_t (*miss_budget)(const struct sched_core *c);
 	/* Optional: set parameter `name`; 0, or -1 with *why for an unknown
 	 * name or a bad value (nothing changes then). */
 	int (*set_param)(struct sched_core *c, const char *name, uint64_t value,
 			 const char **why);
+	/* Optional: the policy's i-th statistic (i = 0, 1, ...) as *name and
+	 * *value for the run's record; 0, or -1 past the last. */
+	int (*stat)(const struct sched_core *c, unsigned i, const char **name, uint64_t *value);
 };
 
 /* Do two NUL-terminated names match? (Freestanding: no strcmp here.) */

@@ -8,47 +8,55 @@
  *
  * Inputs: each VCPU's LLC misses per 1000 instructions (MPKI) and its LLC
  * occupancy estimate (llc_estimate.c, West et al., PACT 2010), both updated
- * from PMC samples at scheduling points; and a board in memory shared by
+ * by the core from PMC samples at scheduling points; and a board in memory shared by
  * the cores (one entry per core), where every core publishes what it runs:
  * reserved or best effort, its MPKI and its occupancy.
  *
- * Rule, and why: a streaming VCPU (a "polluter", MPKI >= polluter_mpki)
- * evicts lines at a high rate and, with a large working set, gains little
- * from the cache itself; a reserved VCPU with a large occupancy (>=
- * sensitive_lines) and a low MPKI is the one that loses most when its lines
- * are evicted, and its response time is what real-time work is judged by.
- * So while any other core runs such a cache-sensitive reserved VCPU, this
- * core prefers non-polluting best-effort work (least service first), and
- * among polluters the lowest MPKI; when nobody is sensitive, best effort
- * is shared fairly (least service first). It never idles the core while
- * best effort is runnable: the rule orders work, it does not throttle it
- * (memguard does that). A VCPU without samples counts as non-polluting
- * until it has been measured.
+ * Rule, and why: the VCPUs to protect are the reserved ones: their
+ * response times are what real-time work is judged by, and a reserved VCPU
+ * holding much of the LLC (occupancy >= sensitive_pct of it) has the most to
+ * lose when another core evicts its lines. Its MPKI is deliberately not
+ * part of the test: a VCPU that reuses its working set shows a high MPKI
+ * precisely while other cores evict it, so MPKI would withdraw protection
+ * exactly when it is needed. The VCPUs to hold back are streaming
+ * best-effort ones (MPKI >= polluter_mpki): each of their misses evicts a
+ * line, and with a working set beyond the LLC they gain nothing from the
+ * cache themselves. So while any other core runs a cache-sensitive
+ * reserved VCPU, this core prefers non-polluting best-effort work (least
+ * service first), and among polluters the lowest MPKI; when nobody is
+ * sensitive, best effort is shared fairly (least service first), so the
+ * polluters catch up in the other cores' idle time and lose little. It
+ * never idles the core while best effort is runnable: the rule orders
+ * work, it does not throttle it (memguard does that). Other cores learn
+ * what this core runs only at this core's scheduling points, and vice versa,
+ * so best effort should take short turns (slice_us): that bounds how long
+ * a polluter keeps running after a sensitive VCPU started elsewhere. A VCPU
+ * without samples counts as non-polluting until it has been measured.
  *
- * Parameters (sched_core_set_param): "llc_lines" (LLC size in lines, from
- * CPUID leaf 4 or the vPMU geometry; required for the occupancy estimate),
- * "polluter_mpki" (x1000; default 5000 = 5 MPKI), "sensitive_lines"
- * (default llc_lines / 8).
+ * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
+ * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12). The LLC
+ * size comes from the core ("llc_lines"); without it nobody is sensitive.
  */
 #include <stddef.h>
 
 #include "cache_board.h"
 #include "core.h"
 
-enum { LLC_LINES, POLLUTER_MPKI, SENSITIVE_LINES };
+enum { POLLUTER_MPKI, SENSITIVE_PCT };
 
 #define DEFAULT_POLLUTER_MPKI 5000
+#define DEFAULT_SENSITIVE_PCT 12
 
 static void ca_init(struct sched_core *c)
 {
 	sched_generic_init(c);
 	c->policy_state[POLLUTER_MPKI] = DEFAULT_POLLUTER_MPKI;
+	c->policy_state[SENSITIVE_PCT] = DEFAULT_SENSITIVE_PCT;
 }
 
 static uint64_t sensitive_lines(const struct sched_core *c)
 {
-	const uint64_t *st = c->policy_state;
-	return st[SENSITIVE_LINES] ? st[SENSITIVE_LINES] : st[LLC_LINES] / 8;
+	return c->llc_lines * c->policy_state[SENSITIVE_PCT] / 100;
 }
 
 /* Does another core run a reserved VCPU that our pollution would hurt? */
@@ -57,9 +65,8 @@ static int peer_sensitive(const struct sched_core *c)
 	const struct cache_board *b = c->board;
 	for (unsigned i = 0; b && i < b->ncores; i++) {
 		const volatile struct cache_board_entry *e = &b->core[i];
-		if (i != c->board_self && e->kind == CACHE_BOARD_RESERVED &&
-		    e->occupancy_lines >= sensitive_lines(c) &&
-		    e->mpki_milli < c->policy_state[POLLUTER_MPKI])
+		if (i != c->board_self && e->kind == CACHE_BOARD_RESERVED && c->llc_lines &&
+		    e->occupancy_lines >= sensitive_lines(c))
 			return 1;
 	}
 	return 0;
@@ -114,32 +121,21 @@ static struct vcpu *ca_pick_next(struct sched_core *c, uint64_t now)
 	return rt ? rt : be;
 }
 
-static void ca_on_pmc_sample(struct sched_core *c, struct vcpu *v,
-			     const struct sched_pmc_sample *s)
-{
-	vcpu_record_pmc(v, s);
-	if (s->instructions)
-		v->mpki_milli = llc_mpki_milli(s->llc_misses, s->instructions);
-	if (c->policy_state[LLC_LINES] && s->llc_fills_global)
-		llc_estimate_update(&v->llc, c->policy_state[LLC_LINES], s->llc_misses,
-				    s->llc_fills_global);
-}
-
 static int ca_set_param(struct sched_core *c, const char *name, uint64_t value,
 			const char **why)
 {
-	static const char *const names[] = { "llc_lines", "polluter_mpki", "sensitive_lines" };
+	static const char *const names[] = { "polluter_mpki", "sensitive_pct" };
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (!sched_name_is(name, names[i]))
 			continue;
-		if (!value) {
-			*why = "cache-aware: parameters must be > 0";
+		if (!value || (i == SENSITIVE_PCT && value > 100)) {
+			*why = "cache-aware: polluter_mpki must be > 0, sensitive_pct in 1..100";
 			return -1;
 		}
 		c->policy_state[i] = value;
 		return 0;
 	}
-	*why = "cache-aware: unknown parameter (llc_lines, polluter_mpki, sensitive_lines)";
+	*why = "cache-aware: unknown parameter (polluter_mpki, sensitive_pct)";
 	return -1;
 }
 
@@ -152,7 +148,7 @@ const struct sched_policy sched_policy_cache_aware = {
 	.on_block = sched_generic_on_block,
 	.on_wake = sched_generic_on_wake,
 	.on_tick = sched_generic_on_tick,
-	.on_pmc_sample = ca_on_pmc_sample,
+	.on_pmc_sample = sched_generic_on_pmc_sample,
 	.stats = sched_generic_stats,
 	.set_param = ca_set_param,
 };

@@ -29,7 +29,7 @@ SCHED_DEFINES := -DSCHED_POLICY_NAME='"$(SCHED)"'
 # Host builds link every policy: the simulator and tests cover all of them.
 SCHED_HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror $(HOST_CFLAGS)
 SCHED_HOST_SRCS := $(SCHED_CORE_SRCS) $(addprefix $(SCHED_DIR)/policy_,$(addsuffix .c,$(SCHED_POLICIES)))
-SCHED_SIM_LIB_SRCS := $(SCHED_DIR)/taskset.c $(SCHED_DIR)/sim/sim.c
+SCHED_SIM_LIB_SRCS := $(SCHED_DIR)/taskset.c $(SCHED_DIR)/policy_params.c $(SCHED_DIR)/sim/sim.c
 SCHED_HDRS := $(wildcard $(SCHED_DIR)/*.h $(SCHED_DIR)/sim/*.h)
 
 SCHED_BENCH_BIN := $(BUILD)/sched-bench

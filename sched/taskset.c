@@ -203,10 +203,59 @@ static int parse_vcpu(struct taskset *ts, const struct line *l, char *err, size_
 	return 0;
 }
 
+/* Decimal integer in [lo, hi] up to `end` (':' or NUL); *s moves past it. */
+static int parse_bounded(const char **s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p = *s;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (uint64_t)(*p - '0')) > hi)
+			return -1;
+	if (p == *s || v < lo || (*p && *p != ':'))
+		return -1;
+	*out = (uint32_t)v;
+	*s = *p ? p + 1 : p;
+	return 0;
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+	while (*prefix && *prefix == *s)
+		prefix++, s++;
+	return !*prefix;
+}
+
+/* "KIND:PCT[:PASSES]", the value of work= (see taskset.h), into t. */
+static int parse_work(struct ts_thread *t, const char *val)
+{
+	static const char *const kinds[] = { "reuse", "stream", "compute" };
+	const char *p;
+	unsigned k;
+
+	for (k = 0; k < 3; k++) {
+		const char *a = kinds[k];
+		for (p = val; *a && *a == *p; a++, p++)
+			;
+		if (!*a && *p == ':')
+			break;
+	}
+	if (k == 3)
+		return -1;
+	p++;
+	t->work = (enum ts_work)(TS_WORK_REUSE + k);
+	t->passes = 1;
+	if (parse_bounded(&p, 1, 1000, &t->ws_pct))
+		return -1;
+	if (*p && (parse_bounded(&p, 1, 1000, &t->passes) || *p))
+		return -1;
+	return 0;
+}
+
 static int parse_thread(struct taskset *ts, const struct line *l, char *err, size_t errlen)
 {
 	struct ts_thread *t = &ts->thread[ts->nthreads];
-	int vi;
+	int vi, base;
 
 	if (l->ntok < 4)
 		return fail(err, errlen, l, "expected 'thread NAME VCPU KIND ...'");
@@ -220,16 +269,19 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 	if ((vi = find_vcpu(ts, l->tok[2])) < 0)
 		return fail(err, errlen, l, "unknown VCPU '%s' (declare it on an earlier line)", l->tok[2]);
 	t->vcpu = (unsigned)vi;
+	t->work = TS_WORK_SPIN;
+	t->ws_pct = t->passes = 0;
 	if (streq(l->tok[3], "busy")) {
-		if (l->ntok != 4)
-			return fail(err, errlen, l, "expected 'thread NAME VCPU busy'");
+		base = 4;
 		t->kind = TS_BUSY;
 		t->c_us = t->t_us = 0;
 	} else if (streq(l->tok[3], "periodic") || streq(l->tok[3], "io-burst")) {
+		base = 6;
 		t->kind = l->tok[3][0] == 'p' ? TS_PERIODIC : TS_IO_BURST;
-		if (l->ntok != 6)
-			return fail(err, errlen, l, "expected 'thread NAME VCPU %s C %s'", l->tok[3],
-				    t->kind == TS_PERIODIC ? "T" : "MEAN_GAP");
+		if (l->ntok < 6 || l->ntok > 7 || (l->ntok == 7 && t->kind == TS_IO_BURST))
+			return fail(err, errlen, l, "expected 'thread NAME VCPU %s C %s'%s", l->tok[3],
+				    t->kind == TS_PERIODIC ? "T" : "MEAN_GAP",
+				    t->kind == TS_PERIODIC ? " and optionally work=KIND:PCT[:PASSES]" : "");
 		if (parse_us(l->tok[4], &t->c_us) || parse_us(l->tok[5], &t->t_us))
 			return fail(err, errlen, l, "times must be positive integers (microseconds)");
 		if (t->kind == TS_IO_BURST && ts->vcpu[vi].kind != VCPU_IO)
@@ -239,8 +291,57 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 		return fail(err, errlen, l, "unknown thread kind '%s' (periodic, io-burst, busy)",
 			    l->tok[3]);
 	}
+	if (l->ntok > base + 1 || (l->ntok == base + 1 && !has_prefix(l->tok[base], "work=")))
+		return fail(err, errlen, l, "expected 'thread NAME VCPU %s%s', optionally with "
+			    "work=KIND:PCT[:PASSES]", l->tok[3], t->kind == TS_BUSY ? "" : " C T");
+	if (l->ntok == base + 1 && parse_work(t, l->tok[base] + 5))
+		return fail(err, errlen, l, "bad '%s': expected work=KIND:PCT[:PASSES], KIND reuse, "
+			    "stream or compute, PCT 1..1000 (percent of the LLC), PASSES 1..1000",
+			    l->tok[base]);
 	copy_name(t->name, l->tok[1]);
 	ts->nthreads++;
+	return 0;
+}
+
+/* "policy NAME KEY=VALUE ...": every pair checked against policy_params.c. */
+static int parse_policy(struct taskset *ts, const struct line *l, char *err, size_t errlen)
+{
+	int pol;
+
+	if (l->ntok < 3)
+		return fail(err, errlen, l, "expected 'policy NAME KEY=VALUE ...'");
+	if ((pol = sched_param_policy(l->tok[1])) < 0)
+		return fail(err, errlen, l, "unknown policy '%s' (rm, edf, memguard, cache-aware)",
+			    l->tok[1]);
+	for (unsigned i = 0; i < ts->nparams; i++)
+		if (ts->param[i].policy == (unsigned)pol)
+			return fail(err, errlen, l, "second policy line for '%s'", l->tok[1]);
+	for (int i = 2; i < l->ntok; i++) {
+		struct ts_param *p = &ts->param[ts->nparams];
+		char key[TS_NAME_MAX];
+		const char *v = l->tok[i];
+		size_t n = 0;
+
+		while (v[n] && v[n] != '=' && n + 1 < sizeof key) {
+			key[n] = v[n];
+			n++;
+		}
+		key[n] = '\0';
+		if (v[n] != '=')
+			return fail(err, errlen, l, "expected KEY=VALUE, got '%s'", v);
+		if (ts->nparams == TS_MAX_PARAMS)
+			return fail(err, errlen, l, "more than %d policy parameters", TS_MAX_PARAMS);
+		if (!(p->spec = sched_param_find((unsigned)pol, key)))
+			return fail(err, errlen, l, "policy %s has no parameter '%s'", l->tok[1], key);
+		for (unsigned j = 0; j < ts->nparams; j++)
+			if (ts->param[j].spec == p->spec && ts->param[j].policy == (unsigned)pol)
+				return fail(err, errlen, l, "parameter '%s' given twice", key);
+		if (sched_param_value(p->spec, v + n + 1, &p->value))
+			return fail(err, errlen, l, "policy %s: bad %s '%s': %s", l->tok[1], key, v + n + 1,
+				    p->spec->help);
+		p->policy = (unsigned)pol;
+		ts->nparams++;
+	}
 	return 0;
 }
 
@@ -275,7 +376,7 @@ int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen
 	struct line l = { .no = 0 };
 	const char *p = text;
 
-	ts->nvcpus = ts->nthreads = 0;
+	ts->nvcpus = ts->nthreads = ts->nparams = 0;
 	while (*p) {
 		size_t len = 0;
 		const char *nl;
@@ -293,8 +394,10 @@ int taskset_parse(const char *text, struct taskset *ts, char *err, size_t errlen
 			rc = parse_vcpu(ts, &l, err, errlen);
 		else if (streq(l.tok[0], "thread"))
 			rc = parse_thread(ts, &l, err, errlen);
+		else if (streq(l.tok[0], "policy"))
+			rc = parse_policy(ts, &l, err, errlen);
 		else
-			rc = fail(err, errlen, &l, "unknown item '%s' (vcpu or thread)", l.tok[0]);
+			rc = fail(err, errlen, &l, "unknown item '%s' (vcpu, thread or policy)", l.tok[0]);
 		if (rc)
 			return -1;
 		p += len + (nl ? 1 : 0);

@@ -137,7 +137,7 @@ size_t net_status_json(char *buf, size_t cap, void *ctx)
 	if (src->sw)
 		switch_obj(&j, src->sw);
 	if (src->extra) {
-		obj_begin(&j, "driver");
+		obj_begin(&j, src->extra_name ? src->extra_name : "extra");
 		src->extra(&j, src->extra_ctx);
 		obj_end(&j);
 	}

@@ -16,9 +16,11 @@ struct net_status_src {
 	const struct net_if *nif;
 	const struct vnic *vnic;         /* NULL unless behind a VNIC */
 	const struct vnic_switch *sw;    /* NULL unless the driver sandbox */
-	/* Extra counters of the caller (e.g. the driver's), or NULL. */
+	/* Extra counters of the caller (e.g. the driver's), or NULL; they go
+	 * into an object named extra_name. */
 	void (*extra)(void *jb, void *ctx);
 	void *extra_ctx;
+	const char *extra_name;
 };
 
 /* Fill buf (cap bytes) with the JSON; returns its length. When cap is too

@@ -2,6 +2,7 @@
 #include "rescue.h"
 #include "kernel/irq.h"
 #include "kernel/kernel.h"
+#include "kernel/shared.h"
 #include "lib/lapic.h"
 #include "lib/record.h"
 #include "lib/string.h"
@@ -16,9 +17,10 @@ int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms)
 	for (unsigned i = 0; kinfo.bi && i < kinfo.bi->nshared; i++) {
 		const struct bootinfo_shared *s = &kinfo.bi->shared[i];
 		if (strncmp(s->name, "rescue", sizeof s->name) || s->nmembers != 2 ||
-		    s->size < sizeof(struct rescue_area))
+		    s->size < SHARED_MARKS_BYTES + sizeof(struct rescue_area))
 			continue;
-		r->area = (struct rescue_area *)s->gpa;
+		/* Past the boot marks: every field must start at zero. */
+		r->area = (struct rescue_area *)(s->gpa + SHARED_MARKS_BYTES);
 		r->peer = s->members[0] == kinfo.sandbox ? s->members[1] : s->members[0];
 		r->driver = driver;
 		watchdog_init(&r->wd, hang_timeout_ms);
@@ -64,9 +66,20 @@ bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, ui
 
 	__atomic_store_n(&r->area->request, seq, __ATOMIC_RELEASE);
 	ipi_peer(r);
-	while (__atomic_load_n(&r->area->reply, __ATOMIC_ACQUIRE) != seq)
-		if (rdtsc() > deadline)
+	/* Sleep until the answer's IPI (or a tick): spinning would keep the
+	 * rescuer's vCPU from running where vCPUs share a host thread (QEMU's
+	 * round robin under icount). */
+	for (;;) {
+		cli();
+		if (__atomic_load_n(&r->area->reply, __ATOMIC_ACQUIRE) == seq)
+			break;
+		if (rdtsc() > deadline) {
+			sti();
 			return false;
+		}
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+	sti();
 	memcpy(&img, r->area->image, sizeof img);
 	if (!image_sane(&img, d))
 		return false;

@@ -1,6 +1,7 @@
 /*
  * The rescue channel between the driver sandbox and its rescuer: a shared
- * region named "rescue" with exactly those two members (the config says
+ * region named "rescue" (at least 16K: the area follows the boot marks'
+ * page, kernel/shared.h) with exactly those two members (the config says
  * who rescues by listing it), and IPIs (VEC_RESCUE) both ways; no monitor.
  *
  *  - heartbeat: the driver sandbox bumps it as its network loop turns; the

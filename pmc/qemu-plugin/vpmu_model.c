@@ -46,7 +46,7 @@ const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg,
 	struct cache_geometry tlb;
 	uint64_t per_cpu, total;
 
-	if (n_vcpus == 0 || n_vcpus > VPMU_MAX_VCPUS || n_vcpus > CACHE_MAX_OWNERS)
+	if (n_vcpus == 0 || n_vcpus > VPMU_MAX_VCPUS || n_vcpus * VPMU_LLC_TAGS > CACHE_MAX_OWNERS)
 		return "vpmu: QEMU has more vCPUs than the vPMU models (16 at most)";
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
@@ -107,6 +107,26 @@ static bool level_miss(struct cache *k, uint64_t addr, uint32_t size, uint16_t o
 	return miss;
 }
 
+/* The LLC owner of vCPU VCPU's fills now: its vCPU and the guest's tag. */
+static uint16_t llc_owner(const struct vpmu_cpu *c, uint32_t vcpu)
+{
+	uint32_t tag = c->ctl->llc_tag;
+	return (uint16_t)(vcpu * VPMU_LLC_TAGS + (tag < VPMU_LLC_TAGS ? tag : 0));
+}
+
+/* Publish owner O's occupancy: its tag's entry and its vCPU's sum. */
+static void publish_occupancy(struct vpmu_model *m, uint16_t o)
+{
+	struct vpmu_counters *page = m->cpu[o / VPMU_LLC_TAGS].page;
+	const uint64_t *occ = &m->llc.occupancy[o - o % VPMU_LLC_TAGS];
+	uint64_t sum = 0;
+
+	for (uint32_t t = 0; t < VPMU_LLC_TAGS; t++)
+		sum += occ[t];
+	page->llc_occupancy_tag[o % VPMU_LLC_TAGS] = occ[o % VPMU_LLC_TAGS];
+	page->llc_occupancy_lines = sum;
+}
+
 /* The LLC part of an access, under the lock: fills, occupancy and who was
  * evicted are all shared state. */
 static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size)
@@ -115,26 +135,28 @@ static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint
 	uint64_t *t = c->page->total;
 	struct cache *k = &m->llc;
 	uint64_t first = paddr >> k->line_shift, last = (paddr + size - 1) >> k->line_shift;
+	uint16_t owner = llc_owner(c, vcpu);
 	bool miss = false;
 
 	pthread_mutex_lock(&m->llc_lock);
 	t[VPMU_EV_LLC_REFERENCES]++;
 	for (uint64_t line = first; line <= last; line++) {
-		struct cache_result r = cache_access(k, line << k->line_shift, (uint16_t)vcpu);
+		struct cache_result r = cache_access(k, line << k->line_shift, owner);
 		if (r.hit)
 			continue;
 		miss = true;
 		t[VPMU_EV_LLC_FILLS]++;
 		m->hdr->llc_fills_global++;
-		if (r.victim_owner != CACHE_NO_OWNER && r.victim_owner != vcpu) {
+		if (r.victim_owner == CACHE_NO_OWNER)
+			continue;
+		if (r.victim_owner / VPMU_LLC_TAGS != vcpu)
 			t[VPMU_EV_LLC_CROSS_EVICTIONS]++;
-			m->cpu[r.victim_owner].page->llc_occupancy_lines = k->occupancy[r.victim_owner];
-		}
+		publish_occupancy(m, r.victim_owner);
 	}
 	if (miss) {
 		t[VPMU_EV_LLC_MISSES]++;
 		c->stall_cycles += m->cfg.lat_mem;
-		c->page->llc_occupancy_lines = k->occupancy[vcpu];
+		publish_occupancy(m, owner);
 		m->hdr->llc_lines_valid = k->valid;
 	} else {
 		c->stall_cycles += m->cfg.lat_llc;

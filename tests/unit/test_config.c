@@ -574,6 +574,19 @@ static void test_too_many_port_ranges(void **state)
 		     "too many port ranges in [sandbox 0] (max 8)");
 }
 
+/* ---- Task sets ----------------------------------------------------------- */
+
+/* VCPU, thread and policy lines go to the task set, each checked as it comes. */
+static void test_policy_lines(void **state)
+{
+	(void)state;
+	parse_ok(SB0 "vcpu = hi main 1000 5000\nthread = t hi periodic 500 5000\n"
+		 "policy = memguard budget=500 period_us=1000\n");
+	assert_non_null(strstr(cfg.sandbox[0].taskset, "policy memguard budget=500 period_us=1000"));
+	expect_error(SB0 "policy = memguard budget=0\n", 4, "bad budget '0'");
+	expect_error(SB0 "policy = memguard budget=10 color=red\n", 4, "color");
+}
+
 /* ---- PCI functions ------------------------------------------------------ */
 
 static void test_pci_functions(void **state)
@@ -1240,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(test_reserved_ports),
 		cmocka_unit_test(test_reversed_port_range),
 		cmocka_unit_test(test_too_many_port_ranges),
+		cmocka_unit_test(test_policy_lines),
 		cmocka_unit_test(test_pci_functions),
 		cmocka_unit_test(test_pci_bad_functions),
 		cmocka_unit_test(test_empty_list_items),

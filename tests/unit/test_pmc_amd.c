@@ -140,6 +140,25 @@ static void widening_and_sampling(void **s)
 	assert_int_equal(smp.delta[b], 15);
 }
 
+/* A budget on a 48-bit PerfCtr: preset, interrupt bit, wrap, disarm. */
+static void overflow_interrupt(void **s)
+{
+	(void)s;
+	amd(true);
+	assert_int_equal(pmc_init_amd(&pmc, &fake_msr_ops, &cpu, &fam10h), PMC_OK);
+	int h = pmc_open(&pmc, "DTLB_MISSES");
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 700), PMC_OK);
+	assert_int_equal(fake_msr(&cpu, 0xc0010201u), (1ull << 48) - 700);
+	assert_true(fake_msr(&cpu, 0xc0010200u) & (1ull << 20));
+	set_msr(0xc0010201u, (1ull << 48) - 1);		/* 699 in */
+	assert_int_equal(pmc_overflow_take(&pmc), 0);
+	set_msr(0xc0010201u, 3);			/* 703 in: wrapped */
+	assert_int_equal(pmc_overflow_take(&pmc), 1u << h);
+	assert_false(fake_msr(&cpu, 0xc0010200u) & (1ull << 20));
+	assert_int_equal(pmc_read(&pmc, h), 703);
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 1ull << 48), PMC_EINVAL);
+}
+
 static void unknown_event(void **s)
 {
 	(void)s;
@@ -161,6 +180,7 @@ int main(void)
 		cmocka_unit_test(extended_layout),
 		cmocka_unit_test(widening_and_sampling),
 		cmocka_unit_test(unknown_event),
+		cmocka_unit_test(overflow_interrupt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

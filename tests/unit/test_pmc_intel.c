@@ -175,6 +175,80 @@ static void version1_has_no_global_control(void **s)
 	assert_int_equal(pmc_open(&pmc, "UNHALTED_REFERENCE_CYCLES"), PMC_EBUSY);
 }
 
+/* A budget on a general counter: preset, interrupt bit, status, ack. */
+static void overflow_interrupt_general_counter(void **s)
+{
+	(void)s;
+	intel_v3(0);
+	fake_msr_add(&cpu, 0x38e, 0);	/* IA32_PERF_GLOBAL_STATUS */
+	fake_msr_add(&cpu, 0x390, 0);	/* IA32_PERF_GLOBAL_OVF_CTRL */
+	assert_int_equal(pmc_init_intel(&pmc, &fake_msr_ops, &cpu, &snb), PMC_OK);
+	int h = pmc_open(&pmc, "LLC_MISSES");
+	assert_int_equal(h, 0);
+	set_msr(0xc1, 40);				/* 40 misses before arming */
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 1000), PMC_OK);
+	/* What IA32_PMC0 holds after the CPU sign-extends the 32 bits. */
+	assert_int_equal(fake_msr(&cpu, 0xc1), (uint64_t)-1000);
+	assert_true(fake_msr(&cpu, 0x186) & (1ull << 20));
+	assert_int_equal(pmc_overflow_take(&pmc), 0);	/* nothing yet */
+	set_msr(0xc1, (uint64_t)-1000 + 1005);		/* 1005 more: wrapped */
+	set_msr(0x38e, 1ull << 0);
+	assert_int_equal(pmc_overflow_take(&pmc), 1u << h);
+	assert_int_equal(fake_msr(&cpu, 0x390), 1ull << 0);	/* acknowledged */
+	assert_false(fake_msr(&cpu, 0x186) & (1ull << 20));	/* disarmed */
+	assert_int_equal(pmc_overflow_take(&pmc), 0);
+	assert_int_equal(pmc_read(&pmc, h), 40 + 1005);	/* the preset is invisible */
+}
+
+static void overflow_interrupt_fixed_counter(void **s)
+{
+	(void)s;
+	intel_v3(0);
+	fake_msr_add(&cpu, 0x38e, 0);
+	fake_msr_add(&cpu, 0x390, 0);
+	assert_int_equal(pmc_init_intel(&pmc, &fake_msr_ops, &cpu, &snb), PMC_OK);
+	int h = pmc_open(&pmc, "INSTRUCTION_RETIRED");	/* fixed counter 0 */
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 5), PMC_OK);
+	assert_int_equal(fake_msr(&cpu, 0x38d), 0xb);	/* rings 0 and 3, PMI */
+	set_msr(0x38e, 1ull << 32);
+	assert_int_equal(pmc_overflow_take(&pmc), 1u << h);
+	assert_int_equal(fake_msr(&cpu, 0x390), 1ull << 32);
+	assert_int_equal(fake_msr(&cpu, 0x38d), 0x3);
+}
+
+static void overflow_counts_out_of_range(void **s)
+{
+	(void)s;
+	intel_v3(0);
+	assert_int_equal(pmc_init_intel(&pmc, &fake_msr_ops, &cpu, &snb), PMC_OK);
+	int h = pmc_open(&pmc, "LLC_MISSES");
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 0), PMC_EINVAL);
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 1ull << 31), PMC_EINVAL);	/* IA32_PMCx: 32 bits */
+	assert_int_equal(pmc_arm_overflow(&pmc, h + 1, 10), PMC_EINVAL);
+	assert_int_equal(pmc.armed, 0);
+}
+
+/* Version 1: no global status; the wrapped value says it. */
+static void overflow_version1_by_value(void **s)
+{
+	(void)s;
+	fake_reset(&cpu);
+	fake_vendor(&cpu, "GenuineIntel", 0xd);
+	fake_cpuid(&cpu, 0xa, 7u << 24 | 40u << 16 | 2u << 8 | 1u, 0, 0, 0);
+	cpu.fault_absent = true;
+	cpu.rdpmc = FAKE_RDPMC_INTEL;
+	fake_msr_add(&cpu, 0x186, 0), fake_msr_add(&cpu, 0x187, 0);
+	fake_msr_add(&cpu, 0xc1, 0), fake_msr_add(&cpu, 0xc2, 0);
+	assert_int_equal(pmc_init_intel(&pmc, &fake_msr_ops, &cpu, &snb), PMC_OK);
+	int h = pmc_open(&pmc, "LLC_MISSES");
+	assert_int_equal(pmc_arm_overflow(&pmc, h, 100), PMC_OK);
+	set_msr(0xc1, (uint64_t)-1);			/* 99 in: not yet */
+	assert_int_equal(pmc_overflow_take(&pmc), 0);
+	set_msr(0xc1, 2);				/* 102 in: wrapped (40 bits) */
+	assert_int_equal(pmc_overflow_take(&pmc), 1u << h);
+	assert_false(fake_msr(&cpu, 0x186) & (1ull << 20));
+}
+
 static void wraparound_and_sampling(void **s)
 {
 	(void)s;
@@ -225,6 +299,10 @@ int main(void)
 		cmocka_unit_test(counters_run_out),
 		cmocka_unit_test(version1_has_no_global_control),
 		cmocka_unit_test(wraparound_and_sampling),
+		cmocka_unit_test(overflow_interrupt_general_counter),
+		cmocka_unit_test(overflow_interrupt_fixed_counter),
+		cmocka_unit_test(overflow_counts_out_of_range),
+		cmocka_unit_test(overflow_version1_by_value),
 		cmocka_unit_test(unknown_event_suggestions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,8 @@ static void open_count_sample(void **s)
 	int m = pmc_open(&pmc, "L1D_MISSES");
 	int l = pmc_open(&pmc, "LLC_MISSES");
 	int i = pmc_open(&pmc, "INSTRUCTION_RETIRED");
+	/* No interrupt to arm: users must check at scheduling points. */
+	assert_int_equal(pmc_arm_overflow(&pmc, l, 100), PMC_ENOTSUP);
 	assert_int_equal(m, 0);
 	assert_int_equal(((struct vpmu_control *)(bar2 + VPMU_CONTROL_AT(1)))->select[1], VPMU_EV_LLC_MISSES);
 	assert_int_equal(((struct vpmu_control *)(bar2 + VPMU_CONTROL_AT(1)))->enable, 7);
@@ -169,10 +171,28 @@ static void nested_flag_reaches_plugin(void **s)
 	assert_int_equal(pmc_vpmu_llc_occupancy(&pmc, 0), 1);
 }
 
+/* The guest's tag reaches the model, and the accessors read the plugin's
+ * geometry, global fills and per-tag ground truth. */
+static void llc_tags_and_geometry(void **s)
+{
+	(void)s;
+	assert_int_equal(pmc_init_vpmu(&pmc, bar2, 0), PMC_OK);
+	pmc_vpmu_set_llc_tag(&pmc, 2);
+	block(0);
+	touch(0, 0x100000, 3);
+	block(0);
+	assert_int_equal(pmc_vpmu_llc_occupancy_tag(&pmc, 2), 3);
+	assert_int_equal(pmc_vpmu_llc_occupancy_tag(&pmc, 1), 0);
+	assert_int_equal(pmc_vpmu_llc_occupancy_tag(&pmc, VPMU_LLC_TAGS), 0);
+	assert_int_equal(pmc_vpmu_llc_fills_global(&pmc), 3);
+	assert_int_equal(pmc_vpmu_llc_lines(&pmc), model.cfg.llc.size / model.cfg.llc.line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(no_plugin_no_pmu, setup, teardown),
+		cmocka_unit_test_setup_teardown(llc_tags_and_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_count_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_and_too_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(measured_region, setup, teardown),

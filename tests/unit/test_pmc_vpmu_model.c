@@ -235,6 +235,37 @@ static void shared_llc_attributes_evictions(void **s)
 	vpmu_model_fini(&model);
 }
 
+/* Tags split a vCPU's lines by guest VCPU; the vCPU's total stays their sum,
+ * and another vCPU's fills evict from the right tag. */
+static void tags_split_occupancy_per_guest_vcpu(void **s)
+{
+	(void)s;
+	small("", 2);
+	ctl(0)->llc_tag = 1;
+	for (uint64_t a = 0; a < 1024; a += 64)          /* 16 lines as tag 1 */
+		vpmu_model_access(&model, 0, a, a, 8);
+	ctl(0)->llc_tag = 2;
+	for (uint64_t a = 1024; a < 4096; a += 64)       /* 48 lines as tag 2 */
+		vpmu_model_access(&model, 0, a, a, 8);
+	assert_int_equal(page(0)->llc_occupancy_tag[1], 16);
+	assert_int_equal(page(0)->llc_occupancy_tag[2], 48);
+	assert_int_equal(page(0)->llc_occupancy_lines, 64);
+	ctl(0)->llc_tag = 99;                             /* out of range: tag 0 */
+	for (uint64_t a = 0x200000; a < 0x200000 + 256; a += 64)
+		vpmu_model_access(&model, 0, a, a, 8);
+	assert_int_equal(page(0)->llc_occupancy_tag[0], 4);
+	assert_int_equal(page(0)->total[VPMU_EV_LLC_CROSS_EVICTIONS], 0);
+	/* vCPU 1 evicts 64 lines: all of vCPU 0's, whatever their tag. */
+	for (uint64_t a = 0; a < 4096; a += 64)
+		vpmu_model_access(&model, 1, a, 0x100000 + a, 8);
+	assert_int_equal(page(1)->total[VPMU_EV_LLC_CROSS_EVICTIONS], 64);
+	for (unsigned t = 0; t < VPMU_LLC_TAGS; t++)
+		assert_int_equal(page(0)->llc_occupancy_tag[t], 0);
+	assert_int_equal(page(0)->llc_occupancy_lines, 0);
+	assert_int_equal(page(1)->llc_occupancy_tag[0], 64);
+	vpmu_model_fini(&model);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +278,7 @@ int main(void)
 		cmocka_unit_test(straddling_access_counts_once),
 		cmocka_unit_test(nested_paging_walks_cost_more),
 		cmocka_unit_test(shared_llc_attributes_evictions),
+		cmocka_unit_test(tags_split_occupancy_per_guest_vcpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,15 +69,40 @@ static void without_sensitive_peer_least_service_first(void **state)
 	uint64_t timer;
 	(void)state;
 	measured();
-	/* A peer that streams itself, or holds little, is not sensitive. */
+	/* A reserved peer holding little (< 12% of the LLC), or a best-effort
+	 * one, is not sensitive. */
 	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
-						    .mpki_milli = 30000, .occupancy_lines = LINES / 2 };
+						    .mpki_milli = 200, .occupancy_lines = LINES / 9 };
 	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
 	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
 						    .mpki_milli = 200, .occupancy_lines = 10 };
 	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
 	board.core[1].kind = CACHE_BOARD_BEST_EFFORT;
 	board.core[1].occupancy_lines = LINES / 2;
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+}
+
+/* A reuser whose lines other cores evict misses like a streamer: a high
+ * MPKI must not cost a reserved VCPU its protection. */
+static void evicted_reuser_stays_protected(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	measured();
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .mpki_milli = 30000, .occupancy_lines = LINES / 4 };
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &quiet);
+}
+
+/* Without the LLC size nothing can be judged sensitive. */
+static void unknown_llc_size_means_fair_sharing(void **state)
+{
+	uint64_t timer;
+	(void)state;
+	measured();
+	core.llc_lines = 0;
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .occupancy_lines = LINES / 2 };
 	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
 }
 
@@ -122,7 +147,20 @@ static void parameters(void **state)
 	assert_int_equal(sched_core_set_param(&core, "polluter_mpki", 0, &why), -1);
 	assert_int_equal(sched_core_set_param(&core, "llc", 5, &why), -1);
 	assert_non_null(why);
-	assert_int_equal(sched_core_set_param(&core, "sensitive_lines", 100, &why), 0);
+	assert_int_equal(sched_core_set_param(&core, "sensitive_lines", 100, &why), -1);
+	assert_int_equal(sched_core_set_param(&core, "sensitive_pct", 101, &why), -1);
+	assert_int_equal(sched_core_set_param(&core, "sensitive_pct", 0, &why), -1);
+	assert_int_equal(sched_core_set_param(&core, "llc_lines", 0, &why), -1);
+	/* Valid values take effect: a 60% threshold makes a half-LLC peer harmless. */
+	assert_int_equal(sched_core_set_param(&core, "sensitive_pct", 60, &why), 0);
+	measured();
+	board.core[1] = (struct cache_board_entry){ .kind = CACHE_BOARD_RESERVED,
+						    .occupancy_lines = LINES / 2 };
+	uint64_t timer;
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);
+	assert_int_equal(sched_core_set_param(&core, "polluter_mpki", 50000, &why), 0);
+	assert_int_equal(sched_core_set_param(&core, "sensitive_pct", 12, &why), 0);
+	assert_ptr_equal(sched_core_schedule(&core, 0, &timer), &streamer);  /* 40 MPKI: no polluter now */
 }
 
 int main(void)
@@ -132,6 +170,8 @@ int main(void)
 		cmocka_unit_test_setup(without_sensitive_peer_least_service_first, setup),
 		cmocka_unit_test_setup(reservations_always_win, setup),
 		cmocka_unit_test_setup(work_conserving_with_only_polluters, setup),
+		cmocka_unit_test_setup(evicted_reuser_stays_protected, setup),
+		cmocka_unit_test_setup(unknown_llc_size_means_fair_sharing, setup),
 		cmocka_unit_test_setup(samples_feed_the_estimate, setup),
 		cmocka_unit_test_setup(parameters, setup),
 	};

@@ -100,6 +100,50 @@ static void counter_going_backwards_is_no_fill(void **state)
 	assert_int_equal(llc_estimate_lines(&e), got);
 }
 
+/* One long period in which this VCPU made a quarter of all fills, many C of
+ * them: the estimate is its share of the cache, C/4 (the closed form of
+ * interleaved fills and evictions), not the C that adding every miss at
+ * the end would give. */
+static void long_shared_period_converges_to_its_share(void **state)
+{
+	struct llc_estimate e;
+	(void)state;
+	llc_estimate_init(&e, 0);
+	llc_estimate_update(&e, C, 4 * C, 16 * C);
+	assert_in_range(llc_estimate_lines(&e), C / 4 - C / 64, C / 4 + C / 64);
+	/* Split into many short periods, the same mix gives the same answer. */
+	llc_estimate_init(&e, 0);
+	for (uint64_t i = 1; i <= 256; i++)
+		llc_estimate_update(&e, C, C / 64, i * C / 16);
+	assert_in_range(llc_estimate_lines(&e), C / 4 - C / 64, C / 4 + C / 64);
+}
+
+/* A period of many C fills in which the VCPU also missed (its first period
+ * when the baseline was taken long before, or a long stretch between two
+ * samples) ends at its share of the period's fills, C * m_local / m_global,
+ * whatever it held before; computed directly, not in millions of steps
+ * with interrupts off. */
+static void very_long_period_with_own_misses_is_its_share(void **state)
+{
+	struct llc_estimate e;
+	(void)state;
+	llc_estimate_init(&e, 0);
+	llc_estimate_update(&e, C, C, C);
+	llc_estimate_update(&e, C, 1000000, C + 1000000000ull);
+	assert_int_equal(llc_estimate_lines(&e), C * 1000000 / 1000000000ull);   /* 131 */
+	/* The steps' answer just below the shortcut's threshold (32 C of
+	 * fills) agrees with the shortcut's just above it. */
+	llc_estimate_init(&e, 0);
+	llc_estimate_update(&e, C, C / 2, C / 2);
+	llc_estimate_update(&e, C, 4 * C, C / 2 + 32 * C - 1);
+	uint64_t stepped = llc_estimate_lines(&e);
+	llc_estimate_init(&e, 0);
+	llc_estimate_update(&e, C, C / 2, C / 2);
+	llc_estimate_update(&e, C, 4 * C, C / 2 + 32 * C);
+	assert_in_range(stepped, C / 8 - 16, C / 8 + 16);
+	assert_int_equal(llc_estimate_lines(&e), C / 8);
+}
+
 static void mpki(void **state)
 {
 	(void)state;
@@ -118,6 +162,8 @@ int main(void)
 		cmocka_unit_test(zero_activity_changes_nothing),
 		cmocka_unit_test(long_absence_empties_it_in_bounded_time),
 		cmocka_unit_test(counter_going_backwards_is_no_fill),
+		cmocka_unit_test(long_shared_period_converges_to_its_share),
+		cmocka_unit_test(very_long_period_with_own_misses_is_its_share),
 		cmocka_unit_test(mpki),
 	};
 	return cmocka_run_group_tests_name("llc_estimate", tests, NULL, NULL);

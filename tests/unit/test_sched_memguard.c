@@ -95,7 +95,67 @@ static void memguard_throttles_best_effort_until_next_period(void **state)
 	sched_core_block(&f.core, &f.rt, MS * 7 / 8);
 	assert_null(sched_core_schedule(&f.core, MS * 7 / 8, &timer));
 	assert_ptr_equal(sched_core_schedule(&f.core, 1 * MS, &timer), &f.be1);  /* new period */
-	assert_int_equal(timer, 2 * MS);
+	/* The check timer: 1000 misses left at be1's average rate (1100 misses
+	 * in the 3/4 MS it was charged). */
+	assert_int_equal(timer, 1 * MS + 1000 * (3 * MS / 4) / 1100);
+}
+
+/* The overflow interrupt's count: the misses best effort has left, never
+ * for a reservation, and none from policies without a budget. */
+static void memguard_miss_budget_for_the_overflow_interrupt(void **state)
+{
+	const char *why;
+	uint64_t timer;
+	(void)state;
+	setup_core("rm");
+	sched_core_wake(&f.core, &f.be1, 0, 0);
+	assert_ptr_equal(sched_core_schedule(&f.core, 0, &timer), &f.be1);
+	assert_int_equal(sched_core_miss_budget(&f.core), SCHED_NEVER);
+	setup_core("memguard");
+	assert_int_equal(sched_core_set_param(&f.core, "period", 1 * MS, &why), 0);
+	assert_int_equal(sched_core_set_param(&f.core, "budget", 1000, &why), 0);
+	sched_core_wake(&f.core, &f.be1, 0, 0);
+	assert_ptr_equal(sched_core_schedule(&f.core, 0, &timer), &f.be1);
+	assert_int_equal(sched_core_miss_budget(&f.core), 1000);
+	sample(&f.be1, MS / 4, 300);
+	assert_ptr_equal(sched_core_schedule(&f.core, MS / 4, &timer), &f.be1);
+	assert_int_equal(sched_core_miss_budget(&f.core), 700);
+	sched_core_wake(&f.core, &f.rt, MS / 2, 0);
+	assert_ptr_equal(sched_core_schedule(&f.core, MS / 2, &timer), &f.rt);
+	assert_int_equal(sched_core_miss_budget(&f.core), SCHED_NEVER);   /* never the reservation */
+}
+
+/* A run cut at the period's end counts in the period that ends; the
+ * statistics report it. */
+static void memguard_attributes_misses_to_the_period_they_ran_in(void **state)
+{
+	const char *why, *name;
+	uint64_t timer, value;
+	(void)state;
+	setup_core("memguard");
+	assert_int_equal(sched_core_set_param(&f.core, "period", 1 * MS, &why), 0);
+	assert_int_equal(sched_core_set_param(&f.core, "budget", 1000, &why), 0);
+	sched_core_wake(&f.core, &f.be1, 0, 0);
+	sample(&f.be1, 0, 0);
+	assert_ptr_equal(sched_core_schedule(&f.core, 0, &timer), &f.be1);
+	sample(&f.be1, MS / 2, 900);
+	assert_ptr_equal(sched_core_schedule(&f.core, MS / 2, &timer), &f.be1);
+	assert_int_equal(timer, MS / 2 + MS / 18);      /* 100 left at 900 per MS/2 */
+	sample(&f.be1, MS / 2 + MS / 18, 120);        /* overshoots to 1020 */
+	assert_null(sched_core_schedule(&f.core, MS / 2 + MS / 18, &timer));
+	assert_int_equal(timer, 1 * MS);
+	assert_ptr_equal(sched_core_schedule(&f.core, 1 * MS, &timer), &f.be1);
+	sample(&f.be1, 2 * MS, 0);                    /* cut at the second period's end */
+	assert_ptr_equal(sched_core_schedule(&f.core, 2 * MS, &timer), &f.be1);
+	const char *want[] = { "mg_budget", "mg_periods", "mg_throttled_periods", "mg_max_period_misses",
+			       "mg_periods_over_5pct" };
+	uint64_t values[] = { 1000, 2, 1, 1020, 0 };   /* 1020 is within 5% */
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(f.core.policy->stat(&f.core, i, &name, &value), 0);
+		assert_string_equal(name, want[i]);
+		assert_int_equal(value, values[i]);
+	}
+	assert_int_equal(f.core.policy->stat(&f.core, 5, &name, &value), -1);
 }
 
 /* Misses of reserved VCPUs do not count against best effort's budget. */
@@ -137,7 +197,9 @@ int main(void)
 		cmocka_unit_test(best_effort_is_never_refused),
 		cmocka_unit_test(memguard_throttles_best_effort_until_next_period),
 		cmocka_unit_test(memguard_counts_only_best_effort_misses),
+		cmocka_unit_test(memguard_attributes_misses_to_the_period_they_ran_in),
 		cmocka_unit_test(memguard_parameters),
+		cmocka_unit_test(memguard_miss_budget_for_the_overflow_interrupt),
 	};
 	return cmocka_run_group_tests_name("memguard", tests, NULL, NULL);
 }

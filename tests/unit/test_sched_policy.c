@@ -192,6 +192,12 @@ static void test_cycle_conversions(void **state)
 	assert_int_equal(sched_muldiv(1ull << 63, 6, 3, 0), UINT64_MAX); /* 2^64 overflows */
 	assert_int_equal(sched_muldiv(1ull << 62, 12, 16, 1), 3ull << 60);
 	assert_int_equal(sched_muldiv(0xFFFFFFFFFFFull, 1000000, 999999, 1), 0x1000010C6F8Bull);
+	/* Either side of a product that just fits 64 bits (native division)
+	 * and one that just does not (long division): the same exact answers. */
+	assert_int_equal(sched_muldiv(UINT64_MAX, 1, 3, 0), 0x5555555555555555ull);
+	assert_int_equal(sched_muldiv(1ull << 32, 1ull << 32, 3, 0), 0x5555555555555555ull);
+	assert_int_equal(sched_muldiv(1ull << 32, 1ull << 32, 3, 1), 0x5555555555555556ull);
+	assert_int_equal(sched_muldiv(UINT64_MAX, 1, 2, 1), 1ull << 63);
 }
 
 int main(void)
