@@ -30,7 +30,7 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu
+.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -72,11 +72,18 @@ debug: iso
 # then write its table and plots. make reproduce: the paper set and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb cache-interference
+REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \
 	status=$$?; $(PY) -m analysis $(E) && exit $$status
+
+# make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
+# exit status is non-zero when a fault was not recovered or a check failed.
+N ?= 10000
+SEED ?= 1
+faults: deps
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED)
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun); \

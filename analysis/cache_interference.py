@@ -32,6 +32,7 @@ from experiments.deps import need
 from experiments.records import read_jsonl
 
 from . import gnuplot, load, markdown
+from .sections import finish_section
 
 EXP = "cache-interference"
 POLICIES = ["rm", "edf", "cache-aware", "memguard"]
@@ -172,11 +173,7 @@ def section(results=load.RESULTS, published=None, exp=EXP):
             markdown.table(shown, digits=3),
             "\n**Targets** (issue 7; measured):\n\n", targets(df),
             "".join(f"\n![{f.stem}]({exp}/{f.name})" for f in figs if f.suffix == ".png"), "\n"]
-    if failed:
-        text.append(f"\n**{failed} run(s) failed**: see `results/{exp}/runs.csv`.\n")
-    text = "".join(text)
-    (out / f"{exp}.md").write_text(text.replace(f"]({exp}/", "]("))
-    return text
+    return finish_section(exp, results, text, failed)
 
 
 def tiny_section(results=load.RESULTS, published=None):

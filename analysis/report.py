@@ -3,7 +3,7 @@ import datetime
 from pathlib import Path
 
 from . import boot_table, load, published, shared_driver_table, tlb_figure, vm_exits_table
-from . import cache_interference, webserver_figure
+from . import cache_interference, recovery_table, webserver_fault, webserver_figure
 
 # The paper set, in report order: (experiment, its section writer). Later issues append theirs.
 SECTIONS = [(boot_table.EXP, boot_table.section), (vm_exits_table.EXP, vm_exits_table.section),
@@ -11,6 +11,8 @@ SECTIONS = [(boot_table.EXP, boot_table.section), (vm_exits_table.EXP, vm_exits_
             (cache_interference.EXP, cache_interference.section)]
 SECTIONS += [(webserver_figure.EXP, webserver_figure.section),
              (shared_driver_table.EXP, shared_driver_table.section)]
+SECTIONS += [(recovery_table.EXP, recovery_table.section),
+             (webserver_fault.EXP, webserver_fault.section)]
 
 
 def _revisions(results, names):

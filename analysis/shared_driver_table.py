@@ -11,6 +11,7 @@ from pathlib import Path
 from experiments.deps import need
 
 from . import gnuplot, load, markdown
+from .sections import finish_section
 
 EXP = "shared-driver"
 
@@ -95,8 +96,4 @@ def section(results=load.RESULTS, published=None):
                     "sustained some rate.\n\n"
                     f"![cycles]({EXP}/{cyc[0].name}) ([svg]({EXP}/{cyc[1].name})) "
                     f"![rate]({EXP}/{rate[0].name}) ([svg]({EXP}/{rate[1].name}))\n")
-    if failed:
-        text.append(f"\n**{failed} run(s) failed**: see `results/{EXP}/runs.csv`.\n")
-    text = "".join(text)
-    (out / f"{EXP}.md").write_text(text.replace(f"]({EXP}/", "]("))
-    return text
+    return finish_section(EXP, results, text, failed)

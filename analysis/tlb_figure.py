@@ -13,6 +13,7 @@ from pathlib import Path
 from experiments.deps import need
 
 from . import gnuplot, load, markdown
+from .sections import finish_section
 
 EXP = "tlb"
 CLOCKS = {True: ("icount", "instructions per access (icount)"),
@@ -123,8 +124,4 @@ def section(results=load.RESULTS, published=None):
                 "access from N = 256 on, an artefact of flush history. DTLB misses and page-walk references per access come from "
                 "the vPMU's DTLB model (24 references per nested miss, 4 native; the table above "
                 "when the runs had the vPMU); real hardware gives real cycles.\n")
-    if failed:
-        text.append(f"\n**{failed} run(s) failed**: see `results/{EXP}/runs.csv`.\n")
-    text = "".join(text)
-    (out / f"{EXP}.md").write_text(text.replace(f"]({EXP}/", "]("))
-    return text
+    return finish_section(EXP, results, text, failed)

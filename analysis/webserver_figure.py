@@ -13,6 +13,7 @@ from pathlib import Path
 from experiments.deps import need
 
 from . import gnuplot, load, markdown
+from .sections import finish_section
 
 EXP = "webserver"
 LATER = ("cpu_pct", "host_listen_overflows")   # httperf record fields older runs lack: n/a
@@ -84,8 +85,4 @@ def section(results=load.RESULTS, published=None):
                     "of 1), each retried by the client after 200 ms, 400 ms, ... Seconds after "
                     "the offered window (in the figure) hold replies still in flight.\n\n"
                     f"![webserver]({EXP}/{figs[0].name}) ([svg]({EXP}/{figs[1].name}))\n")
-    if failed:
-        text.append(f"\n**{failed} run(s) failed**: see `results/{EXP}/runs.csv`.\n")
-    text = "".join(text)
-    (out / f"{EXP}.md").write_text(text.replace(f"]({EXP}/", "]("))
-    return text
+    return finish_section(EXP, results, text, failed)

@@ -10,24 +10,28 @@ from pathlib import Path
 CONSOLES = ["monitor", "com1", "com2", "com3", "com4"]
 
 
+def parse_line(line, src):
+    """The record on one console line, tagged with "src"; None if the line holds none."""
+    start = line.find("{\"ev\":")
+    if start < 0:
+        return None
+    try:
+        rec = json.loads(line[start:])
+    except ValueError:
+        return None
+    if isinstance(rec, dict) and "ev" in rec:
+        rec["src"] = src
+        return rec
+    return None
+
+
 def parse_console(path, src):
     """Records of one console file, each tagged with "src"."""
-    out = []
     p = Path(path)
     if not p.exists():
-        return out
-    for line in p.read_text(errors="replace").splitlines():
-        start = line.find("{\"ev\":")
-        if start < 0:
-            continue
-        try:
-            rec = json.loads(line[start:])
-        except ValueError:
-            continue
-        if isinstance(rec, dict) and "ev" in rec:
-            rec["src"] = src
-            out.append(rec)
-    return out
+        return []
+    recs = (parse_line(line, src) for line in p.read_text(errors="replace").splitlines())
+    return [r for r in recs if r]
 
 
 def collect(run_dir):

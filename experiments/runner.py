@@ -19,10 +19,11 @@ import json
 import os
 import shutil
 import time
+from dataclasses import asdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import images, schema, summary, websession
+from . import faultplan, faultsession, images, schema, summary, websession
 from .boot import boot, new_run_dir
 from .outcome import judge
 from .progress import Progress
@@ -60,7 +61,7 @@ def _params_doc(run):
     return {"experiment": run.experiment, "run": run.key, "rep": run.rep, "params": run.params,
             "sched": run.sched, "pmc": run.pmc, "emulator": run.emulator, "qemu": run.qemu,
             "timeout_s": run.timeout, "system": run.system, "expect": list(run.expect),
-            "load": run.load}
+            "load": run.load, "fault": asdict(run.fault) if run.fault else None}
 
 
 def _write_attempt(run_dir, run, outcome, extra=None):
@@ -84,7 +85,10 @@ def boot_one(results, run, iso, conf, record_schema):
     # The vPMU plugin of the build that made the ISO (<build>/iso/<digest>.iso).
     plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
     nets = run.nets
-    web = websession.boot_options(nets, run.load_steps) if nets else {}
+    session = (faultsession.make(run.fault, *faultplan.roles(run.system)) if run.fault
+               else websession.WebSession)
+    web = websession.boot_options(nets, run.load_steps, icount=run.qemu["icount"],
+                                  session=session) if nets else {}
     b = boot(iso, f"{run.experiment}/{run.key}", results=str(results),
              config=str(conf) if conf else None, timeout=run.timeout,
              **emulator_options(run.emulator), **plugin, **{**run.qemu, **web})

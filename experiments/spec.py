@@ -14,10 +14,13 @@
       sandboxes: [1, 2, 4]
     system: {sandboxes: "{sandboxes}", memory: 32M, args: "{args}"}
     load: {rate: 120, seconds: 60, phases: [driver, 1]}   # HTTP load (experiments/loadplan.py)
+    fault: {kinds: [hang], at_ms: 20000, mode: remote}      # NIC driver faults (experiments/faultplan.py)
 
 A system with networked sandboxes (experiments/netsys.py) gets a NIC, runs
-without icount and without the vPMU (both default to false for it), and
-its runs go one at a time: a load is measured against wall time.
+without the vPMU and by default without icount, and its runs go one at a
+time: a load is measured against wall time. icount is refused with a load
+(TCP against a host client needs virtual time to follow wall time) but
+allowed without one: the NIC then only talks to QEMU's user network (ARP).
 
 Everything but sweep and cases may use "{param}" placeholders
 (experiments/sweep.py). smp defaults to the cores the system uses. Every
@@ -27,14 +30,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import loadplan, netsys, sweep, sysconf
+from . import faultplan, loadplan, netsys, sweep, sysconf
 from .deps import need
 from .errors import SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "experiments" / "configs"
 TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
-            "expect", "sweep", "cases", "system", "load"}
+            "expect", "sweep", "cases", "system", "load", "fault"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
@@ -59,6 +62,7 @@ class Run:
     system: dict = field(default_factory=dict, hash=False)
     expect: tuple = ()       # events the run must print at least once to count as ok
     load: dict = field(default=None, hash=False)   # loadplan's `load`, or None
+    fault: faultplan.FaultPlan = None               # the checked `fault`, or None
 
     @property
     def nets(self):
@@ -172,13 +176,17 @@ def _resolve(raw, params, policy_names):
         nets = netsys.from_sections(sections)
     except ValueError as e:     # net=<unknown role>
         raise SpecError("system", str(e)) from None
-    for k in ("icount", "vpmu"):
-        _expect(not (nets and q.get(k)), f"qemu.{k}", "must be false with networked sandboxes "
-                "(TCP against a host client needs virtual time to follow wall time)")
+    _expect(not (nets and q.get("vpmu")), "qemu.vpmu", "must be false with networked sandboxes")
+    _expect(not (nets and "load" in s and q.get("icount")), "qemu.icount", "must be false with "
+            "a load (TCP against a host client needs virtual time to follow wall time)")
     _expect(not nets or s["emulator"] == "qemu", "emulator", "networked sandboxes need qemu")
     q = {"icount": not nets, "smp": sysconf.cores(system), **({"vpmu": False} if nets else {}), **q}
     _expect(q["smp"] >= sysconf.cores(system), "qemu.smp",
             f"{q['smp']} CPUs, but the system uses {sysconf.cores(system)} cores")
+    if "fault" in s:
+        plan = faultplan.parse(s["fault"])
+        system = faultplan.apply(plan, system, q["icount"])
+        s["fault"] = plan
     if "load" in s:
         need_s = loadplan.duration(loadplan.steps(s["load"], nets)) + loadplan.READY_ALLOWANCE_S
         _expect(t >= need_s, "timeout", f"{t:g} s is shorter than the load plus boot and end "
@@ -205,7 +213,8 @@ def parse(raw, name, policy_names):
             runs.append(Run(experiment=name, key=f"{base}_r{rep}", params=params, rep=rep,
                             sched=s["sched"], pmc=s["pmc"], emulator=s["emulator"],
                             qemu=s["qemu"], timeout=float(s["timeout"]), system=s["system"],
-                            expect=tuple(s.get("expect", [])), load=s.get("load")))
+                            expect=tuple(s.get("expect", [])), load=s.get("load"),
+                            fault=s.get("fault")))
     return Spec(name, None, desc.strip(), runs)
 
 

@@ -12,7 +12,11 @@
     system:
       sandboxes: 3          # with net: true, sandbox 0 owns the NIC (PCI 00:03.0, net=driver)
       net: true             # and every other sandbox has a VNIC (net=vnic) on a shared
-                            # region vnic<i> with sandbox 0; ip=10.0.2.(15+i) each
+                            # region vnic<i> with sandbox 0; ip=10.0.2.(15+i) each;
+                            # net: N puts only sandboxes 0..N-1 on the network
+      rescue: true          # a region `rescue` (16K) of sandboxes 0 and 1: sandbox 1
+                            # watches and restores the NIC driver (experiments/faultplan.py)
+      args: ["", "", "steady_ms=30000"]   # a string for all, or one per sandbox
     system:
       native: true          # the sandbox kernel alone under GRUB: no monitor
       args: "exp=tlb"
@@ -33,9 +37,10 @@ ARGS_MAX = 127                                  # bootinfo.args is 128 bytes wit
 SANDBOX_KEYS = {"core": int, "memory": str, "console": str, "args": str, "ports": str,
                 "base": str, "pci": str}
 SHARED_KEYS = {"name": str, "size": str, "sandboxes": list}
-SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net"}
+SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net", "rescue"}
 NIC_BDF = "00:03.0"                             # where experiments/qemu.py puts the e1000
 VNIC_REGION = "256K"                            # as web.conf: per VNIC, two rings of 1536 B slots
+RESCUE = {"name": "rescue", "size": "16K", "sandboxes": [0, 1]}   # as web.conf
 
 
 
@@ -72,9 +77,12 @@ def sandboxes(system, key="system"):
     if not isinstance(native, bool):
         raise SpecError(f"{key}.native", f"expected true or false, got {native!r}")
     args = system.get("args", "")
-    _check_args(args, f"{key}.args")
+    if not isinstance(args, list):
+        _check_args(args, f"{key}.args")
     if native:
-        for k in ("sandboxes", "shared", "memory", "net"):
+        if isinstance(args, list):
+            raise SpecError(f"{key}.args", "natively one kernel runs: give one string")
+        for k in ("sandboxes", "shared", "memory", "net", "rescue"):
             if k in system:
                 raise SpecError(f"{key}.{k}", "not allowed with native: true (no monitor)")
         return []
@@ -88,20 +96,23 @@ def sandboxes(system, key="system"):
         memory = system.get("memory", "32M")
         _check_size(memory, f"{key}.memory")
         out = [{"core": i, "memory": memory, "console": f"com{i + 1}"} for i in range(spec)]
-        if args:
-            for s in out:
-                s["args"] = args
-        net = system.get("net", False)
-        if not isinstance(net, bool):
-            raise SpecError(f"{key}.net", f"expected true or false, got {net!r}")
-        if net:
-            _add_net(out, f"{key}.args")
+        for s, a in zip(out, per_sandbox_args(args, spec, f"{key}.args")):
+            if a:
+                s["args"] = a
+        nnet = networked(system)
+        if nnet:
+            _add_net(out[:nnet], f"{key}.args")
+        if _flag(system.get("rescue", False), f"{key}.rescue") and nnet < 2:
+            raise SpecError(f"{key}.rescue", "needs net: true (or net: N >= 2): the rescuer "
+                            "is sandbox 1, on the network beside the driver sandbox 0")
     else:
-        if "memory" in system or "args" in system:
-            raise SpecError(f"{key}.sandboxes", "with a list, give memory and args per sandbox")
-        if "net" in system:
-            raise SpecError(f"{key}.net", "only with a count of sandboxes; with a list, give "
-                            "pci, args (net=...) and shared regions per sandbox")
+        for k in ("memory", "args"):
+            if k in system:
+                raise SpecError(f"{key}.sandboxes", "with a list, give memory and args per sandbox")
+        for k in ("net", "rescue"):
+            if k in system:
+                raise SpecError(f"{key}.{k}", "only with a count of sandboxes; with a list, give "
+                                "pci, args (net=...) and shared regions per sandbox")
         if not 1 <= len(spec) <= MAX_SANDBOXES:
             raise SpecError(f"{key}.sandboxes", f"expected 1..{MAX_SANDBOXES} sandboxes")
         out = []
@@ -128,8 +139,36 @@ def sandboxes(system, key="system"):
     return out
 
 
+def _flag(v, key):
+    if not isinstance(v, bool):
+        raise SpecError(key, f"expected true or false, got {v!r}")
+    return v
+
+
+def per_sandbox_args(args, count, key):
+    """The count form's args, one string per sandbox (a list gives each its own)."""
+    if not isinstance(args, list):
+        return [args] * count
+    if len(args) != count:
+        raise SpecError(key, f"a list needs one string per sandbox ({count}), got {len(args)}")
+    for i, a in enumerate(args):
+        _check_args(a, f"{key}[{i}]")
+    return args
+
+
+def networked(system):
+    """How many sandboxes (0..n-1) the count form puts on the network: net: true is all,
+    net: N the first N, none without net."""
+    net, count = system.get("net", False), system.get("sandboxes")
+    if net is True or net is False:
+        return count if net and isinstance(count, int) else 0
+    if not isinstance(net, int) or not isinstance(count, int) or not 1 <= net <= count:
+        raise SpecError("system.net", f"expected true, false or 1..sandboxes, got {net!r}")
+    return net
+
+
 def _add_net(out, key):
-    """Make sandbox 0 the NIC's driver and every other one a VNIC (count form, net: true)."""
+    """Make sandbox 0 the NIC's driver and every other one of out a VNIC (count form, net)."""
     for i, s in enumerate(out):
         role = "driver" if i == 0 else "vnic"
         s["args"] = f"net={role} ip=10.0.2.{15 + i} {s.get('args', '')}".strip()
@@ -139,11 +178,13 @@ def _add_net(out, key):
 
 def shared(system):
     """The shared regions of a system: its `shared` list, plus one VNIC region per
-    VNIC sandbox when the count form has net: true."""
+    VNIC sandbox when the count form has net, and the rescue region with rescue: true."""
     out = list(system.get("shared", []) or [])
-    if system.get("net") is True and isinstance(system.get("sandboxes"), int):
+    if isinstance(system.get("sandboxes"), int):
         out += [{"name": f"vnic{i}", "size": VNIC_REGION, "sandboxes": [0, i]}
-                for i in range(1, system["sandboxes"])]
+                for i in range(1, networked(system))]
+        if system.get("rescue") is True:
+            out.append(dict(RESCUE))
     return out
 
 

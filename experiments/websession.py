@@ -10,7 +10,9 @@ Its records (src "harness", added to the run's records.jsonl by boot):
   web_check   {sandbox, role, path, status, bytes, ms, ok[, error]}
   net_status  {phase, step, when: before|after, sandbox, status: the /status JSON}
   httperf     {phase, step, sandbox, role, rate, seconds, sustained, out, host_load_1m,
-               host_listen_overflows (machine-wide, during the step), ...totals}
+               host_listen_overflows (machine-wide, during the step), start_host_s
+               (time.monotonic() of the harness when httperf started: the origin of
+               its .calls.csv), ...totals}
   load_second {phase, step, sandbox, role, rate, t, full, sent, replies, errors,
                reply_ms_mean, reply_ms_max}
   harness_error {msg}   the session could not do its part: the run fails
@@ -74,8 +76,11 @@ class WebSession:
             recs.append({"ev": "harness_error", "msg": f"{type(e).__name__}: {e}"})
             self.log(f"error: {e}")
         if alive():
-            # VNIC sandboxes first: their answers go out through the driver sandbox.
-            last = sorted(self.nets, key=lambda n: n.role == "driver")
+            # VNIC sandboxes first: their answers go out through the driver sandbox. One
+            # that ended by itself (it printed net_stats) is not asked.
+            ended = {r.get("sandbox") for r in by_ev(collect(run_dir), "net_stats")}
+            last = sorted((n for n in self.nets if n.sandbox not in ended),
+                          key=lambda n: n.role == "driver")
             recs += [self._end(n, alive) for n in last]
         return recs
 
@@ -209,13 +214,15 @@ def listen_overflows():
     return 0
 
 
-def boot_options(nets, steps=(), serve_s=0.0, log=None, ports=None):
+def boot_options(nets, steps=(), serve_s=0.0, log=None, ports=None, icount=False,
+                 session=WebSession):
     """boot() keywords for a networked run of nets: QEMU's NIC with one loopback forward
-    each (fresh free ports unless given), no icount (TCP against a host client needs
-    virtual time to follow wall time), no vPMU, and the WebSession."""
+    each (fresh free ports unless given), no vPMU, icount only if asked (TCP against a
+    host client needs virtual time to follow wall time: never with steps), and a session
+    made by session(nets, ports, steps, serve_s, log) (a WebSession or a subclass)."""
     fwd = netsys.forwards(nets, ports)
-    return {"net": [(fwd[n.sandbox], n.ip) for n in nets], "icount": False, "vpmu": False,
-            "session": WebSession(nets, fwd, steps, serve_s, log)}
+    return {"net": [(fwd[n.sandbox], n.ip) for n in nets], "icount": icount, "vpmu": False,
+            "session": session(nets, fwd, steps, serve_s, log)}
 
 
 def _records(step, sandbox, role, res, call_map, out_name):
@@ -226,6 +233,7 @@ def _records(step, sandbox, role, res, call_map, out_name):
               "rate": step.rate}
     rec = {"ev": "httperf", **common, "seconds": step.seconds, "uri": step.uri,
            "returncode": res.returncode, "killed": res.killed, "out": out_name, **totals,
+           "start_host_s": res.start,
            "host_load_1m": round(os.getloadavg()[0], 2),   # a busy host slows client and QEMU
            "sustained": not res.killed and loadseries.sustained(totals, seconds, step.rate)}
     return rec, [{"ev": "load_second", **common, **s} for s in seconds]

@@ -130,7 +130,8 @@ def test_networked_experiments_run_without_icount_or_vpmu_and_carry_their_load()
 
 
 @pytest.mark.parametrize("raw,key", [
-    ({"qemu": {"icount": True}, "system": {"sandboxes": 2, "net": True}}, "qemu.icount"),
+    ({"qemu": {"icount": True}, "system": {"sandboxes": 2, "net": True},   # icount: no load
+      "load": {"rate": 1, "seconds": 1, "phases": [0]}}, "qemu.icount"),
     ({"qemu": {"vpmu": True}, "system": {"sandboxes": 2, "net": True}}, "qemu.vpmu"),
     ({"emulator": "bochs", "system": {"sandboxes": 2, "net": True}}, "emulator"),
     ({"system": {"sandboxes": 1}, "load": {"rate": 1, "seconds": 1, "phases": [0]}}, "load"),

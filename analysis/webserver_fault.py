@@ -1,0 +1,134 @@
+"""Experiment `webserver-fault`: replies per second across a NIC driver fault and its recovery.
+
+Time line: httperf's per-second series (load_second, second s from its first
+request) is host time. The harness saw each fault record arrive on the
+driver's console (`seen`, host_s on the same clock as the httperf record's
+start_host_s, within ~50 ms), so fault and recovery land on the load's
+seconds without trusting guest clocks. Per run: outage (the longest stretch
+without a completed reply that overlaps fault to recovery, from the
+per-call times), requests lost (sent minus 2xx replies), and the steady
+sandbox's progress records: the longest gap between them near the fault
+against their period.
+"""
+import csv
+import json
+import re
+from pathlib import Path
+
+from experiments.deps import need
+
+from .sections import finish_section
+from . import gnuplot, load, markdown
+
+EXP = "webserver-fault"
+NEAR_S = 1.0       # progress records this close to fault..recovery count as "through it"
+AFTER_S = 5.0      # requests sent up to this long after recovery may still fail of the fault
+
+
+def outage(done, start, end):
+    """The longest gap (s) between consecutive completion times done that overlaps
+    [start, end]; the stretch before the first or after the last completion counts
+    from start or to end. 0 when done is dense across the window."""
+    times = sorted(done)
+    edges = [min(start, times[0]) if times else start] + times + [end]
+    gaps = [b - a for a, b in zip(edges, edges[1:]) if b >= start and a <= end]
+    return max(gaps, default=0.0)
+
+
+def max_gap(values):
+    """The largest difference between consecutive sorted values (0 for fewer than two)."""
+    v = sorted(values)
+    return max((b - a for a, b in zip(v, v[1:])), default=0)
+
+
+def _calls(path):
+    """[(sent_s, status, done_s)] of a .calls.csv (seconds after httperf's start)."""
+    with open(path) as f:
+        return [(float(r["sent_s"]) if r["sent_s"] else None,
+                 int(r["status"]) if r["status"] else None,
+                 float(r["done_s"]) if r["done_s"] else None) for r in csv.DictReader(f)]
+
+
+def _arg(args, name):
+    m = re.search(rf"(?:^| ){name}=([0-9]+)", args or "")
+    return int(m.group(1)) if m else None
+
+
+def run_figures(run_dir):
+    """One run's figures (dict), or None when it lacks the records."""
+    recs = [json.loads(line) for line in open(Path(run_dir) / "records.jsonl")]
+    perf = [r for r in recs if r["ev"] == "httperf"]
+    seen = {(r["of"], r["n"]): r["host_s"] for r in recs if r["ev"] == "seen"}
+    faults = [r for r in recs if r["ev"] == "fault" and r["kind"] != "false-alarm"]
+    if not perf or not faults or ("inject", 0) not in seen:
+        return None
+    perf, fault = perf[0], faults[0]
+    rec = next(r for r in recs if r["ev"] == "recovered" and r["seq"] == fault["seq"])
+    calls = _calls(Path(run_dir) / Path(perf["out"]).with_suffix(".calls.csv"))
+    t0 = min(c[0] for c in calls if c[0] is not None)          # loadseries' second 0
+    at = seen[("inject", 0)] - perf["start_host_s"]            # on the calls' clock
+    back = seen.get(("recovered", fault["seq"]), seen[("inject", 0)]) - perf["start_host_s"]
+    done = [c[2] for c in calls if c[2] is not None and c[1] and 200 <= c[1] < 300]
+    params = json.loads((Path(run_dir) / "params.json").read_text())
+    steady = next((a for a in params["system"].get("args", []) if "progress_ms" in a), "")
+    prog = [r for r in recs if r["ev"] == "progress"]
+    near = [r["t_us"] for r in prog
+            if at - NEAR_S <= seen.get(("progress", r["t_us"]), -1e9) - perf["start_host_s"]
+            <= back + NEAR_S]
+    ok_2xx = perf.get("status_2xx", 0)
+    return {"mode": fault["mode"], "kind": fault["kind"], "fault_s": at - t0,
+            "recovered_s": back - t0, "recovery_ms": rec["recovery_us"] / 1e3,
+            "outage_ms": outage(done, at, back) * 1e3, "sent": perf.get("connections"),
+            "replies_2xx": ok_2xx, "lost": perf.get("connections", 0) - ok_2xx,
+            "errors": perf.get("errors_total"),
+            "lost_near": sum(1 for sent, st, d in calls if sent is not None
+                             and at - NEAR_S <= sent <= back + AFTER_S
+                             and not (d is not None and st and 200 <= st < 300)),
+            "progress_ms": _arg(steady, "progress_ms"),
+            "progress_records": len(prog), "progress_near": len(near),
+            "progress_gap_ms": max_gap([r["t_us"] for r in prog]) / 1e3,
+            "progress_gap_near_ms": max_gap(near) / 1e3}
+
+
+def section(results=load.RESULTS, published=None):
+    pd = need("pandas")
+    out = Path(results) / EXP
+    runs = load.runs(EXP, results)
+    figs = {r["mode"]: (r, f) for r in runs[runs["ok"]].to_dict("records")
+            if (f := run_figures(r["run_dir"]))}
+    text = [f"## Web server under a NIC driver fault (`{EXP}`)\n\n",
+            "httperf at 120 requests/s for 60 s against the sandbox that owns the e1000; a "
+            "wild write in its NIC driver about 20 s into serving (the guest's clock; the "
+            "load starts a little after), recovered locally (standby driver instance) or "
+            "remotely (the rescuer sandbox restores a clean image). A third sandbox, off the "
+            "network, spins and prints `progress` every *period* ms through the fault. Free "
+            "TSC: host time.\n\n"]
+    if not figs:
+        text.append("No fault records: every run failed.\n")
+    else:
+        rows = [{"recovery": m, "fault at s": f["fault_s"], "serving again at s": f["recovered_s"],
+                 "recovery ms (guest)": f["recovery_ms"], "outage ms (no reply)": f["outage_ms"],
+                 "sent": f["sent"], "2xx replies": f["replies_2xx"], "lost": f["lost"],
+                 "lost near the fault": f["lost_near"],
+                 "httperf errors": f["errors"], "progress period ms": f["progress_ms"],
+                 "progress max gap ms": f["progress_gap_ms"],
+                 "near the fault: records": f["progress_near"],
+                 "max gap ms": f["progress_gap_near_ms"]} for m, (_, f) in sorted(figs.items())]
+        text.append(markdown.table(pd.DataFrame(rows), digits=1))
+        sec = load.records(EXP, "load_second", results)
+        series, top = [], max(sec["replies"].max(), 1)
+        for m, (r, f) in sorted(figs.items()):
+            s = sec[sec["run"] == r["run"]].sort_values("t")
+            series.append((f"replies/s, {m} recovery", list(zip(s["t"], s["replies"]))))
+            series.append((f"fault ({m})", [(f["fault_s"], 0), (f["fault_s"], top)]))
+            series.append((f"serving again ({m})", [(f["recovered_s"], 0), (f["recovered_s"], top)]))
+        files = gnuplot.plot(out / EXP, series, "Web server across a NIC driver fault (120 req/s)",
+                             "second of the load", "replies/s")
+        text.append("\n*outage*: the longest stretch without a completed reply overlapping fault "
+                    "to recovery (per-call times; at 120/s replies normally come ~8 ms apart); "
+                    "*lost*: requests sent minus 2xx replies over the whole load (*near the fault*: of those sent from 1 s before the fault to 5 s after recovery); *progress max "
+                    "gap*: the longest interval between the steady sandbox's progress records "
+                    "(guest time), over its whole run and within 1 s of the fault and recovery. "
+                    "Fault and recovery are placed when the harness saw their records (±50 ms).\n\n"
+                    f"![{EXP}]({EXP}/{files[0].name}) ([svg]({EXP}/{files[1].name}))\n")
+    return finish_section(EXP, results, text, int((~runs["ok"]).sum()))

@@ -1,0 +1,143 @@
+"""The host side of a run with NIC driver faults (an experiment's `fault`).
+
+A WebSession (checks, load, /end) that also follows the consoles while
+QEMU runs (experiments/consoletail.py): it shows the faults' progress as
+they are recovered, serves until every planned fault was recovered or
+reported undetected (with `end`, until the driver sandbox and its rescuer
+ended by themselves), waits for QEMU's exit (the monitor's integrity
+records come last) and then judges the run (experiments/campaign.py).
+
+Its records, after WebSession's (src "harness"):
+  seen      {sandbox, of, n, host_s}: when the harness saw an inject (n), fault or
+            recovered (n = seq) or progress (n = t_us) record: time.monotonic()
+            of this process, the clock of the httperf record's start_host_s. Only
+            for runs with a load, whose figure places faults on the load's seconds.
+  harness_error {msg}   the campaign failed (campaign.verdict): the run fails
+  campaign  the verdict's figures: always the run's last record
+"""
+import sys
+import threading
+import time
+
+from . import campaign
+from .consoletail import ConsoleTail
+from .records import collect
+from .session import END_GRACE_S
+from .websession import POLL_S, WebSession
+
+TAIL_S = 0.05           # console poll: how precisely a fault is placed on the load's time line
+SHOW_EVERY_S = 2.0      # at most one line this often; one at least every QUIET_S
+QUIET_S = 30.0
+STAMPED = {"inject": "n", "fault": "seq", "recovered": "seq", "progress": "t_us"}
+
+
+class FaultProgress:
+    """The faults' progress, one terminal line at most every SHOW_EVERY_S seconds."""
+
+    def __init__(self, count, stream=sys.stderr, clock=time.monotonic):
+        self.count, self.stream, self.clock = count, stream, clock
+        self.injected = self.recovered = self.failed = self.false_alarms = 0
+        self.start, self.shown, self.shown_at, self.ms = clock(), None, None, []
+
+    @property
+    def resolved(self):
+        """Faults recovered, not recovered or given up on (undetected)."""
+        return self.recovered + self.failed
+
+    def see(self, rec):
+        """Count one driver record."""
+        ev = rec["ev"]
+        if ev == "inject":
+            self.injected += 1
+        elif ev == "undetected":
+            self.failed += 1
+        elif ev == "recovered" and rec["kind"] == campaign.FALSE_ALARM:
+            self.false_alarms += 1
+        elif ev == "recovered":
+            self.recovered += rec["ok"]
+            self.failed += not rec["ok"]
+            self.ms.append(rec["recovery_us"] / 1000)
+
+    def show(self, final=False):
+        """A line if something changed SHOW_EVERY_S after the last, QUIET_S after it anyway."""
+        now = self.clock()
+        if not final and self.shown_at is not None and (
+                now - self.shown_at < SHOW_EVERY_S
+                or (self.shown == self.resolved and now - self.shown_at < QUIET_S)):
+            return
+        self.shown, self.shown_at = self.resolved, now
+        rate = self.resolved / max(now - self.start, 1e-9)
+        eta = (self.count - self.resolved) / rate if rate else None
+        p50 = campaign.percentile(self.ms, 0.5)
+        print(f"faults: {self.resolved}/{self.count} done, {self.recovered} recovered, "
+              f"{self.failed} not recovered, {self.false_alarms} false alarms; recovery "
+              f"p50 {p50 or 0:.1f} ms max {max(self.ms, default=0):.1f} ms; {rate:.1f}/s"
+              + (f", ETA {int(eta) // 60}:{int(eta) % 60:02d}" if eta is not None and not final
+                 else ""), file=self.stream, flush=True)
+
+
+class FaultSession(WebSession):
+    """WebSession for a fault run. plan: faultplan.FaultPlan; driver, rescuer: sandbox
+    numbers (rescuer None without one); stream: where progress goes."""
+
+    def __init__(self, nets, ports, steps=(), serve_s=0.0, log=None, plan=None, driver=0,
+                 rescuer=None, stream=sys.stderr):
+        super().__init__(nets, ports, steps, serve_s, log)
+        self.plan, self.driver, self.rescuer = plan, driver, rescuer
+        self.progress = FaultProgress(plan.count, stream)
+        self.ended, self.stamps = set(), []
+        self._done = threading.Event()
+
+    def run(self, run_dir, alive):
+        """WebSession's run with the faults followed; then the verdict, as the last records."""
+        tail = ConsoleTail(run_dir)
+        follower = threading.Thread(target=self._follow, args=(tail,), daemon=True)
+        follower.start()
+        recs = super().run(run_dir, alive)
+        deadline = time.monotonic() + END_GRACE_S
+        while alive() and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+        self._done.set()
+        follower.join()
+        self._see(tail.poll())
+        self.progress.show(final=True)
+        rec, problems = campaign.aggregate(collect(run_dir), self.plan.count, self.plan.seed,
+                                           self.driver)
+        why = campaign.verdict(rec, problems)
+        errors = [{"ev": "harness_error", "msg": why}] if why else []
+        return recs + self.stamps + errors + [rec]
+
+    def _follow(self, tail):
+        while not self._done.is_set():
+            self._see(tail.poll())
+            self.progress.show()
+            self._done.wait(TAIL_S)
+
+    def _see(self, recs):
+        now = time.monotonic()
+        for r in recs:
+            ev, sb = r["ev"], r.get("sandbox")
+            if ev == "net_stats":
+                self.ended.add(sb)
+            if sb == self.driver:
+                self.progress.see(r)
+            if self.steps and ev in STAMPED:
+                self.stamps.append({"ev": "seen", "sandbox": sb, "of": ev, "n": r[STAMPED[ev]],
+                                    "host_s": now})
+
+    def _serve(self, alive):
+        """Until every planned fault is resolved (and, with end, the driver sandbox and its
+        rescuer ended by themselves), QEMU exited or interrupt()."""
+        ending = {self.driver, self.rescuer} - {None} if self.plan.end else set()
+        self.log(f"serving until {self.plan.count} fault(s) are resolved")
+        while alive() and not self._stop.is_set():
+            if self.progress.resolved >= self.plan.count and ending <= self.ended:
+                return
+            self._stop.wait(POLL_S)
+
+
+def make(plan, driver, rescuer, stream=sys.stderr):
+    """A session factory for websession.boot_options(session=...)."""
+    def session(nets, ports, steps, serve_s, log):
+        return FaultSession(nets, ports, steps, serve_s, log, plan, driver, rescuer, stream)
+    return session
