@@ -385,7 +385,7 @@ static void start_estimates(const struct sched_pmc_sample *s)
 /* Save the interrupted context, account for it, pick and arm the next. */
 static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 {
-	uint64_t now = rdtsc(), timer_at, next;
+	uint64_t now = rdtsc(), timer_at, next, misses_left;
 	struct sched_pmc_sample pmc;
 	struct vcpu *v;
 
@@ -431,8 +431,8 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	if (end_at < next)
 		next = end_at;
 	arm_timer(now, next);
-	if (sched_core_miss_budget(&core) != SCHED_NEVER)
-		kpmc_arm_miss_budget(sched_core_miss_budget(&core));
+	if ((misses_left = sched_core_miss_budget(&core)) != SCHED_NEVER)
+		kpmc_arm_miss_budget(misses_left);
 	current->dispatched_at = now;
 	return current->frame;
 }

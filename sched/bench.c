@@ -1,19 +1,12 @@
 /* Scheduling-decision cost benchmark (see bench.h). */
 #include "bench.h"
+#include "../lib/xorshift.h"
 
 #define SIM_CYCLES_PER_US 1000u
 
 static struct vcpu vcpus[SCHED_BENCH_MAX_VCPUS];
 static struct vcpu *slots[SCHED_BENCH_MAX_VCPUS];
 static struct sched_core core;
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 int sched_bench_run(const struct sched_policy *p, unsigned n, unsigned decisions,
 		    uint64_t min_period_us, uint64_t (*clock)(void),
@@ -34,7 +27,7 @@ int sched_bench_run(const struct sched_policy *p, unsigned n, unsigned decisions
 		sched_core_wake(&core, &vcpus[i], now, 0);
 	}
 	for (i = 0; i < decisions; i++) {
-		struct vcpu *v = &vcpus[xorshift(&seed) % n];
+		struct vcpu *v = &vcpus[xorshift64(&seed) % n];
 		uint64_t t0, spent;
 		now += 50 * SIM_CYCLES_PER_US;
 		t0 = clock();

@@ -241,16 +241,16 @@ uint64_t e1000_dev_anomalies(const struct e1000_dev *d)
 	       t->addr_repaired + t->resyncs;
 }
 
-/* Every address is checked against the shadow before the device is given
- * more descriptors: a descriptor corrupted while the driver held it never
- * reaches the device (without an IOMMU, one corrupted after the hand-over
- * cannot be stopped). */
+/* No descriptor reaches the device with an address not ours: the one a
+ * send hands over gets its address from the shadow (e1000_tx_send), and
+ * receive descriptors are audited before RDT moves (dev_rx_poll). Without
+ * an IOMMU, one corrupted after the hand-over cannot be stopped; the
+ * watchdog's audit repairs and reports it later. */
 static int dev_tx(void *dev, const void *frame, size_t len)
 {
 	struct e1000_dev *d = dev;
 	if (e1000_tx_send(&d->tx, frame, len))
 		return -1;
-	e1000_tx_audit(&d->tx);
 	wr(d, REG_TDT, d->tx.tail);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * the compiler's back, and volatile accesses keep their program order (on
  * x86 DMA writes are seen in order, so DD is read first and the other
  * fields after it are the device's). */
+#include <stddef.h>
 #include "e1000_ring.h"
 #include "lib/string.h"
 
@@ -91,15 +92,28 @@ unsigned e1000_rx_poll(struct e1000_rx_ring *r, unsigned budget, nic_deliver_fn 
 	return done;
 }
 
-uint32_t e1000_rx_audit(struct e1000_rx_ring *r)
+/* Rewrite every descriptor address of a ring (RX and TX descriptors alike
+ * start with it) that differs from the shadow; returns how many did. */
+static uint32_t audit_addrs(volatile uint64_t *first_addr, const struct e1000_buf *bufs,
+			    uint32_t count)
 {
+	_Static_assert(offsetof(struct e1000_rx_desc, addr) == 0 &&
+		       offsetof(struct e1000_tx_desc, addr) == 0, "addr leads both descriptors");
+	const uint32_t stride = sizeof(struct e1000_rx_desc) / sizeof(uint64_t);
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < r->count; i++) {
-		if (r->desc[i].addr != r->bufs[i].pa) {
-			r->desc[i].addr = r->bufs[i].pa;
+	for (uint32_t i = 0; i < count; i++) {
+		volatile uint64_t *addr = first_addr + i * stride;
+		if (*addr != bufs[i].pa) {
+			*addr = bufs[i].pa;
 			n++;
 		}
 	}
+	return n;
+}
+
+uint32_t e1000_rx_audit(struct e1000_rx_ring *r)
+{
+	uint32_t n = audit_addrs(&r->desc[0].addr, r->bufs, r->count);
 	r->st.addr_repaired += n;
 	return n;
 }
@@ -194,13 +208,7 @@ bool e1000_tx_resync(struct e1000_tx_ring *r, uint32_t hw_head)
 
 uint32_t e1000_tx_audit(struct e1000_tx_ring *r)
 {
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < r->count; i++) {
-		if (r->desc[i].addr != r->bufs[i].pa) {
-			r->desc[i].addr = r->bufs[i].pa;
-			n++;
-		}
-	}
+	uint32_t n = audit_addrs(&r->desc[0].addr, r->bufs, r->count);
 	r->st.addr_repaired += n;
 	return n;
 }

@@ -127,6 +127,12 @@ static void record_armed(int kind, uint64_t now_ms)
 	rec_end(&r);
 }
 
+/* Strikes settled: found (recoveries less false alarms) or given up on. */
+static uint64_t resolved(const struct nic_driver *nd)
+{
+	return nd->seq - nd->false_alarms + plan.undetected;
+}
+
 static void record_undetected(uint64_t now_ms)
 {
 	struct record r;
@@ -147,7 +153,7 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	if (!plan.active || nd->probing || d->fault_hook)
 		return;
 	/* One fault at a time: the previous one found (and recovered), or given up on. */
-	if (nd->seq - nd->false_alarms + plan.undetected < plan.injected) {
+	if (resolved(nd) < plan.injected) {
 		if (now_ms < plan.detect_by_ms)
 			return;
 		record_undetected(now_ms);
@@ -177,7 +183,7 @@ enum recovery_mode net_faults_mode(void)
 bool net_faults_finished(const struct nic_driver *nd)
 {
 	return plan.active && plan.end_after && plan.injected == plan.count && !nd->probing &&
-	       nd->seq - nd->false_alarms + plan.undetected == plan.injected;
+	       resolved(nd) == plan.injected;
 }
 
 void net_faults_report(const struct nic_driver *nd)

@@ -14,8 +14,9 @@
  *    heartbeat watchdog, which unwinds it with an NMI (rescue.h).
  *  - bad-dma: the host-physical address of another sandbox's memory in
  *    the RX and TX descriptors the driver is about to hand to the device.
- *    Caught by the address audit before the hand-over. A descriptor
- *    changed after the hand-over would be DMA'd: no IOMMU here.
+ *    The RX one is caught by the address audit before RDT moves; the TX
+ *    one is rewritten from the shadow when the next frame fills it. A
+ *    descriptor changed after the hand-over would be DMA'd: no IOMMU here.
  */
 #ifndef QUESTV_NET_NIC_FAULT_H
 #define QUESTV_NET_NIC_FAULT_H

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/xorshift.h"
 #include "test_net_peer.h"
 #include "e1000_ring.h"
 
@@ -34,13 +35,7 @@ static uint32_t rdh, tdh;
 static uint64_t rounds_done, violations, delivered, garbage_writes;
 
 static uint64_t rng;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
-}
+static uint32_t rnd(void) { return (uint32_t)(xorshift64(&rng) >> 16); }
 static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 static void report(void)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/xorshift.h"
 #include "test_net_peer.h"
 #include "httpd.h"
 #include "net_rand.h"
@@ -29,13 +30,7 @@
 #include "lwip/stats.h"
 
 static uint64_t rng;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
-}
+static uint32_t rnd(void) { return (uint32_t)(xorshift64(&rng) >> 16); }
 static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 static uint8_t cur[2048];
