@@ -11,7 +11,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TP="$ROOT/third_party"
 DEBSRC_LIST=/etc/apt/sources.list.d/questv-deb-src.sources
 
-say() { echo "third-party: $*"; }
+# Messages go to stderr: callers capture stdout of download_source as a path.
+say() { echo "third-party: $*" >&2; }
 die() { echo "third-party: $*" >&2; exit 1; }
 
 # apt-get source needs a deb-src entry. Debian 12 images carry only "Types: deb"
@@ -38,7 +39,7 @@ download_source() {
 	# apt drops to the _apt user to download; it cannot reach a scratch dir
 	# under a root-owned tree, so the download runs as root (APT::Sandbox::User).
 	chmod 755 "$scratch"
-	say "downloading Debian source $src=$version" >&2
+	say "downloading Debian source $src=$version"
 	if ! (cd "$scratch" && apt-get source -q -o APT::Sandbox::User=root --download-only "$src=$version" >/dev/null); then
 		rm -rf "$scratch"
 		die "apt-get source --download-only $src=$version failed"
