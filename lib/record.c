@@ -1,5 +1,5 @@
 /* JSON-lines record writer (see record.h). */
-#include "record.h"
+#include "lib/record.h"
 
 static record_sink sink;
 

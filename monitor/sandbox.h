@@ -3,8 +3,8 @@
 #define QUESTV_SANDBOX_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
-#include "virt.h"
+#include "monitor/config.h"
+#include "monitor/virt.h"
 
 enum sandbox_state { SB_BUILT, SB_RUNNING, SB_ENDED, SB_STOPPED };
 

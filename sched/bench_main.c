@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <x86intrin.h>
 
-#include "bench.h"
+#include "sched/bench.h"
 
 static uint64_t tsc(void) { return __rdtsc(); }
 

@@ -4,7 +4,7 @@
  * kernel seeds it from the TSC and its sandbox number) so that sandboxes
  * and runs do not pick the same ports; the host seeds it for replay.
  */
-#include "net_rand.h"
+#include "kernel/net/net_rand.h"
 
 static uint64_t state = 0x9e3779b97f4a7c15ull;
 

@@ -1,6 +1,6 @@
 /* /status JSON: see net_status.h. */
-#include "net_status.h"
-#include "httpd.h"
+#include "kernel/net/net_status.h"
+#include "kernel/net/httpd.h"
 #include "lib/record.h"
 #include "lib/string.h"
 #include "lwip/stats.h"

@@ -7,9 +7,9 @@
 #define QUESTV_NET_STATUS_H
 #include <stddef.h>
 #include <stdint.h>
-#include "netif_glue.h"
-#include "vnic.h"
-#include "vnic_switch.h"
+#include "kernel/net/netif_glue.h"
+#include "kernel/net/vnic.h"
+#include "kernel/net/vnic_switch.h"
 
 struct net_status_src {
 	unsigned sandbox;
