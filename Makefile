@@ -36,7 +36,7 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults
+.PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu bench-vpmu faults
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -118,12 +118,23 @@ system: iso $(BUILD)/pmc-workload
 pyunit:
 	$(PY) -m pytest -q tests/unit_py
 
-test: unit pyunit sched-check system
+test: unit pyunit sched-check imports system bench-short
 
-# Figures, not pass/fail: scheduling-decision cost on the host and in a guest.
+# No two files import each other (scripts/import_circles.py: calls between
+# the built objects, includes between modules).
+imports: $(BUILD)/kernel.elf $(BUILD)/monitor.elf
+	$(PY) scripts/import_circles.py $(BUILD)
+
+# make bench at a small size, so a broken benchmark cannot land.
+bench-short:
+	$(MAKE) bench BENCH_N=2000
+
+# Figures, not pass/fail: scheduling-decision cost on the host and in a guest
+# (BENCH_N=N decisions per measurement; default 200000 on the host, 20000 in the guest).
+BENCH_N ?=
 bench: iso $(BUILD)/sched-bench
-	$(BUILD)/sched-bench $(SCHED_POLICIES)
-	$(PY) -m experiments.bench_sched --build $(BUILD)
+	$(BUILD)/sched-bench $(if $(BENCH_N),-n $(BENCH_N)) $(SCHED_POLICIES)
+	$(PY) -m experiments.bench_sched --build $(BUILD) $(if $(BENCH_N),--decisions $(BENCH_N))
 
 # The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
 validate-vpmu: iso $(BUILD)/pmc-workload

@@ -12,7 +12,7 @@
  */
 #ifndef QUESTV_DEVICES_H
 #define QUESTV_DEVICES_H
-#include "monitor/sandbox.h"
+#include "monitor/sandbox_types.h"
 #include "include/questv/bootinfo.h"
 #include "lib/pci.h"
 

@@ -13,7 +13,7 @@
 #ifndef QUESTV_IOMMU_H
 #define QUESTV_IOMMU_H
 #include <stdbool.h>
-#include "monitor/sandbox.h"
+#include "monitor/sandbox_types.h"
 #include "lib/pci.h"
 
 /* Confine function bdf's DMA to sb's RAM; true if the platform did. */
