@@ -1,5 +1,5 @@
 /*
- * 4 KiB-page window for experiments (see exp_window.h). The kernel's page
+ * 4 KiB-page window for experiments (see page_window.h). The kernel's page
  * tables are identity mapped, so the tables reached through CR3 can be
  * written directly; paging.c offers only va = pa mappings, which RAM's
  * 2 MiB pages already cover.
@@ -34,11 +34,11 @@ static uint64_t *pte_of(uint64_t va)
 	return &t[(va >> 12) & 511];
 }
 
-int exp_window_map(uint64_t npages)
+int page_window_map(uint64_t npages)
 {
 	uint64_t i;
 	for (i = 0; i < npages; i++) {
-		uint64_t *pte = pte_of(EXP_WINDOW_VA + i * 4096);
+		uint64_t *pte = pte_of(PAGE_WINDOW_VA + i * 4096);
 		uint64_t pa;
 		if (!pte || (*pte & P) || !(pa = page_alloc()))
 			return -1;

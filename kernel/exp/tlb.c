@@ -37,7 +37,7 @@ static uint64_t rng = 0x2545F4914F6CDD1Dull;
  */
 static void **node(uint32_t p)
 {
-	return (void **)(EXP_WINDOW_VA + (uint64_t)p * 4096 + (p % 64) * 64);
+	return (void **)(PAGE_WINDOW_VA + (uint64_t)p * 4096 + (p % 64) * 64);
 }
 
 /*
@@ -133,7 +133,7 @@ static bool exp_tlb_run(void)
 		experiment_error("tlb", "tlb_pages must be a power of two in 1..4096, tlb_accesses > 0");
 		return false;
 	}
-	if (exp_window_map(max)) {
+	if (page_window_map(max)) {
 		experiment_error("tlb", "cannot map the page window (RAM too small?)");
 		return false;
 	}
@@ -145,7 +145,7 @@ static bool exp_tlb_run(void)
 	rec_bool(&r, "virtualized", kinfo.virtualized);
 	rec_u64(&r, "max_pages", max);
 	rec_u64(&r, "tsc_hz", kinfo.tsc_hz);
-	rec_hex(&r, "window", EXP_WINDOW_VA);
+	rec_hex(&r, "window", PAGE_WINDOW_VA);
 	rec_end(&r);
 	for (n = 1; n <= max; n *= 2) {
 		measure(n, false, accesses);

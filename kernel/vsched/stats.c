@@ -1,4 +1,4 @@
-/* Response-time percentiles and estimator error (see vsched_stats.h). */
+/* Response-time percentiles and estimator error (see stats.h). */
 #include "kernel/vsched/stats.h"
 
 /* Insertion sort: a few hundred values, once at the end of a run. */

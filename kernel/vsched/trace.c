@@ -1,4 +1,4 @@
-/* In-memory schedule trace (see vsched_trace.h). */
+/* In-memory schedule trace (see trace.h). */
 #include "kernel/vsched/trace.h"
 #include "kernel/kinfo.h"
 #include "lib/record.h"
