@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "config.h"
+#include "monitor/config.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

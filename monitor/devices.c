@@ -1,9 +1,9 @@
 /* PCI devices handed to sandboxes (see devices.h). */
-#include "devices.h"
-#include "../pmc/vpmu_abi.h"
-#include "ioapic.h"
-#include "iommu.h"
-#include "../lib/record.h"
+#include "monitor/devices.h"
+#include "include/questv/vpmu.h"
+#include "monitor/ioapic.h"
+#include "monitor/iommu.h"
+#include "lib/record.h"
 
 #define MAX_PCI 64
 

@@ -4,7 +4,7 @@
  * steady state has no MSR exits. Denied accesses get #GP, like an MSR the
  * CPU does not have.
  */
-#include "virt.h"
+#include "monitor/virt.h"
 
 const struct msr_rule msr_denied[] = {
 	{ 0x0010, 0x0010, false, true },       /* TSC: monitor measures with it */

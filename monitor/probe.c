@@ -1,10 +1,10 @@
 /* Isolation probe coordination (see probe.h). */
-#include "probe.h"
-#include "checksum.h"
-#include "log.h"
-#include "spinlock.h"
-#include "../include/questv/hypercall.h"
-#include "../lib/x86.h"
+#include "monitor/probe.h"
+#include "monitor/checksum.h"
+#include "monitor/log.h"
+#include "monitor/spinlock.h"
+#include "include/questv/hypercall.h"
+#include "lib/x86.h"
 
 extern char monitor_start[], monitor_ro_end[];
 

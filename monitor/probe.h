@@ -6,7 +6,7 @@
  */
 #ifndef QUESTV_PROBE_H
 #define QUESTV_PROBE_H
-#include "sandbox.h"
+#include "monitor/sandbox.h"
 
 /* HC_PROBE_BEGIN: wait for sb's turn, take the "before" checksums. */
 long probe_begin(struct sandbox *sb);

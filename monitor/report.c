@@ -1,8 +1,8 @@
 /* End of a sandbox, and of the run when the last sandbox is done. */
-#include "run.h"
-#include "checksum.h"
-#include "log.h"
-#include "spinlock.h"
+#include "monitor/run.h"
+#include "monitor/checksum.h"
+#include "monitor/log.h"
+#include "monitor/spinlock.h"
 
 static const char *const reason_name[] = {
 #define EXIT_NAME(id, name) name,

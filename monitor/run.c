@@ -6,11 +6,11 @@
  * sandbox's own kernel decides whether it survives; faults it cannot
  * survive (triple fault, refused entry) stop only that sandbox.
  */
-#include "run.h"
-#include "log.h"
-#include "smp.h"
-#include "../include/questv/bootinfo.h"
-#include "../lib/x86.h"
+#include "monitor/run.h"
+#include "monitor/log.h"
+#include "monitor/smp.h"
+#include "include/questv/bootinfo.h"
+#include "lib/x86.h"
 
 #define MAX_VIOLATION_RECORDS 32    /* a rogue sandbox cannot flood the log */
 

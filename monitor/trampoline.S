@@ -3,7 +3,7 @@
  * in real mode. Goes to long mode on the monitor's page tables, takes a
  * stack by atomically counting itself in, and jumps to ap_entry(index).
  */
-#include "../lib/boot.inc"
+#include "lib/boot.inc"
 #define TRAMPOLINE_PA 0x8000
 #define ADDR(x) ((x) - tramp_start + TRAMPOLINE_PA)
 

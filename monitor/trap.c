@@ -1,7 +1,7 @@
 /* The monitor never expects an exception: report it and end the run. */
-#include "log.h"
-#include "../lib/trap.h"
-#include "../include/questv/hypercall.h"
+#include "monitor/log.h"
+#include "lib/trap.h"
+#include "include/questv/hypercall.h"
 
 struct trap_frame *trap(struct trap_frame *f)
 {
