@@ -80,3 +80,27 @@ def test_plot_keeps_data_and_script_and_refuses_no_data(tmp_path):
     assert "set title \"say 'hi' there\"" in (tmp_path / "p.gp").read_text()
     with pytest.raises(gnuplot.PlotError, match="no data"):
         gnuplot.plot(tmp_path / "q", [("a", [])], "t", "x", "y")
+
+
+def test_plot_keeps_legend_off_the_lines_and_counts_on_integer_ticks(tmp_path):
+    gnuplot.plot(tmp_path / "p", [("a", [(1, 2), (2, 3), (4, 5)])], "t", "sandboxes", "y",
+                 logx=True, xtics="data")
+    gp = (tmp_path / "p.gp").read_text()
+    assert "set key below" in gp and "set key top left" not in gp
+    assert 'set xtics ("1" 1, "2" 2, "4" 4)' in gp and "unset mxtics" in gp
+
+
+def test_marks_are_arrows_from_the_top_not_data_and_panels_stack(tmp_path):
+    top = gnuplot.Panel([("r", [(0, 5), (1, 6)])], "s", "replies/s",
+                        marks=(gnuplot.Mark(0.5, "fault"), gnuplot.Mark(0.6, "serving again")))
+    zoom = gnuplot.Panel([("r", [(0, 1), (10, 0)], "histeps")], "ms", "replies/10 ms",
+                         bands=(gnuplot.Band(0, 30),))
+    png, _ = gnuplot.plot_panels(tmp_path / "f", [top, zoom], "both")
+    gp = (tmp_path / "f.gp").read_text()
+    assert png.exists() and "multiplot layout 2,1" in gp
+    assert "set arrow from 0.5, graph 1 to 0.5, graph 0.93" in gp     # hangs from the top edge
+    assert "set arrow from 0.6, graph 1 to 0.6, graph 0.84" in gp     # next label, next row
+    assert "set object rect from 0, graph 0 to 30, graph 1" in gp
+    assert "with histeps" in gp
+    # Marks and bands are decorations, not series: the data holds the two series only.
+    assert (tmp_path / "f.dat").read_text().count("#") == 2
