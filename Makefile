@@ -123,7 +123,7 @@ bench: iso $(BUILD)/sched-bench
 	$(BUILD)/sched-bench $(SCHED_POLICIES)
 	$(PY) -m experiments.bench_sched --build $(BUILD)
 
-# The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
+# The vPMU against cachegrind, and cross-core interference (pmc/).
 validate-vpmu: iso $(BUILD)/pmc-workload
 	$(PY) -m experiments.vpmu_validate --build $(BUILD)
 

@@ -23,6 +23,8 @@ from . import gnuplot, load, markdown
 EXP = "webserver-fault"
 NEAR_S = 1.0       # progress records this close to fault..recovery count as "through it"
 AFTER_S = 5.0      # requests sent up to this long after recovery may still fail of the fault
+ZOOM_MS = (-200.0, 400.0)   # the zoomed panel, ms around the fault
+ZOOM_BIN_MS = 10.0          # at 120 req/s about one reply per bin: a 20 ms outage is 2 empty bins
 
 
 def outage(done, start, end):
@@ -39,6 +41,17 @@ def max_gap(values):
     """The largest difference between consecutive sorted values (0 for fewer than two)."""
     v = sorted(values)
     return max((b - a for a, b in zip(v, v[1:])), default=0)
+
+
+def bins(times, start, end, width):
+    """[(left edge, count of times in [left, left + width))] from start to end."""
+    n = max(1, round((end - start) / width))
+    counts = [0] * n
+    for x in times:
+        i = int((x - start) // width)
+        if 0 <= i < n:
+            counts[i] += 1
+    return [(start + i * width, c) for i, c in enumerate(counts)]
 
 
 def _calls(path):
@@ -87,7 +100,32 @@ def run_figures(run_dir):
             "progress_ms": _arg(steady, "progress_ms"),
             "progress_records": len(prog), "progress_near": len(near),
             "progress_gap_ms": max_gap([r["t_us"] for r in prog]) / 1e3,
-            "progress_gap_near_ms": max_gap(near) / 1e3}
+            "progress_gap_near_ms": max_gap(near) / 1e3,
+            # For the zoomed panel: 2xx completions and recovery, in ms after the fault.
+            "done_ms": [(d - at) * 1e3 for d in done], "back_ms": (back - at) * 1e3}
+
+
+def figure(out, figs, sec):
+    """Replies per second over the whole load, and a zoomed panel of ZOOM_BIN_MS bins
+    around the fault, where the outage itself shows; events are marks, not data."""
+    whole, zoom, marks, zmarks, bands = [], [], [], [gnuplot.Mark(0, "fault")], []
+    for m, (r, f) in sorted(figs.items()):
+        s = sec[sec["run"] == r["run"]].sort_values("t")
+        whole.append((f"{m} recovery", list(zip(s["t"], s["replies"]))))
+        marks.append(gnuplot.Mark(round(f["fault_s"], 2), f"fault ({m})"))
+        zoom.append((f"{m} recovery", bins(f["done_ms"], *ZOOM_MS, ZOOM_BIN_MS), "histeps"))
+        zmarks.append(gnuplot.Mark(round(f["back_ms"], 1), f"serving again ({m})"))
+        bands.append(gnuplot.Band(0, round(f["back_ms"], 1)))
+    top = max((y for _, pts, *_ in zoom for _, y in pts), default=1)
+    panels = [gnuplot.Panel(whole, "second of the load", "replies/s",
+                            "Whole load, 1 s bins", marks=tuple(marks), yrange=(0, None)),
+              gnuplot.Panel(zoom, "ms after the fault",
+                            f"2xx replies per {ZOOM_BIN_MS:g} ms",
+                            f"Around the fault, {ZOOM_BIN_MS:g} ms bins (shaded: fault to "
+                            "serving again)", marks=tuple(zmarks), bands=tuple(bands),
+                            yrange=(0, top + 2))]
+    return gnuplot.plot_panels(out / EXP, panels,
+                               "Web server across a NIC driver fault (120 req/s)")
 
 
 def section(results=load.RESULTS, published=None):
@@ -115,15 +153,7 @@ def section(results=load.RESULTS, published=None):
                  "near the fault: records": f["progress_near"],
                  "max gap ms": f["progress_gap_near_ms"]} for m, (_, f) in sorted(figs.items())]
         text.append(markdown.table(pd.DataFrame(rows), digits=1))
-        sec = load.records(EXP, "load_second", results)
-        series, top = [], max(sec["replies"].max(), 1)
-        for m, (r, f) in sorted(figs.items()):
-            s = sec[sec["run"] == r["run"]].sort_values("t")
-            series.append((f"replies/s, {m} recovery", list(zip(s["t"], s["replies"]))))
-            series.append((f"fault ({m})", [(f["fault_s"], 0), (f["fault_s"], top)]))
-            series.append((f"serving again ({m})", [(f["recovered_s"], 0), (f["recovered_s"], top)]))
-        files = gnuplot.plot(out / EXP, series, "Web server across a NIC driver fault (120 req/s)",
-                             "second of the load", "replies/s")
+        files = figure(out, figs, load.records(EXP, "load_second", results))
         text.append("\n*outage*: the longest stretch without a completed reply overlapping fault "
                     "to recovery (per-call times; at 120/s replies normally come ~8 ms apart); "
                     "*lost*: requests sent minus 2xx replies over the whole load (*near the fault*: of those sent from 1 s before the fault to 5 s after recovery); *progress max "
