@@ -69,7 +69,8 @@ debug: iso
 
 # --- experiments (README "Experiments") ---------------------------------
 # make exp E=tlb [J=2]: run one experiment (resumes; RERUN=1 runs everything again),
-# then write its table and plots. make reproduce: the paper set and results/REPORT.md.
+# then write its table and plots. make reproduce [FULL=1]: the paper set as one batch (runs
+# under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
 REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
@@ -86,7 +87,7 @@ faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED)
 
 reproduce: deps
-	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun); \
+	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis report && exit $$status
 
 # --- tests -------------------------------------------------------------

@@ -39,7 +39,8 @@ def build(sched, pmc, root=ROOT):
     anything.
     """
     out = build_dir(sched, pmc, root)
-    cmd = ["make", "-C", str(root), f"BUILD={out}", f"SCHED={sched}", f"PMC={pmc}", "iso"]
+    cmd = ["make", "-C", str(root), f"-j{os.cpu_count() or 1}", f"BUILD={out}", f"SCHED={sched}",
+           f"PMC={pmc}", "iso"]
     for attempt in ("incremental", "clean"):
         if attempt == "clean":
             shutil.rmtree(out, ignore_errors=True)
