@@ -30,7 +30,8 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults
+.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults \
+	slurm-check
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -117,7 +118,11 @@ system: iso $(BUILD)/pmc-workload
 pyunit:
 	$(PY) -m pytest -q tests/unit_py
 
-test: unit pyunit sched-check system
+# A private single-node Slurm runs the boot sweep through its generated job files.
+slurm-check: deps iso
+	scripts/slurm-check.sh boot
+
+test: unit pyunit sched-check system slurm-check
 
 # Figures, not pass/fail: scheduling-decision cost on the host and in a guest.
 bench: iso $(BUILD)/sched-bench
