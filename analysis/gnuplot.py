@@ -124,7 +124,7 @@ def plot_panels(base, panels, title="", width=900, panel_height=560):
 
 
 def plot(base, series, title, xlabel, ylabel, logx=False, logy=False, xtics=None, marks=(),
-         bands=()):
+         bands=(), yrange=None):
     """One panel: series [(label, [(x, y), ...]), ...] to base.png and base.svg."""
     return plot_panels(base, [Panel(series, xlabel, ylabel, title, logx, logy, xtics,
-                                    tuple(marks), tuple(bands))])
+                                    tuple(marks), tuple(bands), yrange)])

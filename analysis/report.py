@@ -34,7 +34,7 @@ FIRMNESS = {
                 "free-TSC phases are host time including emulation, noisy.",
     "webserver-fault": "one run per mode; the outage is resolved to the per-call times "
                        "(a reply every ~8 ms at 120 req/s); fault marks are placed within "
-                       "~50 ms; reply times follow the host's load.",
+                       "~10 ms; reply times follow the host's load.",
 }
 
 

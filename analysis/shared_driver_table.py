@@ -98,12 +98,12 @@ def section(results=load.RESULTS, published=None):
                        [("driver sandbox", list(zip(cap["sharing"], cap["driver_cpf"] / 1e3))),
                         ("VNIC sandboxes (mean)", list(zip(cap["sharing"], cap["vnic_cpf"] / 1e3)))],
                        "Shared Driver Costs: cycles per frame", "sandboxes sharing the NIC",
-                       "kcycles per frame (free TSC)", xtics="data")
+                       "kcycles per frame (free TSC)", xtics="data", yrange=(0, None))
     rate = gnuplot.plot(out / "shared-driver-rate",
                         [("per sandbox", list(zip(cap["sharing"], cap["per_sandbox"]))),
                          ("aggregate", list(zip(cap["sharing"], cap["aggregate"])))],
                         "Shared Driver Costs: requests per second (ab)",
-                        "sandboxes sharing the NIC", "requests/s", xtics="data")
+                        "sandboxes sharing the NIC", "requests/s", xtics="data", yrange=(0, None))
     text.append(f"\n*spread*: (max - min) / mean of the aggregate over the repetitions.\n\n"
                 f"![cycles]({EXP}/{cyc[0].name}) ([svg]({EXP}/{cyc[1].name})) "
                 f"![rate]({EXP}/{rate[0].name}) ([svg]({EXP}/{rate[1].name}))\n")

@@ -15,6 +15,7 @@ it stopped. A failure of one run (build, ISO, timeout, crash, bad records)
 is recorded in its outcome.json and the batch goes on.
 """
 import inspect
+import io
 import json
 import os
 import shutil
@@ -90,7 +91,9 @@ def boot_one(results, run, iso, conf, record_schema):
     # The vPMU plugin of the build that made the ISO (<build>/iso/<digest>.iso).
     plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
     nets = run.nets
-    session = (faultsession.make(run.fault, *faultplan.roles(run.system)) if run.fault
+    # A batch shows one line per run: a fault run's own progress lines are left out.
+    session = (faultsession.make(run.fault, *faultplan.roles(run.system), stream=io.StringIO())
+               if run.fault
                else websession.WebSession)
     web = websession.boot_options(nets, run.load_steps, icount=run.qemu["icount"],
                                   session=session) if nets else {}
@@ -199,8 +202,8 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
             collect(results, spec)
         return 0, 0
     jobs = jobs or os.cpu_count() or 1
-    timed = [r for r in todo if r.load]
-    free = [r for r in todo if not r.load]
+    timed = [r for r in todo if r.load or r.alone]
+    free = [r for r in todo if not (r.load or r.alone)]
     if jobs == 1:
         timed, free = [], todo
     elif timed:
@@ -233,16 +236,21 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
 
 
 class _Lanes:
-    """The timed lane (one run at a time) and the free lane (up to jobs - 1 runs while
+    """The timed lane (one run at a time; runs that must be alone wait until the free lane
+    is idle, and keep it idle, and go last) and the free lane (up to jobs - 1 runs while
     the timed lane works, jobs after) on threads. An exception that is not a run's
     failure (Ctrl-C) stops both lanes before their next run and is raised again."""
 
     def __init__(self, timed, free, jobs):
-        self.timed, self.queue, self.jobs = list(timed), list(free), jobs
+        # Longest first: the last runs of the free lane then fill the gaps evenly.
+        self.timed, self.jobs = sorted(timed, key=lambda r: r.alone), jobs
+        self.queue = sorted(free, key=lambda r: -r.wall_s)
         self.cond = threading.Condition()
-        self.timed_busy, self.active, self.error = bool(timed), 0, None
+        self.timed_busy, self.alone, self.active, self.error = bool(timed), False, 0, None
 
     def _allowed(self):
+        if self.alone:
+            return 0
         return max(1, self.jobs - 1) if self.timed_busy else self.jobs
 
     def _guard(self, fn, run):
@@ -257,9 +265,13 @@ class _Lanes:
         for run in self.timed:
             if self.error:
                 break
+            with self.cond:
+                self.alone = run.alone
+                while self.alone and self.active and not self.error:
+                    self.cond.wait()
             self._guard(fn, run)
         with self.cond:
-            self.timed_busy = False
+            self.timed_busy = self.alone = False
             self.cond.notify_all()
 
     def _free_worker(self, fn):

@@ -16,6 +16,7 @@
     load: {rate: 120, seconds: 60, phases: [driver, 1]}   # HTTP load (experiments/loadplan.py)
     fault: {kinds: [hang], at_ms: 20000, mode: remote}      # NIC driver faults (experiments/faultplan.py)
     wall_s: 20              # about how long one run takes on an idle 2-core machine (the ETA)
+    alone: true             # nothing else runs beside it in a batch (a capacity figure)
     full: {repetitions: 3}  # a longer, firmer version (run --full, make reproduce FULL=1):
                             # merged over the file, mappings key by key
 
@@ -40,7 +41,7 @@ from .errors import SpecError
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "experiments" / "configs"
 TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
-            "expect", "sweep", "cases", "system", "load", "fault", "wall_s", "full"}
+            "expect", "sweep", "cases", "system", "load", "fault", "wall_s", "alone", "full"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
@@ -67,6 +68,7 @@ class Run:
     load: dict = field(default=None, hash=False)   # loadplan's `load`, or None
     fault: faultplan.FaultPlan = None               # the checked `fault`, or None
     wall_s: float = 30       # expected wall time (the progress line's ETA)
+    alone: bool = False      # a batch runs nothing beside it
     profile: str = "quick"   # "full" when the file's `full` part was merged in
 
     @property
@@ -151,7 +153,8 @@ def _check_params(raw):
 
 def _resolve(raw, params, policy_names):
     """The settings of one point: placeholders filled, every value checked."""
-    body = {k: v for k, v in raw.items() if k not in ("sweep", "cases", "description", "wall_s")}
+    body = {k: v for k, v in raw.items()
+            if k not in ("sweep", "cases", "description", "wall_s", "alone")}
     s = {**DEFAULTS, **sweep.substitute(body, params)}
     _expect(isinstance(s["sched"], str) and s["sched"] in policy_names, "sched",
             f"unknown scheduler {s['sched']!r} (have: {', '.join(policy_names)})")
@@ -224,9 +227,10 @@ def parse(raw, name, policy_names, full=False):
     for k in raw:
         _expect(k in TOP_KEYS, str(k), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     raw = _profile(raw, full)
-    wall = raw.get("wall_s", 30)
+    wall, alone = raw.get("wall_s", 30), raw.get("alone", False)
     _expect(isinstance(wall, (int, float)) and not isinstance(wall, bool) and wall > 0, "wall_s",
             f"expected seconds > 0, got {wall!r}")
+    _expect(isinstance(alone, bool), "alone", f"expected true or false, got {alone!r}")
     desc = raw.get("description")
     _expect(isinstance(desc, str) and desc.strip(), "description", "missing: say what it measures")
     sw, cases = _check_params(raw)
@@ -242,7 +246,7 @@ def parse(raw, name, policy_names, full=False):
                             sched=s["sched"], pmc=s["pmc"], emulator=s["emulator"],
                             qemu=s["qemu"], timeout=float(s["timeout"]), system=s["system"],
                             expect=tuple(s.get("expect", [])), load=s.get("load"),
-                            fault=s.get("fault"), wall_s=float(wall),
+                            fault=s.get("fault"), wall_s=float(wall), alone=alone,
                             profile="full" if full else "quick"))
     return Spec(name, None, desc.strip(), runs)
 

@@ -130,13 +130,17 @@ def test_loaded_runs_go_one_at_a_time_and_the_others_beside_them(batch, tmp_path
                    "load: {rate: 10, seconds: 1, phases: [driver]}\ntimeout: 200\n"
                    "expect: [run_end]\nwall_s: 5\n")
     w = spec.load(str(web))
+    cap = tmp_path / "cap.yaml"
+    cap.write_text("description: capacity\nsystem: {sandboxes: 1}\nexpect: [run_end]\n"
+                   "alone: true\n")
+    c = spec.load(str(cap))
     spans, lock = [], threading.Lock()
 
     def timed_boot(iso, name, results, config, timeout, **opts):
         t0 = time.monotonic()
         time.sleep(0.3)
         with lock:
-            spans.append((name.startswith("web/"), t0, time.monotonic()))
+            spans.append((name.split("/")[0], t0, time.monotonic()))
         run_dir = new_run_dir(results, name)
         recs = [{"ev": "run_end", "status": 0, "src": "monitor"}]
         (run_dir / "records.jsonl").write_text(json.dumps(recs[0]) + "\n")
@@ -147,21 +151,24 @@ def test_loaded_runs_go_one_at_a_time_and_the_others_beside_them(batch, tmp_path
     monkeypatch.setattr(runner, "boot", timed_boot)
     monkeypatch.setattr(runner.websession, "boot_options", lambda *a, **k: {})
     out = io.StringIO()
-    assert runner.execute_set([s, w], results, jobs=2, log=lambda m: None,
-                              progress_stream=out) == (5, 0), out.getvalue()
+    assert runner.execute_set([c, s, w], results, jobs=2, log=lambda m: None,
+                              progress_stream=out) == (6, 0), out.getvalue()
 
     def overlap(a, b):
         return a[1] < b[2] and b[1] < a[2]
-    timed = [x for x in spans if x[0]]
-    free = [x for x in spans if not x[0]]
+    timed = [x for x in spans if x[0] == "web"]
+    free = [x for x in spans if x[0] == "demo"]
+    (alone,) = [x for x in spans if x[0] == "cap"]
     assert len(timed) == 2 and not overlap(*timed)
+    assert not any(overlap(alone, x) for x in spans if x is not alone)
+    assert alone[1] >= max(t[2] for t in timed)                     # after the loaded runs
     assert any(overlap(t, f) for t in timed for f in free)          # beside each other
     for t in timed:                                                  # one free run beside
         assert not any(overlap(a, b) and overlap(a, t) and overlap(b, t)
                        for i, a in enumerate(free) for b in free[i + 1:])
     lines = out.getvalue().splitlines()
-    assert len(lines) == 5 and lines[-1].startswith("[5/5] ok ") and "ETA 0:00" in lines[-1]
-    assert {ln.split()[2].split("/")[0] for ln in lines} == {"demo", "web"}
+    assert len(lines) == 6 and lines[-1].startswith("[6/6] ok ") and "ETA 0:00" in lines[-1]
+    assert {ln.split()[2].split("/")[0] for ln in lines} == {"demo", "web", "cap"}
 
 
 def test_full_version_merges_over_the_file_and_quick_runs_do_not_count_for_it(batch, tmp_path):
