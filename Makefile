@@ -69,7 +69,7 @@ debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
 
 # --- experiments (README "Experiments") ---------------------------------
-# make exp E=tlb [J=2]: run one experiment (resumes; RERUN=1 runs everything again),
+# make exp E=tlb [J=2] [FULL=1]: run one experiment (resumes; RERUN=1 runs everything again),
 # then write its table and plots. make reproduce [FULL=1]: the paper set as one batch (runs
 # under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
@@ -77,7 +77,7 @@ J ?= $(shell nproc)
 REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
-	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \
+	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis $(E) && exit $$status
 
 # make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
