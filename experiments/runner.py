@@ -139,8 +139,10 @@ class Images:
             self.dirs[pair] = images.build_dir(*pair)
             try:
                 if self.build:
-                    self.log(f"build: SCHED={run.sched} PMC={run.pmc} -> {self.dirs[pair]}")
+                    t0 = time.monotonic()
                     images.build(*pair)
+                    self.log(f"build: SCHED={run.sched} PMC={run.pmc} -> {self.dirs[pair]} "
+                             f"({time.monotonic() - t0:.0f} s)")
                 elif not (self.dirs[pair] / "kernel.elf").exists():
                     raise images.BuildError(f"{self.dirs[pair]} is not built: run "
                                             f"`/usr/bin/python3 -m experiments build {run.experiment}`")
@@ -219,7 +221,9 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
     def one(run):
         t0 = time.monotonic()
         try:
-            outcome = boot_one(results, run, *imgs.get(run), record_schema)
+            image = imgs.get(run)
+            t0 = time.monotonic()    # the run's own time, without the image it waited for
+            outcome = boot_one(results, run, *image, record_schema)
         except images.BuildError as e:
             outcome = fail_without_boot(results, run, f"build failed: {e}")
         except Exception as e:   # a harness or emulator error fails this run, not the batch
