@@ -43,6 +43,9 @@ def timing(results, name):
     df = load.runs(name, results)
     text = (f"*Ran*: {len(df)} run(s), {df['wall_s'].sum():.0f} s of emulator wall time "
             f"(longest {df['wall_s'].max():.0f} s)")
+    if "cpu_s" in df and df["cpu_s"].notna().any():
+        # CPU time hardly grows on a busy host: what an idle machine would need.
+        text += f" and {df['cpu_s'].sum():.0f} s of its CPU time"
     if "host_load_1m" in df and df["host_load_1m"].notna().any():
         lo, hi = df["host_load_1m"].min(), df["host_load_1m"].max()
         text += f", host load average {lo:.1f}-{hi:.1f} (1 min, at run ends; 2 cores)"

@@ -23,7 +23,7 @@ def row(run, b, outcome, run_dir):
          "ok": outcome["ok"], "reason": outcome["reason"] or "", "status": outcome["status"],
          "native": run.native, "icount": run.qemu.get("icount", True),
          "emulator": run.emulator, "sched": run.sched, "pmc": run.pmc,
-         "wall_s": meta["wall_s"], "ready_wall_s": meta["ready_wall_s"],
+         "wall_s": meta["wall_s"], "cpu_s": meta.get("cpu_s"), "ready_wall_s": meta["ready_wall_s"],
          "sandboxes_ready": len(b.ev("sandbox_ready")),
          "boot_cycles": boot_cycles(b),
          "monitor_cycles": ready[0]["cycles"] if ready else None,

@@ -22,10 +22,10 @@ def fake_results(tmp_path, tlb_points):
                  "accesses": 1000, "cycles": cycles(n) * 1000}
                 for n in (1, 2, 4) for order in ("sequential", "random")]
         (run_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
-        rows.append({"experiment": "tlb", "run": key, "ok": True, "wall_s": 10.0,
+        rows.append({"experiment": "tlb", "run": key, "ok": True, "wall_s": 10.0, "cpu_s": 7.5,
                      "ended_at": 1000.0 + 10 * len(rows), "host_load_1m": 1.5,
                      "git_revision": "abc", "git_dirty": False, "run_dir": str(run_dir)})
-    rows.append({"experiment": "tlb", "run": "broken_r0", "ok": False, "wall_s": 120.0,
+    rows.append({"experiment": "tlb", "run": "broken_r0", "ok": False, "wall_s": 120.0, "cpu_s": 1,
                  "ended_at": 1200.0, "host_load_1m": 2.25, "git_revision": "abc",
                  "git_dirty": False, "run_dir": str(tmp_path / "nowhere")})
     summary.write(rows, tmp_path / "tlb" / "runs.csv")
@@ -66,8 +66,8 @@ def test_report_includes_what_ran_and_lists_what_did_not(tmp_path):
     assert "`make exp E=boot`" in text and "icount" in text
     assert "](tlb/tlb-icount.png)" in text
     # How long it ran, how busy the host was, how firm the figures are; the batch's span.
-    assert ("*Ran*: 3 run(s), 140 s of emulator wall time (longest 120 s), host load "
-            "average 1.5-2.2") in text
+    assert ("*Ran*: 3 run(s), 140 s of emulator wall time (longest 120 s) and 16 s of its "
+            "CPU time, host load average 1.5-2.2") in text
     assert "*Firmness*: icount: exact" in text
     assert "**Runs**: 3.5 min from the first run's start" in text    # 990 s to 1200 s
 
