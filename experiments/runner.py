@@ -222,6 +222,8 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
         t0 = time.monotonic()
         try:
             image = imgs.get(run)
+            if lanes.stopping():     # Ctrl-C while it waited for its image: do not boot
+                return
             t0 = time.monotonic()    # the run's own time, without the image it waited for
             outcome = boot_one(results, run, *image, record_schema)
         except images.BuildError as e:
@@ -251,6 +253,10 @@ class _Lanes:
         self.queue = sorted(free, key=lambda r: -r.wall_s)
         self.cond = threading.Condition()
         self.timed_busy, self.alone, self.active, self.error = bool(timed), False, 0, None
+
+    def stopping(self):
+        """True once the batch is being stopped: a run not yet booted must not start."""
+        return self.error is not None
 
     def _allowed(self):
         if self.alone:
