@@ -68,13 +68,17 @@ def _decorations(panel):
     for b in panel.bands:
         out.append(f"set object rect from {b.x0}, graph 0 to {b.x1}, graph 1 behind "
                    f"fillcolor rgb '{BAND_COLOUR}' fillstyle transparent solid 0.25 noborder")
+    xs = [x for s in panel.series for x, _ in s[1]] or [0]
+    right = min(xs) + 0.7 * (max(xs) - min(xs))
     for i, m in enumerate(panel.marks):
-        # Labels of nearby marks go on rows of their own, so none covers another.
+        # Labels of nearby marks go on rows of their own, so none covers another; near
+        # the right edge a label goes left of its arrow, so the edge does not cut it.
         y = 0.97 - 0.09 * i
+        side = "right offset -0.6,0" if m.x > right else "left offset 0.6,0"
         out.append(f"set arrow from {m.x}, graph 1 to {m.x}, graph {y - 0.04:.2f} head filled "
                    f"size graph 0.012,25 lc rgb '{MARK_COLOUR}' lw 2 front")
-        out.append(f"set label {_quote(m.label)} at {m.x}, graph {y - 0.03:.2f} left "
-                   f"offset 0.6,0 tc rgb '{MARK_COLOUR}' front")
+        out.append(f"set label {_quote(m.label)} at {m.x}, graph {y - 0.03:.2f} {side} "
+                   f"tc rgb '{MARK_COLOUR}' front")
     return out
 
 

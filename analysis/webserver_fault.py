@@ -172,6 +172,11 @@ def section(results=load.RESULTS, published=None):
                  "max gap ms": f["progress_gap_near_ms"]} for m, (_, f) in sorted(figs.items())]
         text.append(markdown.table(pd.DataFrame(rows), digits=1))
         files = figure(out, figs, load.records(EXP, "load_second", results))
+        late = [m for m, (_, f) in sorted(figs.items()) if f["fault_s"] >= secs]
+        if late:
+            text.append(f"\n**The fault came after the load ended** ({', '.join(late)}): the "
+                        "guest times it from when it began serving, and its clock fell behind "
+                        "on a busy host; nothing was measured around it.\n")
         text.append("\n*outage*: the longest stretch without a completed reply overlapping fault "
                     "to recovery (per-call times; at 120/s replies normally come ~8 ms apart); "
                     "*lost*: requests sent minus 2xx replies over the whole load (*near the fault*: of those sent from 1 s before the fault to 5 s after recovery); *progress max "
