@@ -110,7 +110,7 @@ def figure(out, figs, sec):
     around the fault, where the outage itself shows; events are marks, not data."""
     whole, zoom, marks, zmarks, bands = [], [], [], [gnuplot.Mark(0, "fault")], []
     for m, (r, f) in sorted(figs.items()):
-        s = sec[sec["run"] == r["run"]].sort_values("t")
+        s = sec[(sec["run"] == r["run"]) & sec["full"]].sort_values("t")   # not the partial last
         whole.append((f"{m} recovery", list(zip(s["t"], s["replies"]))))
         marks.append(gnuplot.Mark(round(f["fault_s"], 2), f"fault ({m})"))
         zoom.append((f"{m} recovery", bins(f["done_ms"], *ZOOM_MS, ZOOM_BIN_MS), "histeps"))
