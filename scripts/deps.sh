@@ -21,6 +21,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+apt-get update -q >/dev/null || { echo "deps: apt-get update failed" >&2; exit 1; }
+# shellcheck disable=SC2086  # missing is a list
+apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+	{ echo "deps: apt-get install failed for:$missing" >&2; exit 1; }
 exec "$(dirname "$0")/third-party.sh"

@@ -9,25 +9,57 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TP="$ROOT/third_party"
-DEBSRC_LIST=/etc/apt/sources.list.d/questv-deb-src.sources
 
 # Messages go to stderr: callers capture stdout of download_source as a path.
 say() { echo "third-party: $*" >&2; }
 die() { echo "third-party: $*" >&2; exit 1; }
 
-# apt-get source needs a deb-src entry. Debian 12 images carry only "Types: deb"
-# stanzas in debian.sources, so we add deb-src twins of them (same mirror, same
-# suites, same keyring) once, and refresh the index.
+# Where this apt keeps its sources: asked of apt itself, so APT_CONFIG (a test's
+# private tree, a chroot's) is honoured like everywhere else in apt.
+eval "$(apt-config shell SRCLIST Dir::Etc::sourcelist/f SRCPARTS Dir::Etc::sourceparts/d \
+	LISTS Dir::State::lists/d)"
+SRCPARTS=${SRCPARTS%/} LISTS=${LISTS%/}
+DEBSRC_LIST="$SRCPARTS/questv-deb-src.sources"
+
+# apt-get source needs a deb-src entry and its index. Debian 12 images carry
+# only "Types: deb" stanzas in debian.sources (older ones "deb ..." lines in
+# sources.list), so we add deb-src twins of them (same mirror, same suites, same
+# keyring) once. The index is fetched whenever none is there, which also covers
+# a run interrupted between writing the entry and apt-get update.
 ensure_deb_src() {
-	if grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-		return 0
+	if ! grep -rqsE '^[[:space:]]*(Types:.*deb-src|deb-src[[:space:]])' "$SRCLIST" "$SRCPARTS"/; then
+		need_root "no deb-src entry in apt sources"
+		add_deb_src
 	fi
-	[ "$(id -u)" = 0 ] || die "no deb-src entry in apt sources; run as root once (or add one)"
-	[ -r /etc/apt/sources.list.d/debian.sources ] ||
-		die "no /etc/apt/sources.list.d/debian.sources to mirror; add a deb-src entry by hand"
+	if ! ls "$LISTS"/*_Sources* >/dev/null 2>&1; then
+		need_root "no source index in $LISTS"
+		say "fetching the source index (apt-get update)"
+		apt-get update -q >/dev/null || die "apt-get update failed"
+	fi
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die "$1; run as root once (or add a deb-src entry and apt-get update)"
+}
+
+add_deb_src() {
+	twins=$(mktemp)
+	for f in "$SRCPARTS"/*.sources; do
+		[ -r "$f" ] && sed 's/^Types:.*/Types: deb-src/' "$f" >>"$twins" && echo >>"$twins"
+	done
+	for f in "$SRCLIST" "$SRCPARTS"/*.list; do
+		[ -r "$f" ] || continue
+		# "deb [opts] URI suite comps" -> a deb822 stanza of the same source
+		# (options dropped: apt's trusted keyrings then verify it).
+		sed -n 's/^[[:space:]]*deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]*\)\{0,1\}\([^[:space:]]\{1,\}\)[[:space:]]\{1,\}\([^[:space:]]\{1,\}\)[[:space:]]\{1,\}\(.*\)$/Types: deb-src\nURIs: \2\nSuites: \3\nComponents: \4\n/p' "$f" >>"$twins"
+	done
+	if ! grep -q '^URIs:' "$twins"; then
+		rm -f "$twins"
+		die "no deb entry in $SRCLIST or $SRCPARTS to mirror; add a deb-src entry by hand"
+	fi
 	say "adding deb-src entries ($DEBSRC_LIST)"
-	sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$DEBSRC_LIST"
-	apt-get update -q >/dev/null || die "apt-get update failed"
+	chmod 644 "$twins"
+	mv "$twins" "$DEBSRC_LIST"
 }
 
 # Download the source package SRC at exactly VERSION into a scratch directory
@@ -141,6 +173,8 @@ fetch_lwip() {
 SOURCES="qemu lwip"
 
 mkdir -p "$TP"
+# Scratch directories of a run that was interrupted mid-download.
+rm -rf "$TP"/.download.*
 for s in $SOURCES; do
 	"fetch_$s"
 done
