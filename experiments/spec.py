@@ -21,8 +21,8 @@
                             # merged over the file, mappings key by key
 
 A system with networked sandboxes (experiments/netsys.py) gets a NIC, runs
-without the vPMU and by default without icount, and its runs go one at a
-time: a load is measured against wall time. icount is refused with a load
+without the vPMU and by default without icount; runs with a load go one at
+a time (experiments/runner.py): a load is measured against wall time. icount is refused with a load
 (TCP against a host client needs virtual time to follow wall time) but
 allowed without one: the NIC then only talks to QEMU's user network (ARP).
 
