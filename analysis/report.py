@@ -1,5 +1,6 @@
 """results/REPORT.md: every experiment that has results, beside the published figures."""
 import datetime
+import json
 from pathlib import Path
 
 from . import boot_table, load, published, shared_driver_table, tlb_figure, vm_exits_table
@@ -100,6 +101,13 @@ def write(results=load.RESULTS, out=None):
             "TSC is host time: figures include QEMU's emulation cost. TCG charges nothing for "
             "VMRUN/#VMEXIT, cache or TLB misses, so no figure here is comparable in cycles with "
             "the published hardware numbers; the shapes and counts (e.g. zero exits) are.\n"]
+    batch = results / "batch.json"
+    if batch.exists():
+        b = json.loads(batch.read_text())
+        head.append(f"**Last batch**: {', '.join(b['experiments'])} ({b['runs']} runs, "
+                    f"{b['profile']} version, -j {b['jobs']}): {b['seconds'] / 60:.1f} min, image "
+                    f"builds included; host load average {b['host_load_1m']:.1f} at its end "
+                    "(1 min, 2 cores).\n")
     took = span(results, done)
     if took is not None:
         head.append(f"**Runs**: {took / 60:.1f} min from the first run's start to the last "

@@ -198,6 +198,7 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
     run is left); one progress line per run across the whole set. Returns (runs
     attempted, runs failed)."""
     results = Path(results)
+    started = time.time()
     todo = _todo(specs, results, rerun, indices, log)
     if not todo:
         for spec in specs:
@@ -236,9 +237,20 @@ def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, bu
     lanes.run(one)
     for spec in specs:
         collect(results, spec)
+    _write_batch(results, specs, started, jobs, len(todo), progress.failed)
     log(f"{', '.join(s.name for s in specs)}: {progress.done - progress.failed}/{progress.done} "
         f"ok, {progress.failed} failed; results in {results}")
     return progress.done, progress.failed
+
+
+def _write_batch(results, specs, started, jobs, runs, failed):
+    """results/batch.json: what the last batch ran and how long it took, builds included."""
+    ended = time.time()
+    (results / "batch.json").write_text(json.dumps({
+        "experiments": [s.name for s in specs], "runs": runs, "failed": failed, "jobs": jobs,
+        "profile": specs[0].runs[0].profile if specs and specs[0].runs else "quick",
+        "started": round(started, 1), "seconds": round(ended - started, 1),
+        "host_load_1m": round(os.getloadavg()[0], 2)}, indent=2) + "\n")
 
 
 class _Lanes:

@@ -59,6 +59,9 @@ def test_tlb_points_are_cycles_per_access_by_mode(tmp_path):
 
 def test_report_includes_what_ran_and_lists_what_did_not(tmp_path):
     res = fake_results(tmp_path, {(True, True): lambda n: 3, (False, True): lambda n: 3})
+    (res / "batch.json").write_text(json.dumps({"experiments": ["tlb"], "runs": 3, "failed": 1,
+                                                "jobs": 2, "profile": "quick", "started": 0,
+                                                "seconds": 300.0, "host_load_1m": 1.5}))
     path, done, missing = report.write(res)
     text = path.read_text()
     assert done == ["tlb"]
@@ -70,6 +73,8 @@ def test_report_includes_what_ran_and_lists_what_did_not(tmp_path):
             "CPU time, host load average 1.5-2.2") in text
     assert "*Firmness*: icount: exact" in text
     assert "**Runs**: 3.5 min from the first run's start" in text    # 990 s to 1200 s
+    assert ("**Last batch**: tlb (3 runs, quick version, -j 2): 5.0 min, image builds "
+            "included; host load average 1.5") in text
 
 
 def test_markdown_table_formats_numbers_and_missing_values():

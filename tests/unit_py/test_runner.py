@@ -168,6 +168,9 @@ def test_loaded_runs_go_one_at_a_time_and_the_others_beside_them(batch, tmp_path
                        for i, a in enumerate(free) for b in free[i + 1:])
     lines = out.getvalue().splitlines()
     assert len(lines) == 6 and lines[-1].startswith("[6/6] ok ") and "ETA 0:00" in lines[-1]
+    batch = json.loads((results / "batch.json").read_text())
+    assert batch["experiments"] == ["cap", "demo", "web"] and batch["runs"] == 6
+    assert batch["failed"] == 0 and batch["seconds"] > 0 and batch["profile"] == "quick"
     assert {ln.split()[2].split("/")[0] for ln in lines} == {"demo", "web", "cap"}
 
 
