@@ -1,4 +1,4 @@
-"""The virtual PMU seen from the guest (issue 4): the monitor hands the
+"""The virtual PMU seen from the guest: the monitor hands the
 ivshmem device to every sandbox, the kernel finds it (or says why not), and
 its counts agree with cachegrind and show cross-core LLC interference."""
 import json
