@@ -20,6 +20,18 @@ static uint64_t slot_value(const struct vpmu_slots *s, uint32_t k, uint64_t now)
 	return s->acc[k];
 }
 
+bool vpmu_control_quiet(const struct vpmu_slots *s, const struct vpmu_model *m, uint32_t vcpu)
+{
+	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;
+	if (ctl->enable || s->seen.enable || ctl->reset_seq != s->seen.reset_seq ||
+	    ctl->region_seq != s->seen.region_seq)
+		return false;
+	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+		if (ctl->select[k] != s->seen.select[k])
+			return false;
+	return true;
+}
+
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
 {
 	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;

@@ -56,35 +56,20 @@ static void on_reset(qemu_plugin_id_t id)
 	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)out_path);
 }
 
-/* Nothing on vCPU VCPU's control page for the plugin to act on yet: no
- * slot enabled, no reset or region request. A few loads: the per-block work
- * before any guest counts, so the full poll (the bulk of the cost of an
- * uninstrumented run) runs only once one does; every value it would
- * publish is still 0 then. */
-static bool control_idle(uint32_t vcpu)
-{
-	const volatile struct vpmu_control *ctl = model.cpu[vcpu].ctl;
-	const struct vpmu_control *seen = &slots[vcpu].seen;
-	return !ctl->enable && !seen->enable && ctl->reset_seq == seen->reset_seq &&
-	       ctl->region_seq == seen->region_seq;
-}
-
-/* Translated block entry: publish what the previous block did (so a guest
- * read at a scheduling point is exact to the last block), then count this
- * block's instructions. */
+/* Translated block entry: act on the control page if the guest asked for
+ * anything (so a guest read at a scheduling point is exact to the last
+ * block), then count this block's instructions. */
 static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
 		return;
-	if (!instrument_memory && control_idle(vcpu)) {
-		vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
-		return;
+	if (!vpmu_control_quiet(&slots[vcpu], &model, vcpu)) {
+		vpmu_control_poll(&slots[vcpu], &model, vcpu);
+		if (!instrument_memory && slots[vcpu].seen.enable &&
+		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
+			qemu_plugin_reset(plugin_id, on_reset);
 	}
-	vpmu_control_poll(&slots[vcpu], &model, vcpu);
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
-	if (!instrument_memory && slots[vcpu].seen.enable &&
-	    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
-		qemu_plugin_reset(plugin_id, on_reset);
 }
 
 static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
@@ -211,6 +196,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	}
 	plugin_id = id;
 	out_path = cfg.out;
+	instrument_memory = cfg.count_all;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)cfg.out);
 	return 0;

@@ -86,6 +86,12 @@ static void bad_arguments_refused_with_reason(void **s)
 		{"bogus=1", "unknown argument"},
 		{"l1d", "key=value"},
 		{"shm=", "empty path"},
+		{"count=some", "all or guest"},
+		{"count=", "all or guest"},
+		{"interval=0,out=/tmp/o", "positive instruction count"},
+		{"interval=-5,out=/tmp/o", "positive instruction count"},
+		{"interval=10x,out=/tmp/o", "positive instruction count"},
+		{"interval=1000", "needs out=FILE"},
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(parse(bad[i].args, &c), -1);
@@ -93,6 +99,23 @@ static void bad_arguments_refused_with_reason(void **s)
 			fail_msg("'%s': message lacks '%s':\n%s", bad[i].args, bad[i].why, err);
 		assert_non_null(strstr(err, "vpmu arguments"));	/* usage follows */
 	}
+}
+
+static void counting_mode_and_interval(void **s)
+{
+	(void)s;
+	struct vpmu_config c;
+	assert_int_equal(parse("", &c), 0);
+	assert_false(c.count_all);	/* the guest decides unless asked */
+	assert_int_equal(c.interval, 0);
+	assert_int_equal(parse("count=all,out=/tmp/o,interval=10M", &c), 0);
+	assert_true(c.count_all);
+	assert_int_equal(c.interval, 10u << 20);
+	assert_int_equal(parse("count=guest,interval=1000,out=/tmp/o", &c), 0);
+	assert_false(c.count_all);
+	assert_int_equal(c.interval, 1000);
+	assert_non_null(strstr(vpmu_usage, "count=all|guest"));
+	assert_non_null(strstr(vpmu_usage, "interval=N"));
 }
 
 /* A small machine so tests can fill caches quickly: L1D 1 KiB 2-way,
@@ -272,6 +295,7 @@ int main(void)
 		cmocka_unit_test(defaults_are_documented_ones),
 		cmocka_unit_test(full_argument_set),
 		cmocka_unit_test(bad_arguments_refused_with_reason),
+		cmocka_unit_test(counting_mode_and_interval),
 		cmocka_unit_test(header_published),
 		cmocka_unit_test(hierarchy_and_cycles),
 		cmocka_unit_test(optional_l2),
