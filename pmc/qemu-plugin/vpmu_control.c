@@ -4,6 +4,7 @@
  * while enabled and "acc" while not; selecting an event or resetting just
  * moves base to the current total. Nothing per access depends on the control
  * page, which keeps the hot path of the plugin free of it. */
+#include <string.h>
 #include "pmc/qemu-plugin/vpmu_control.h"
 
 static uint64_t slot_total(struct vpmu_model *m, uint32_t vcpu, uint32_t ev)
@@ -22,14 +23,12 @@ static uint64_t slot_value(const struct vpmu_slots *s, uint32_t k, uint64_t now)
 
 bool vpmu_control_quiet(const struct vpmu_slots *s, const struct vpmu_model *m, uint32_t vcpu)
 {
-	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;
-	if (ctl->enable || s->seen.enable || ctl->reset_seq != s->seen.reset_seq ||
-	    ctl->region_seq != s->seen.region_seq)
-		return false;
-	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
-		if (ctl->select[k] != s->seen.select[k])
-			return false;
-	return true;
+	/* Only the guest on this vCPU writes this page, and it is not running
+	 * while its vCPU thread is here: plain loads see its last writes. */
+	const struct vpmu_control *ctl = (const struct vpmu_control *)m->cpu[vcpu].ctl;
+	return !ctl->enable && !s->seen.enable && ctl->reset_seq == s->seen.reset_seq &&
+	       ctl->region_seq == s->seen.region_seq &&
+	       !memcmp(ctl->select, s->seen.select, sizeof ctl->select);
 }
 
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)

@@ -74,6 +74,7 @@ const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg,
 			cache_init(&c->l2, &cfg->l2, lines);
 			lines += cache_lines_needed(&cfg->l2);
 		}
+		c->last_page = c->last_line = CACHE_INVALID;
 		c->page = (struct vpmu_counters *)((char *)shm + VPMU_COUNTERS_AT(i));
 		c->ctl = (const volatile struct vpmu_control *)((char *)shm + VPMU_CONTROL_AT(i));
 		memset(c->page, 0, sizeof *c->page);
@@ -89,12 +90,17 @@ void vpmu_model_fini(struct vpmu_model *m)
 	m->storage = NULL;
 }
 
-void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)
+void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
-	t[VPMU_EV_INSTRUCTIONS] += n;
 	t[VPMU_EV_CYCLES] = t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000 + c->stall_cycles;
+}
+
+void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)
+{
+	m->cpu[vcpu].page->total[VPMU_EV_INSTRUCTIONS] += n;
+	vpmu_model_refresh_cycles(m, vcpu);
 }
 
 /* Access the one or two lines [addr, addr+size) covers; true if any missed. */
@@ -138,7 +144,8 @@ static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint
 	uint16_t owner = llc_owner(c, vcpu);
 	bool miss = false;
 
-	pthread_mutex_lock(&m->llc_lock);
+	if (m->n_vcpus > 1)
+		pthread_mutex_lock(&m->llc_lock);
 	t[VPMU_EV_LLC_REFERENCES]++;
 	for (uint64_t line = first; line <= last; line++) {
 		struct cache_result r = cache_access(k, line << k->line_shift, owner);
@@ -161,21 +168,30 @@ static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint
 	} else {
 		c->stall_cycles += m->cfg.lat_llc;
 	}
-	pthread_mutex_unlock(&m->llc_lock);
+	if (m->n_vcpus > 1)
+		pthread_mutex_unlock(&m->llc_lock);
 }
 
 void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint64_t paddr, uint32_t size)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
+	uint64_t page = vaddr >> c->dtlb.line_shift;
+	uint64_t first = paddr >> c->l1d.line_shift, last = (paddr + size - 1) >> c->l1d.line_shift;
 
 	t[VPMU_EV_L1D_ACCESSES]++;
-	if (!tlb_access(&c->dtlb, vaddr)) {
-		uint32_t refs = vpmu_walk_refs(c->ctl->paging);
-		t[VPMU_EV_DTLB_MISSES]++;
-		t[VPMU_EV_PAGE_WALK_REFS] += refs;
-		c->stall_cycles += (uint64_t)refs * m->cfg.lat_walk_ref;
+	if (page != c->last_page) {
+		c->last_page = page;
+		if (!tlb_access(&c->dtlb, vaddr)) {
+			uint32_t refs = vpmu_walk_refs(c->ctl->paging);
+			t[VPMU_EV_DTLB_MISSES]++;
+			t[VPMU_EV_PAGE_WALK_REFS] += refs;
+			c->stall_cycles += (uint64_t)refs * m->cfg.lat_walk_ref;
+		}
 	}
+	if (first == c->last_line && last == first)
+		return;
+	c->last_line = last;
 	if (!level_miss(&c->l1d, paddr, size, (uint16_t)vcpu))
 		return;
 	t[VPMU_EV_L1D_MISSES]++;

@@ -19,6 +19,10 @@ struct vpmu_cpu {
 	struct vpmu_counters *page;	     /* totals live in page->total[] */
 	const volatile struct vpmu_control *ctl; /* read for the paging mode */
 	uint64_t stall_cycles;		     /* miss and walk penalties so far */
+	/* The page and the L1D line this vCPU touched last: most recent in
+	 * their DTLB and L1D sets, so touching them again is a hit that
+	 * changes nothing (the exact shortcut of the hot path). */
+	uint64_t last_page, last_line;
 };
 
 struct vpmu_model {
@@ -26,7 +30,8 @@ struct vpmu_model {
 	uint32_t n_vcpus;
 	struct vpmu_header *hdr;
 	/* The LLC is the only state vCPUs share; without -icount QEMU runs
-	 * vCPUs on parallel threads, so LLC accesses take this lock. */
+	 * vCPUs on parallel threads, so LLC accesses take this lock (when
+	 * there is more than one vCPU). */
 	pthread_mutex_t llc_lock;
 	struct cache llc;
 	struct vpmu_cpu cpu[VPMU_MAX_VCPUS];
@@ -45,6 +50,10 @@ void vpmu_model_fini(struct vpmu_model *m);
 /* vCPU VCPU is about to execute N instructions (one translated block):
  * count them and refresh its cycle estimate. */
 void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n);
+
+/* Bring vCPU VCPU's CYCLES total up to date with the penalties of the
+ * accesses since its last block start. */
+void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu);
 
 /* vCPU VCPU made one data access of SIZE bytes at virtual address VADDR,
  * physical address PADDR: run it through DTLB, L1D, L2 and LLC and count

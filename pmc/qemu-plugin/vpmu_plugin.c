@@ -10,16 +10,22 @@
  *   -device ivshmem-plain,memdev=vpmu
  * Arguments: vpmu_args.c (vpmu_usage). Layout: pmc/vpmu_abi.h.
  *
- * Memory accesses (the costly part: 3x on a boot) are instrumented only once
- * some vCPU has enabled a counter: until then translated blocks carry only
- * the per-block callback (instructions, control page), so a guest that never
+ * With count=all memory accesses are instrumented from the first
+ * translated block: every vCPU counts every event from its first
+ * instruction, with no guest involvement (an unmodified guest, a program
+ * under qemu-x86_64, the boot itself); out=FILE gets the totals at exit and
+ * interval=N a line per N instructions (vpmu_report.c).
+ *
+ * Otherwise (count=guest) memory accesses are instrumented only once some
+ * vCPU has enabled a counter: until then translated blocks carry only the
+ * per-block callback (instructions, control page), so a guest that never
  * counts runs at nearly plain TCG speed. The switch retranslates everything
  * (qemu_plugin_reset); accesses of the few blocks the enabling vCPU runs
  * before the switch lands are not counted.
  *
  * Under linux-user emulation (qemu-x86_64) there are no physical addresses;
  * the model is then indexed by virtual address, which is what cachegrind
- * sees too: that mode exists for host-side validation of the model. */
+ * sees too, and only the first thread (vCPU 0) is counted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -32,20 +38,21 @@
 #include "pmc/qemu-plugin/vpmu_config.h"
 #include "pmc/qemu-plugin/vpmu_control.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
+#include "pmc/qemu-plugin/vpmu_report.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static struct vpmu_model model;
 static struct vpmu_slots slots[VPMU_MAX_VCPUS];
 static bool system_mode;
+static struct vpmu_report report;
 static qemu_plugin_id_t plugin_id;
-static const char *out_path;
 /* Memory accesses are instrumented (set by the reset callback); a switch
  * has been asked for (set by the vCPU thread that asked). */
 static bool instrument_memory, switching;
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
-static void on_exit_all(qemu_plugin_id_t id, void *out);
+static void on_exit_all(qemu_plugin_id_t id, void *unused);
 
 /* All vCPUs are stopped and every translation is gone: register again,
  * this time with memory callbacks. */
@@ -53,12 +60,14 @@ static void on_reset(qemu_plugin_id_t id)
 {
 	instrument_memory = true;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)out_path);
+	qemu_plugin_register_atexit_cb(id, on_exit_all, NULL);
 }
 
 /* Translated block entry: act on the control page if the guest asked for
  * anything (so a guest read at a scheduling point is exact to the last
- * block), then count this block's instructions. */
+ * block), end an interval that is due, then count this block's
+ * instructions. Checks against thresholds belong here, where every counter
+ * is exact to the end of the previous block. */
 static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
@@ -69,6 +78,8 @@ static void on_block(unsigned int vcpu, void *n_insns)
 		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
 			qemu_plugin_reset(plugin_id, on_reset);
 	}
+	if (model.cpu[vcpu].page->total[VPMU_EV_INSTRUCTIONS] >= report.iv[vcpu].next)
+		vpmu_report_interval(&report, &model, vcpu);
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
 }
 
@@ -98,38 +109,16 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 						 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
 }
 
-/* The totals line of one vCPU, with exactly the keys issue 4 specifies. */
-static void write_totals(FILE *f, uint32_t vcpu)
+static void on_exit_all(qemu_plugin_id_t id, void *unused)
 {
-	const uint64_t *t = model.cpu[vcpu].page->total;
-	fprintf(f,
-		"{\"vcpu\":%" PRIu32 ",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
-		",\"l1d_accesses\":%" PRIu64 ",\"l1d_misses\":%" PRIu64 ",\"llc_references\":%" PRIu64
-		",\"llc_misses\":%" PRIu64 ",\"dtlb_misses\":%" PRIu64 "}\n",
-		vcpu, t[VPMU_EV_INSTRUCTIONS], t[VPMU_EV_CYCLES], t[VPMU_EV_L1D_ACCESSES],
-		t[VPMU_EV_L1D_MISSES], t[VPMU_EV_LLC_REFERENCES], t[VPMU_EV_LLC_MISSES],
-		t[VPMU_EV_DTLB_MISSES]);
-}
-
-static void on_exit_all(qemu_plugin_id_t id, void *out)
-{
-	(void)id;
+	(void)id, (void)unused;
 	/* Leave the file consistent for readers after the run: every slot
 	 * published, the global total copied into each page. */
 	for (uint32_t i = 0; i < model.n_vcpus; i++) {
 		vpmu_control_poll(&slots[i], &model, i);
 		model.cpu[i].page->total[VPMU_EV_LLC_FILLS_GLOBAL] = model.hdr->llc_fills_global;
 	}
-	if (out) {
-		FILE *f = fopen(out, "w");
-		if (!f) {
-			fprintf(stderr, "vpmu: cannot write %s: %s\n", (const char *)out, strerror(errno));
-		} else {
-			for (uint32_t i = 0; i < model.n_vcpus; i++)
-				write_totals(f, i);
-			fclose(f);
-		}
-	}
+	vpmu_report_close(&report, &model);
 	vpmu_model_fini(&model);
 }
 
@@ -194,10 +183,14 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		fprintf(stderr, "%s\n", why);
 		return -1;
 	}
+	if (vpmu_report_open(&report, &cfg, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		vpmu_model_fini(&model);
+		return -1;
+	}
 	plugin_id = id;
-	out_path = cfg.out;
 	instrument_memory = cfg.count_all;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)cfg.out);
+	qemu_plugin_register_atexit_cb(id, on_exit_all, NULL);
 	return 0;
 }

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "pmc/vpmu_abi.h"
 #include "pmc/qemu-plugin/vpmu_config.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
+#include "pmc/qemu-plugin/vpmu_report.h"
 
 static _Alignas(4096) uint8_t shm[VPMU_SHM_SIZE];
 static struct vpmu_model model;
@@ -289,6 +291,82 @@ static void tags_split_occupancy_per_guest_vcpu(void **s)
 	vpmu_model_fini(&model);
 }
 
+/* Read FILE's lines into LINES (at most N); returns how many. */
+static int read_lines(const char *file, char lines[][256], int n)
+{
+	FILE *f = fopen(file, "r");
+	int k = 0;
+	assert_non_null(f);
+	while (k < n && fgets(lines[k], 256, f))
+		k++;
+	fclose(f);
+	return k;
+}
+
+static uint64_t field(const char *line, const char *key)
+{
+	char pat[40];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	assert_non_null(p);
+	return strtoull(p + strlen(pat), NULL, 10);
+}
+
+/* The plugin's per-block sequence, as on_block runs it. */
+static void block(struct vpmu_report *r, uint32_t n)
+{
+	if (page(0)->total[VPMU_EV_INSTRUCTIONS] >= r->iv[0].next)
+		vpmu_report_interval(r, &model, 0);
+	vpmu_model_insns(&model, 0, n);
+}
+
+static void interval_lines_sum_to_the_totals(void **s)
+{
+	(void)s;
+	char path[] = "/tmp/vpmu-report-XXXXXX", args[64], lines[8][256];
+	struct vpmu_config c;
+	struct vpmu_report r;
+	close(mkstemp(path));
+	small("", 1);
+	snprintf(args, sizeof args, "interval=100,out=%s", path);
+	assert_int_equal(parse(args, &c), 0);	/* after small(): c points into parse()'s buffer */
+	assert_null(vpmu_report_open(&r, &c, err, sizeof err));
+	for (uint64_t i = 0; i < 25; i++) {	/* 25 blocks of 10 instructions, 1 access each */
+		block(&r, 10);
+		vpmu_model_access(&model, 0, i * 64, i * 64, 8);
+	}
+	vpmu_report_close(&r, &model);
+	assert_int_equal(read_lines(path, lines, 8), 4);
+	/* Intervals end at the first block start at or past 100, 200, ...: */
+	assert_int_equal(field(lines[0], "interval"), 0);
+	assert_int_equal(field(lines[0], "instructions"), 100);
+	assert_int_equal(field(lines[0], "l1d_accesses"), 10);
+	assert_int_equal(field(lines[1], "interval"), 1);
+	assert_int_equal(field(lines[2], "interval"), 2);	/* the partial one, at exit */
+	assert_int_equal(field(lines[2], "instructions"), 50);
+	assert_null(strstr(lines[3], "interval"));		/* the totals line */
+	static const char *const keys[] = {"instructions", "cycles", "l1d_accesses", "l1d_misses",
+					   "llc_references", "llc_misses", "dtlb_misses"};
+	for (unsigned k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		assert_int_equal(field(lines[0], keys[k]) + field(lines[1], keys[k]) + field(lines[2], keys[k]),
+				 field(lines[3], keys[k]));
+	assert_int_equal(field(lines[3], "l1d_misses"), 25);
+	/* Cycles at exit include the last block's miss penalties. */
+	assert_int_equal(field(lines[3], "cycles"), 250 * 3 / 2 + 25 * 100 + 4 * 5);	/* one page: one walk */
+	vpmu_model_fini(&model);
+	unlink(path);
+}
+
+static void unwritable_out_is_refused(void **s)
+{
+	(void)s;
+	struct vpmu_config c;
+	struct vpmu_report r;
+	assert_int_equal(parse("out=/nonexistent-dir/o.jsonl", &c), 0);
+	assert_non_null(vpmu_report_open(&r, &c, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent-dir/o.jsonl"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +374,8 @@ int main(void)
 		cmocka_unit_test(full_argument_set),
 		cmocka_unit_test(bad_arguments_refused_with_reason),
 		cmocka_unit_test(counting_mode_and_interval),
+		cmocka_unit_test(interval_lines_sum_to_the_totals),
+		cmocka_unit_test(unwritable_out_is_refused),
 		cmocka_unit_test(header_published),
 		cmocka_unit_test(hierarchy_and_cycles),
 		cmocka_unit_test(optional_l2),
