@@ -30,7 +30,8 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults
+.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults \
+	validate-vpmu-real
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -126,6 +127,10 @@ bench: iso $(BUILD)/sched-bench
 # The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
 validate-vpmu: iso $(BUILD)/pmc-workload
 	$(PY) -m experiments.vpmu_validate --build $(BUILD)
+
+# The vPMU counting unmodified Debian programs under qemu-x86_64 (count=all) against cachegrind.
+validate-vpmu-real: deps $(BUILD)/vpmu.so
+	$(PY) -m experiments.vpmu_real
 
 # The vPMU's cost: slowdown over plain TCG, wall time against cachegrind.
 bench-vpmu: iso $(BUILD)/pmc-workload
