@@ -23,6 +23,10 @@ struct vpmu_cpu {
 	 * their DTLB and L1D sets, so touching them again is a hit that
 	 * changes nothing (the exact shortcut of the hot path). */
 	uint64_t last_page, last_line;
+	/* The access in progress (vpmu_model_access_more may extend it): its
+	 * first line and how far down the hierarchy it went (ACC_* bits). */
+	uint64_t acc_first;
+	uint32_t acc_state;
 };
 
 struct vpmu_model {
@@ -60,6 +64,12 @@ void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu);
  * what happened. An access straddling two lines counts once, and misses a
  * level if either line does (cachegrind's convention). */
 void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint64_t paddr, uint32_t size);
+
+/* The same access goes on with the SIZE bytes at PADDR, right after its
+ * previous part: QEMU hands a 16- or 32-byte vector access to plugins as
+ * 8-byte pieces, cachegrind counts it as one access. Counts nothing new
+ * unless the access reaches a new line (no DTLB lookup: one per access). */
+void vpmu_model_access_more(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size);
 
 /* Current total of event EV for vCPU VCPU: its own count, or the global one
  * for global events (VPMU_EV_LLC_FILLS_GLOBAL). */
