@@ -46,6 +46,13 @@ static struct vpmu_model model;
 static struct vpmu_slots slots[VPMU_MAX_VCPUS];
 static bool system_mode;
 static struct vpmu_report report;
+/* Per vCPU: the callback data (instruction, direction) and end address of
+ * the last memory callback in the current execution of a translated block,
+ * to join the 8-byte pieces of one vector access (vpmu_model_access_more). */
+static struct {
+	uintptr_t insn;
+	uint64_t end;
+} piece[VPMU_MAX_VCPUS];
 static qemu_plugin_id_t plugin_id;
 /* Memory accesses are instrumented (set by the reset callback); a switch
  * has been asked for (set by the vCPU thread that asked). */
@@ -80,13 +87,19 @@ static void on_block(unsigned int vcpu, void *n_insns)
 	}
 	if (model.cpu[vcpu].page->total[VPMU_EV_INSTRUCTIONS] >= report.iv[vcpu].next)
 		vpmu_report_interval(&report, &model, vcpu);
+	piece[vcpu].insn = 0;	/* each execution of an instruction is its own access */
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
 }
 
+/* UDATA identifies the instruction within its block and the direction:
+ * pieces of one access come from one instruction, one after the other,
+ * each starting where the previous ended. A rep-prefixed instruction runs
+ * each iteration as its own block execution, so its iterations stay
+ * separate accesses, as in cachegrind. */
 static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-	(void)udata;
 	uint64_t paddr = vaddr;
+	uint32_t size = 1u << qemu_plugin_mem_size_shift(info);
 	if (vcpu >= model.n_vcpus)
 		return;
 	if (system_mode) {
@@ -96,7 +109,14 @@ static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va
 			return;
 		paddr = qemu_plugin_hwaddr_phys_addr(hw);
 	}
-	vpmu_model_access(&model, vcpu, vaddr, paddr, 1u << qemu_plugin_mem_size_shift(info));
+	uintptr_t insn = (uintptr_t)udata | qemu_plugin_mem_is_store(info);
+	bool more = piece[vcpu].insn == insn && piece[vcpu].end == vaddr;
+	piece[vcpu].insn = insn;
+	piece[vcpu].end = vaddr + size;
+	if (more)
+		vpmu_model_access_more(&model, vcpu, paddr, size);
+	else
+		vpmu_model_access(&model, vcpu, vaddr, paddr, size);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -104,9 +124,11 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	size_t n = qemu_plugin_tb_n_insns(tb);
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)n);
-	for (size_t i = 0; instrument_memory && i < n; i++)
-		qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), on_access,
-						 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
+	for (size_t i = 0; instrument_memory && i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		qemu_plugin_register_vcpu_mem_cb(insn, on_access, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
+						 (void *)(uintptr_t)(2 * i + 2));
+	}
 }
 
 static void on_exit_all(qemu_plugin_id_t id, void *unused)
