@@ -23,7 +23,6 @@ import json
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -170,12 +169,12 @@ def main(argv=None):
     ap.add_argument("--l1d", default="32K:8:64")
     ap.add_argument("--llc", default="2M:16:64")
     ap.add_argument("--limit", type=float, default=1.0, help="percent")
-    ap.add_argument("--work", help="keep inputs and both tools' outputs here (default: a temporary folder)")
+    ap.add_argument("--work", default=str(ROOT / "results/vpmu-real"),
+                    help="inputs and both tools' outputs (default results/vpmu-real)")
     a = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(a.work or tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        rows = compare(a.programs.split(","), a.size, a.l1d, a.llc, work)
+    work = Path(a.work)
+    work.mkdir(parents=True, exist_ok=True)
+    rows = compare(a.programs.split(","), a.size, a.l1d, a.llc, work)
     print_rows(rows, a.size, a.l1d, a.llc, a.limit)
     ok = within(rows, a.limit)
     print(f"validate-vpmu-real: {'every figure within' if ok else 'some figure beyond'} {a.limit}%")
