@@ -214,7 +214,8 @@ static void access_lines(struct vpmu_model *m, uint32_t vcpu, uint64_t from, uin
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 
 	for (uint64_t line = from; line <= to; line++) {
-		bool hit = cache_access(&c->l1d, line << c->l1d.line_shift, (uint16_t)vcpu).hit;
+		uint64_t addr = line << c->l1d.line_shift;
+		bool hit = cache_mru_hit(&c->l1d, addr) || cache_access(&c->l1d, addr, (uint16_t)vcpu).hit;
 		c->last_line = line;
 		if (!hit && !(c->acc_state & ACC_L1D_MISSED)) {
 			c->acc_state |= ACC_L1D_MISSED;
@@ -237,7 +238,7 @@ void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint
 	t[VPMU_EV_L1D_ACCESSES]++;
 	if (page != c->last_page) {
 		c->last_page = page;
-		if (!tlb_access(&c->dtlb, vaddr)) {
+		if (!cache_mru_hit(&c->dtlb, vaddr) && !tlb_access(&c->dtlb, vaddr)) {
 			uint32_t refs = vpmu_walk_refs(c->ctl->paging);
 			t[VPMU_EV_DTLB_MISSES]++;
 			t[VPMU_EV_PAGE_WALK_REFS] += refs;

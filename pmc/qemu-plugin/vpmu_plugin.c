@@ -45,6 +45,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static struct vpmu_model model;
 static struct vpmu_slots slots[VPMU_MAX_VCPUS];
 static bool system_mode;
+/* A shared file exists (shm=), so a guest or host tool may write the
+ * control pages; without one nobody can, and blocks skip looking. */
+static bool controllable;
 static struct vpmu_report report;
 /* Per vCPU: the callback data (instruction, direction) and end address of
  * the last memory callback in the current execution of a translated block,
@@ -79,7 +82,7 @@ static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
 		return;
-	if (!vpmu_control_quiet(&slots[vcpu], &model, vcpu)) {
+	if (controllable && !vpmu_control_quiet(&slots[vcpu], &model, vcpu)) {
 		vpmu_control_poll(&slots[vcpu], &model, vcpu);
 		if (!instrument_memory && slots[vcpu].seen.enable &&
 		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
@@ -211,6 +214,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return -1;
 	}
 	plugin_id = id;
+	controllable = cfg.shm != NULL;
 	instrument_memory = cfg.count_all;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_atexit_cb(id, on_exit_all, NULL);
