@@ -67,3 +67,13 @@ def test_bad_arguments_are_refused_with_the_usage(tmp_path):
         assert p.returncode != 0, bad
         assert "vpmu: bad argument" in p.stderr or "needs out=FILE" in p.stderr, p.stderr
         assert "count=all|guest" in p.stderr
+
+
+def test_bench_reports_the_real_programs(capsys):
+    from experiments import bench_vpmu
+    assert bench_vpmu.main(["--no-guest", "--real-size", str(64 << 10), "--programs", "sort"]) == 0
+    out = capsys.readouterr().out
+    row = [x.split() for x in out.splitlines() if x.startswith("sort ")]
+    assert len(row) == 1 and len(row[0]) == 8
+    native, plain, vpmu, cg = map(float, row[0][2:6])
+    assert 0 < native and 0 < plain and 0 < vpmu and 0 < cg
