@@ -21,19 +21,40 @@ static uint64_t slot_value(const struct vpmu_slots *s, uint32_t k, uint64_t now)
 	return s->acc[k];
 }
 
-bool vpmu_control_quiet(const struct vpmu_slots *s, const struct vpmu_model *m, uint32_t vcpu)
+#define SLOT_MASK ((1u << VPMU_NCOUNTERS) - 1)
+
+/* The control page still says what it said at the last poll. Only the
+ * guest on this vCPU writes it, and that guest is not running while its
+ * vCPU thread is here: plain loads see its last writes. */
+static bool unchanged(const struct vpmu_slots *s, const struct vpmu_control *ctl)
 {
-	/* Only the guest on this vCPU writes this page, and it is not running
-	 * while its vCPU thread is here: plain loads see its last writes. */
-	const struct vpmu_control *ctl = (const struct vpmu_control *)m->cpu[vcpu].ctl;
-	return !ctl->enable && !s->seen.enable && ctl->reset_seq == s->seen.reset_seq &&
+	return ctl->enable == s->seen.enable && ctl->reset_seq == s->seen.reset_seq &&
 	       ctl->region_seq == s->seen.region_seq &&
 	       !memcmp(ctl->select, s->seen.select, sizeof ctl->select);
+}
+
+/* Nothing asked since the last poll: only the enabled slots' values moved
+ * (the rest, the region and the reset acknowledgement are as published). */
+static void publish_running(const struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
+{
+	struct vpmu_counters *page = m->cpu[vcpu].page;
+
+	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
+	for (uint32_t live = s->seen.enable & SLOT_MASK; live; live &= live - 1) {
+		uint32_t k = (uint32_t)__builtin_ctz(live);
+		page->value[k] = s->acc[k] + (slot_total(m, vcpu, s->seen.select[k]) - s->base[k]);
+	}
+	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
 }
 
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
 {
 	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;
+	if (unchanged(s, (const struct vpmu_control *)ctl)) {
+		if (s->seen.enable & SLOT_MASK)
+			publish_running(s, m, vcpu);
+		return;
+	}
 	struct vpmu_counters *page = m->cpu[vcpu].page;
 	uint64_t now[VPMU_NCOUNTERS], value[VPMU_NCOUNTERS];
 	uint32_t enable = ctl->enable;

@@ -5,7 +5,6 @@
 #ifndef PMC_VPMU_CONTROL_H
 #define PMC_VPMU_CONTROL_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include "pmc/vpmu_abi.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
@@ -18,15 +17,11 @@ struct vpmu_slots {
 	uint64_t region_start[VPMU_NCOUNTERS];
 };
 
-/* True when polling vCPU VCPU's control page now would change nothing the
- * guest can see: no slot enabled now or at the last poll, and no selection,
- * reset or region request since. The per-block check that keeps a vCPU no
- * guest counts on from paying for the full poll. */
-bool vpmu_control_quiet(const struct vpmu_slots *s, const struct vpmu_model *m, uint32_t vcpu);
-
 /* Act on vCPU VCPU's control page (as it is now) and publish its slot
  * values, region results and reset acknowledgement in its counter page.
- * S must start zeroed, matching a zeroed control page. */
+ * S must start zeroed, matching a zeroed control page. Cheap when the page
+ * is as it was at the last poll: nothing with no slot enabled, else the
+ * enabled slots' values only. */
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu);
 
 #endif

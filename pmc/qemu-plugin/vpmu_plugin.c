@@ -82,7 +82,7 @@ static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
 		return;
-	if (controllable && !vpmu_control_quiet(&slots[vcpu], &model, vcpu)) {
+	if (controllable) {
 		vpmu_control_poll(&slots[vcpu], &model, vcpu);
 		if (!instrument_memory && slots[vcpu].seen.enable &&
 		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
