@@ -59,6 +59,7 @@ const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg,
 		return "vpmu: QEMU has more vCPUs than the vPMU models (16 at most)";
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
+	m->cpi_whole = cfg->cpi_milli % 1000 ? 0 : cfg->cpi_milli / 1000;
 	m->n_vcpus = n_vcpus;
 	m->hdr = (struct vpmu_header *)((char *)shm + VPMU_HEADER_OFF);
 	if (tlb_geometry(cfg->dtlb_entries, cfg->dtlb_ways, cfg->page_size, &tlb))
@@ -103,7 +104,10 @@ void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
-	t[VPMU_EV_CYCLES] = t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000 + c->stall_cycles;
+	/* Per block: a whole CPI (the default 1.0) needs no division. */
+	uint64_t base = m->cpi_whole ? t[VPMU_EV_INSTRUCTIONS] * m->cpi_whole
+				     : t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000;
+	t[VPMU_EV_CYCLES] = base + c->stall_cycles;
 }
 
 void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)

@@ -31,6 +31,7 @@ struct vpmu_cpu {
 
 struct vpmu_model {
 	struct vpmu_config cfg;
+	uint32_t cpi_whole;		     /* cpi_milli / 1000 if a whole number, else 0 */
 	uint32_t n_vcpus;
 	struct vpmu_header *hdr;
 	/* The LLC is the only state vCPUs share; without -icount QEMU runs
