@@ -57,10 +57,17 @@ static void publish_running(const struct vpmu_slots *s, struct vpmu_model *m, ui
 {
 	struct vpmu_counters *page = m->cpu[vcpu].page;
 
-	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
-	for (uint32_t i = 0; i < s->n_running; i++)
-		page->value[s->running[i]] = __atomic_load_n(s->source[i], __ATOMIC_RELAXED) + s->offset[i];
-	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
+	uint64_t seq = page->seq, value[VPMU_NCOUNTERS];
+	uint32_t n = s->n_running;
+
+	/* Read every source before the first store into the page: the stores
+	 * could alias them, which would make the compiler reload each time. */
+	for (uint32_t i = 0; i < n; i++)
+		value[i] = __atomic_load_n(s->source[i], __ATOMIC_RELAXED) + s->offset[i];
+	__atomic_store_n(&page->seq, seq + 1, __ATOMIC_RELEASE);
+	for (uint32_t i = 0; i < n; i++)
+		page->value[s->running[i]] = value[i];
+	__atomic_store_n(&page->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
