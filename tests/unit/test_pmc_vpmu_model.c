@@ -217,6 +217,37 @@ static void straddling_access_counts_once(void **s)
 	vpmu_model_fini(&model);
 }
 
+/* A 32-byte load across two lines, as QEMU hands it over (four 8-byte
+ * pieces), counts as the one access cachegrind sees. */
+static void pieces_of_one_access_count_once(void **s)
+{
+	(void)s;
+	small("", 1);
+	uint64_t *t = page(0)->total;
+	vpmu_model_access(&model, 0, 0x1030, 0x9030, 8);
+	vpmu_model_access_more(&model, 0, 0x9038, 8);
+	vpmu_model_access_more(&model, 0, 0x9040, 8);	/* the second line */
+	vpmu_model_access_more(&model, 0, 0x9048, 8);
+	assert_int_equal(t[VPMU_EV_L1D_ACCESSES], 1);
+	assert_int_equal(t[VPMU_EV_L1D_MISSES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_REFERENCES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_MISSES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_FILLS], 2);
+	/* First line cached, second not: the access still misses once, and
+	 * both lines go to the LLC (cachegrind's rule), the first one hitting. */
+	vpmu_model_access(&model, 0, 0x1070, 0x9070, 8);
+	vpmu_model_access_more(&model, 0, 0x9078, 8);
+	vpmu_model_access_more(&model, 0, 0x9080, 8);
+	assert_int_equal(t[VPMU_EV_L1D_MISSES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_REFERENCES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_MISSES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_FILLS], 3);
+	/* Memory latency once per missing access: 2 x 100, plus one walk. */
+	vpmu_model_refresh_cycles(&model, 0);
+	assert_int_equal(t[VPMU_EV_CYCLES], 2 * 100 + 4 * 5);
+	vpmu_model_fini(&model);
+}
+
 static void nested_paging_walks_cost_more(void **s)
 {
 	(void)s;
@@ -380,6 +411,7 @@ int main(void)
 		cmocka_unit_test(hierarchy_and_cycles),
 		cmocka_unit_test(optional_l2),
 		cmocka_unit_test(straddling_access_counts_once),
+		cmocka_unit_test(pieces_of_one_access_count_once),
 		cmocka_unit_test(nested_paging_walks_cost_more),
 		cmocka_unit_test(shared_llc_attributes_evictions),
 		cmocka_unit_test(tags_split_occupancy_per_guest_vcpu),
