@@ -49,7 +49,7 @@ static bool system_mode;
  * control pages; without one nobody can, and blocks skip looking. */
 static bool controllable;
 static struct vpmu_report report;
-/* Per vCPU: the callback data (instruction, direction) and end address of
+/* Per vCPU: the instruction and direction (on_access) and end address of
  * the last memory callback in the current execution of a translated block,
  * to join the 8-byte pieces of one vector access (vpmu_model_access_more). */
 static struct {
@@ -94,8 +94,9 @@ static void on_block(unsigned int vcpu, void *n_insns)
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
 }
 
-/* UDATA identifies the instruction within its block and the direction:
- * pieces of one access come from one instruction, one after the other,
+/* UDATA identifies the instruction within its block (even: the low bit
+ * is left for the direction): pieces of one access come from one
+ * instruction, in one direction, one after the other,
  * each starting where the previous ended. A rep-prefixed instruction runs
  * each iteration as its own block execution, so its iterations stay
  * separate accesses, as in cachegrind. */
