@@ -8,10 +8,11 @@ from conftest import ROOT, RESULTS
 from experiments import vpmu_real
 
 PLUGIN = ROOT / "build/vpmu.so"
-# Agreement at this size, percent. Startup (ld.so, locale, interpreter
-# boot) weighs more on small inputs, and there the two tools differ most:
-# README, "The vPMU as an instrument".
-LIMITS = {"instructions": 4.0, "l1d_misses": 4.0, "llc_misses": 2.0}
+# Agreement at this size, percent: instructions as the target; L1D and LLC
+# misses within the band the address layout alone moves them by (perl's
+# L1D misses: 4 % with the size of the environment), README "The vPMU as
+# an instrument".
+LIMITS = {"instructions": 1.0, "l1d_misses": 4.0, "llc_misses": 2.0}
 
 
 def run_user(args, argv, tmp_path):
