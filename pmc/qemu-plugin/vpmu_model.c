@@ -251,8 +251,14 @@ void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint
 	}
 	c->acc_first = first;
 	c->acc_state = 0;
-	if (first == c->last_line && last == first)
-		return;
+	if (last == first) {
+		if (first == c->last_line)
+			return;
+		if (cache_mru_hit(&c->l1d, paddr)) {	/* a hit that changes nothing either */
+			c->last_line = first;
+			return;
+		}
+	}
 	access_lines(m, vcpu, first, last);
 }
 
