@@ -37,7 +37,7 @@ MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
 .PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu \
-	bench-vpmu faults slurm-check
+	validate-vpmu-real bench-vpmu faults slurm-check
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -145,6 +145,10 @@ bench: iso $(BUILD)/sched-bench
 # The vPMU against cachegrind, and cross-core interference (pmc/).
 validate-vpmu: iso $(BUILD)/pmc-workload
 	$(PY) -m experiments.vpmu_validate --build $(BUILD)
+
+# The vPMU counting unmodified Debian programs under qemu-x86_64 (count=all) against cachegrind.
+validate-vpmu-real: deps $(BUILD)/vpmu.so
+	$(PY) -m experiments.vpmu_real
 
 # The vPMU's cost: slowdown over plain TCG, wall time against cachegrind.
 bench-vpmu: iso $(BUILD)/pmc-workload
