@@ -8,14 +8,14 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 {
 	c->policy = p;
 	c->slot = slots;
-	c->nslots = nslots;
+	c->nslots = nslots < SCHED_CORE_MAX_SLOTS ? nslots : SCHED_CORE_MAX_SLOTS;
 	c->count = 0;
 	c->running = NULL;
 	c->since = 0;
 	c->trace.replenish = trace ? trace->replenish : NULL;
 	c->trace.ctx = trace ? trace->ctx : NULL;
 	c->decisions = 0;
-	c->next_repl = SCHED_NEVER;
+	repl_heap_init(&c->repl);
 	c->be_slice = 0;
 	c->llc_lines = 0;
 	c->board = NULL;
@@ -40,13 +40,10 @@ int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict 
 	return 0;
 }
 
-/* v may have posted a replenishment: keep c->next_repl the earliest. */
-static void note_repl(struct sched_core *c, const struct vcpu *v)
+/* v may have posted or taken a replenishment: keep its place in the heap. */
+static void note_repl(struct sched_core *c, struct vcpu *v)
 {
-	uint64_t r = vcpu_next_replenish(v);
-
-	if (r < c->next_repl)
-		c->next_repl = r;
+	repl_heap_set(&c->repl, v, vcpu_next_replenish(v));
 }
 
 struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at)
@@ -62,7 +59,7 @@ struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *t
 	v = c->policy->pick_next(c, now);
 	c->running = v;
 	c->since = now;
-	next = c->next_repl;
+	next = repl_heap_min(&c->repl);
 	if (v && v->kind != VCPU_BE && now + v->budget < next)
 		next = now + v->budget;
 	if (v && v->kind == VCPU_BE && c->be_slice && now + c->be_slice < next)
@@ -153,23 +150,17 @@ void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 	vcpu_wake(v, now, inherit_period);
 }
 
-/* Visits every VCPU only when a replenishment is due, so the common
- * decision costs no O(n) pass here. */
+/* Visits only the VCPUs with a replenishment due, O(log n) each. One may
+ * come back due at once (an activation older than T closed by the arrival):
+ * it is visited again, and a second visit posts nothing new. */
 void sched_generic_on_tick(struct sched_core *c, uint64_t now)
 {
-	uint64_t next = SCHED_NEVER;
+	while (repl_heap_min(&c->repl) <= now) {
+		struct vcpu *v = repl_heap_top(&c->repl);
 
-	if (now < c->next_repl)
-		return;
-	for (unsigned i = 0; i < c->count; i++) {
-		uint64_t r;
-
-		vcpu_replenish(c->slot[i], now);
-		r = vcpu_next_replenish(c->slot[i]);
-		if (r < next)
-			next = r;
+		vcpu_replenish(v, now);
+		note_repl(c, v);
 	}
-	c->next_repl = next;
 }
 
 void sched_generic_on_pmc_sample(struct sched_core *c, struct vcpu *v,

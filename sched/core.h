@@ -9,6 +9,7 @@
 
 #include "cache_board.h"
 #include "policy.h"
+#include "repl_heap.h"
 #include "vcpu.h"
 
 struct sched_core {
@@ -19,8 +20,8 @@ struct sched_core {
 	uint64_t since;           /* when `running` was dispatched or last charged */
 	struct sched_trace trace; /* copied in; VCPUs point here */
 	uint64_t decisions;       /* sched_core_schedule() calls */
-	uint64_t next_repl;       /* earliest pending replenishment of any VCPU:
-	                           * decisions before it need not visit them all */
+	struct repl_heap repl;    /* VCPUs by next replenishment: a decision
+	                           * visits only those due */
 	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
 	                           * others get a turn (0: until the next event) */
 	uint64_t llc_lines;       /* LLC size in lines (0: unknown, no occupancy estimate) */
@@ -36,8 +37,8 @@ static inline uint64_t sched_be_key(const struct vcpu *v)
 	return (1ull << 63) | (v->stats.used >> 1);
 }
 
-/* Set up c for policy p with room for nslots VCPUs in `slots` (which must
- * outlive c).  trace may be NULL.  Calls p->init. */
+/* Set up c for policy p with room for nslots (at most SCHED_CORE_MAX_SLOTS)
+ * VCPUs in `slots` (which must outlive c).  trace may be NULL.  Calls p->init. */
 void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 		     struct vcpu **slots, unsigned nslots,
 		     const struct sched_trace *trace);
