@@ -1,4 +1,5 @@
-/* A sandbox: one core, one contiguous region of RAM, one nested page table. */
+/* A sandbox: one core, its RAM (one contiguous region, or pages of its LLC
+ * colours), one nested page table. */
 #ifndef QUESTV_SANDBOX_H
 #define QUESTV_SANDBOX_H
 #include <stdbool.h>
@@ -11,7 +12,8 @@ enum sandbox_state { SB_BUILT, SB_RUNNING, SB_ENDED, SB_STOPPED };
 struct sandbox {
 	unsigned id;
 	const struct sandbox_config *cfg;
-	uint64_t base, size;        /* host-physical region */
+	uint64_t base, size;        /* host-physical region (base 0: coloured) */
+	uint8_t *view;              /* its guest-physical 0 in the monitor (sandbox_view.c) */
 	unsigned core;              /* core index (smp.h) */
 	struct nested_pt npt;
 	uint8_t io_granted[8192];   /* bit set = port granted */
@@ -62,9 +64,14 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 /* Is [gpa, gpa+len) inside the sandbox's RAM? */
 bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len);
 
-/* Host address of guest-physical gpa (only after sandbox_owns). */
+/* Set sb->view: sb->base, or for a coloured sandbox a window of the
+ * monitor's address space mapping its pages in order. 0, or -1 with *why. */
+int sandbox_view(struct sandbox *sb, const struct system_config *cfg, const char **why);
+
+/* Monitor pointer to guest-physical gpa (only after sandbox_owns): the
+ * sandbox's RAM is contiguous there, coloured or not. */
 static inline void *sandbox_ptr(const struct sandbox *sb, uint64_t gpa)
 {
-	return (void *)(sb->base + gpa);
+	return sb->view + gpa;
 }
 #endif
