@@ -182,13 +182,18 @@ struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct v
 	struct vcpu *best = NULL;
 	uint64_t best_key = 0;
 
-	/* Slots are in id order, so strict < keeps the lower id on ties. */
+	/* Slots are in id order, so strict < keeps the lower id on ties. The
+	 * key is asked once per runnable VCPU: this pass is most of a decision. */
 	for (unsigned i = 0; i < c->count; i++) {
 		struct vcpu *v = c->slot[i];
+		uint64_t k;
 
-		if (vcpu_runnable(v) && (!best || key(v) < best_key)) {
+		if (!vcpu_runnable(v))
+			continue;
+		k = key(v);
+		if (!best || k < best_key) {
 			best = v;
-			best_key = key(v);
+			best_key = k;
 		}
 	}
 	return best;
