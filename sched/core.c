@@ -176,25 +176,3 @@ void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
 	(void)c;
 	*out = v->stats;
 }
-
-struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *))
-{
-	struct vcpu *best = NULL;
-	uint64_t best_key = 0;
-
-	/* Slots are in id order, so strict < keeps the lower id on ties. The
-	 * key is asked once per runnable VCPU: this pass is most of a decision. */
-	for (unsigned i = 0; i < c->count; i++) {
-		struct vcpu *v = c->slot[i];
-		uint64_t k;
-
-		if (!vcpu_runnable(v))
-			continue;
-		k = key(v);
-		if (!best || k < best_key) {
-			best = v;
-			best_key = k;
-		}
-	}
-	return best;
-}

@@ -5,6 +5,7 @@
 #ifndef SCHED_CORE_H
 #define SCHED_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cache_board.h"
@@ -97,7 +98,28 @@ void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
 			 struct vcpu_stats *out);
 
 /* The runnable VCPU with the smallest key(v); ties go to the lower id, so
- * schedules are deterministic.  NULL if none is runnable. */
-struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *));
+ * schedules are deterministic.  NULL if none is runnable.  Inline, so that a
+ * policy's key is inlined too: this pass is most of a decision. */
+static inline struct vcpu *sched_pick_min(struct sched_core *c,
+					  uint64_t (*key)(const struct vcpu *))
+{
+	struct vcpu *best = NULL;
+	uint64_t best_key = 0;
+
+	/* Slots are in id order, so strict < keeps the lower id on ties. */
+	for (unsigned i = 0; i < c->count; i++) {
+		struct vcpu *v = c->slot[i];
+		uint64_t k;
+
+		if (!vcpu_runnable(v))
+			continue;
+		k = key(v);
+		if (!best || k < best_key) {
+			best = v;
+			best_key = k;
+		}
+	}
+	return best;
+}
 
 #endif
