@@ -2,7 +2,7 @@
  * one line per policy, size and period range, TSC cycles (see bench.h).
  * "quest" periods are 10-100 ms (Quest's defaults: T = 100 ms Main, 10 ms
  * I/O); "stress" periods are 1-10 ms, where a replenishment falls due at
- * almost every decision (due ones come off a heap, sched/repl_heap.h). */
+ * almost every decision (the due one is found in a tournament tree, sched/repl_tree.h). */
 #include <stdio.h>
 #include <x86intrin.h>
 

@@ -15,7 +15,7 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->trace.replenish = trace ? trace->replenish : NULL;
 	c->trace.ctx = trace ? trace->ctx : NULL;
 	c->decisions = 0;
-	repl_heap_init(&c->repl);
+	repl_tree_init(&c->repl, c->nslots);
 	c->be_slice = 0;
 	c->llc_lines = 0;
 	c->board = NULL;
@@ -40,10 +40,10 @@ int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict 
 	return 0;
 }
 
-/* v may have posted or taken a replenishment: keep its place in the heap. */
-static void note_repl(struct sched_core *c, struct vcpu *v)
+/* v may have posted or taken a replenishment: keep its leaf current. */
+static void note_repl(struct sched_core *c, const struct vcpu *v)
 {
-	repl_heap_set(&c->repl, v, vcpu_next_replenish(v));
+	repl_tree_set(&c->repl, v->id, vcpu_next_replenish(v));
 }
 
 struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at)
@@ -59,7 +59,7 @@ struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *t
 	v = c->policy->pick_next(c, now);
 	c->running = v;
 	c->since = now;
-	next = repl_heap_min(&c->repl);
+	next = repl_tree_min(&c->repl);
 	if (v && v->kind != VCPU_BE && now + v->budget < next)
 		next = now + v->budget;
 	if (v && v->kind == VCPU_BE && c->be_slice && now + c->be_slice < next)
@@ -155,8 +155,8 @@ void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
  * it is visited again, and a second visit posts nothing new. */
 void sched_generic_on_tick(struct sched_core *c, uint64_t now)
 {
-	while (repl_heap_min(&c->repl) <= now) {
-		struct vcpu *v = repl_heap_top(&c->repl);
+	while (repl_tree_min(&c->repl) <= now) {
+		struct vcpu *v = c->slot[repl_tree_top(&c->repl)];
 
 		vcpu_replenish(v, now);
 		note_repl(c, v);

@@ -10,7 +10,7 @@
 
 #include "cache_board.h"
 #include "policy.h"
-#include "repl_heap.h"
+#include "repl_tree.h"
 #include "vcpu.h"
 
 struct sched_core {
@@ -21,7 +21,7 @@ struct sched_core {
 	uint64_t since;           /* when `running` was dispatched or last charged */
 	struct sched_trace trace; /* copied in; VCPUs point here */
 	uint64_t decisions;       /* sched_core_schedule() calls */
-	struct repl_heap repl;    /* VCPUs by next replenishment: a decision
+	struct repl_tree repl;    /* VCPUs by next replenishment: a decision
 	                           * visits only those due */
 	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
 	                           * others get a turn (0: until the next event) */

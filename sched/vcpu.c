@@ -19,7 +19,6 @@ static void init_common(struct vcpu *v, const char *name, enum vcpu_kind kind)
 	v->trace = 0;
 	v->stats = zero;
 	v->mpki_milli = 0;
-	v->repl_pos = 0;
 	llc_estimate_init(&v->llc, 0);
 }
 

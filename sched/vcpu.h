@@ -94,7 +94,6 @@ struct vcpu {
 	struct vcpu_stats stats;
 	struct llc_estimate llc;  /* cache-aware policies: occupancy estimate */
 	uint64_t mpki_milli;      /* LLC misses per 1000 instructions x 1000, last sample */
-	unsigned repl_pos;        /* place in its core's replenishment heap + 1; 0: none */
 };
 
 /* Make v a Main VCPU with budget C and period T (cycles).  Returns 0, or -1
