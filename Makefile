@@ -103,8 +103,9 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c sched/params.c))
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/colour.c sched/taskset.c sched/params.c))
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
+$(eval $(call unit_test,test_colour,monitor/colour.c monitor/colour_map.c monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c sched/taskset.c sched/params.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))

@@ -22,6 +22,11 @@
                             # watches and restores the NIC driver (experiments/faultplan.py)
       args: ["", "", "steady_ms=30000"]   # a string for all, or one per sandbox
     system:
+      sandboxes: 2
+      colours: ["0-63", "64-127"]   # LLC page colours: a string for all, or one per
+                                    # sandbox ("" = none); share_colours: true lets them
+      llc: 1M:16:64                 # share; llc: the geometry ([system] llc)
+    system:
       native: true          # the sandbox kernel alone under GRUB: no monitor
       args: "exp=tlb"
 
@@ -39,11 +44,14 @@ SIZE = re.compile(r"^[0-9]+[KMG]?$")
 ARGS = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")    # what GRUB and the monitor pass unquoted
 ARGS_MAX = 127                                  # bootinfo.args is 128 bytes with its NUL
 SANDBOX_KEYS = {"core": int, "memory": str, "console": str, "args": str, "ports": str,
-                "base": str, "pci": str, "tasks": str}
+                "base": str, "pci": str, "tasks": str, "colours": str, "share_colours": bool}
 TASK_KINDS = ("vcpu", "thread", "policy")       # the task-set lines a section may carry
 TASK_LINE = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")
 SHARED_KEYS = {"name": str, "size": str, "sandboxes": list}
-SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net", "rescue"}
+SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net", "rescue", "colours",
+               "share_colours", "llc"}
+COLOURS = re.compile(r"^[0-9, -]*$")
+LLC = re.compile(r"^[0-9]+[KMG]?:[0-9]+:[0-9]+$")
 NIC_BDF = "00:03.0"                             # where experiments/qemu.py puts the e1000
 VNIC_REGION = "256K"                            # as web.conf: per VNIC, two rings of 1536 B slots
 RESCUE = {"name": "rescue", "size": "16K", "sandboxes": [0, 1]}   # as web.conf
@@ -51,7 +59,7 @@ RESCUE = {"name": "rescue", "size": "16K", "sandboxes": [0, 1]}   # as web.conf
 
 
 def _type_name(t):
-    return {int: "an integer", str: "a string", list: "a list"}[t]
+    return {int: "an integer", str: "a string", list: "a list", bool: "true or false"}[t]
 
 
 def _check_args(args, key):
@@ -81,6 +89,25 @@ def _check_size(v, key):
         raise SpecError(key, f"expected a size like 32M, got {v!r}")
 
 
+def _check_colours(v, key):
+    if not isinstance(v, str) or not COLOURS.match(v):
+        raise SpecError(key, f"expected colour numbers and ranges like \"0-7, 9\", got {v!r}")
+
+
+def _count_colours(system, spec, key):
+    """The count form's colours, one string per sandbox ("" = none), and share_colours."""
+    colours = system.get("colours", "")
+    if isinstance(colours, list):
+        if len(colours) != spec:
+            raise SpecError(f"{key}.colours", f"a list needs one string per sandbox ({spec}), "
+                            f"got {len(colours)}")
+    else:
+        colours = [colours] * spec
+    for i, c in enumerate(colours):
+        _check_colours(c, f"{key}.colours")
+    return colours, _flag(system.get("share_colours", False), f"{key}.share_colours")
+
+
 def _check_keys(d, known, key):
     if not isinstance(d, dict):
         raise SpecError(key, f"expected a mapping, got {d!r}")
@@ -98,7 +125,11 @@ def sandboxes(system, key="system"):
     args = system.get("args", "")
     if not isinstance(args, list):
         _check_args(args, f"{key}.args")
+    if "llc" in system and not (isinstance(system["llc"], str) and LLC.match(system["llc"])):
+        raise SpecError(f"{key}.llc", f"expected SIZE:WAYS:LINE like 8M:16:64, got {system['llc']!r}")
     if native:
+        if system.get("colours") or system.get("share_colours") or "llc" in system:
+            raise SpecError(f"{key}.colours", "not allowed with native: true (no monitor)")
         if isinstance(args, list):
             raise SpecError(f"{key}.args", "natively one kernel runs: give one string")
         for k in ("sandboxes", "shared", "memory", "net", "rescue"):
@@ -118,6 +149,12 @@ def sandboxes(system, key="system"):
         for s, a in zip(out, per_sandbox_args(args, spec, f"{key}.args")):
             if a:
                 s["args"] = a
+        colours, share = _count_colours(system, spec, key)
+        for s, c in zip(out, colours):
+            if c:
+                s["colours"] = c
+                if share:
+                    s["share_colours"] = True
         nnet = networked(system)
         if nnet:
             _add_net(out[:nnet], f"{key}.args")
@@ -125,9 +162,10 @@ def sandboxes(system, key="system"):
             raise SpecError(f"{key}.rescue", "needs net: true (or net: N >= 2): the rescuer "
                             "is sandbox 1, on the network beside the driver sandbox 0")
     else:
-        for k in ("memory", "args"):
+        for k in ("memory", "args", "colours", "share_colours"):
             if k in system:
-                raise SpecError(f"{key}.sandboxes", "with a list, give memory and args per sandbox")
+                raise SpecError(f"{key}.sandboxes", "with a list, give memory, args and colours "
+                                "per sandbox")
         for k in ("net", "rescue"):
             if k in system:
                 raise SpecError(f"{key}.{k}", "only with a count of sandboxes; with a list, give "
@@ -139,8 +177,10 @@ def sandboxes(system, key="system"):
             k = f"{key}.sandboxes[{i}]"
             _check_keys(s, SANDBOX_KEYS, k)
             for name, t in SANDBOX_KEYS.items():
-                if name in s and (not isinstance(s[name], t) or isinstance(s[name], bool)):
+                if name in s and (not isinstance(s[name], t) or isinstance(s[name], bool) != (t is bool)):
                     raise SpecError(f"{k}.{name}", f"expected {_type_name(t)}, got {s[name]!r}")
+            if "colours" in s:
+                _check_colours(s["colours"], f"{k}.colours")
             if "core" not in s:
                 raise SpecError(f"{k}.core", "missing")
             if "memory" in s:
@@ -212,11 +252,15 @@ def shared(system):
 def render(system):
     """The monitor's config text for a checked, non-native system."""
     lines = ["# Written by the experiments harness from the experiment file.", ""]
+    if "llc" in system:
+        lines += ["[system]", f"llc = {system['llc']}", ""]
     for i, s in enumerate(sandboxes(system)):
         lines.append(f"[sandbox {i}]")
-        for k in ("core", "memory", "base", "console", "ports", "pci"):
-            if k in s:
+        for k in ("core", "memory", "base", "console", "ports", "pci", "colours"):
+            if s.get(k) not in (None, ""):
                 lines.append(f"{k} = {s[k]}")
+        if s.get("share_colours"):
+            lines.append("share_colours = yes")
         if s.get("args"):
             lines.append(f'args = "{s["args"]}"')
         if s.get("tasks"):

@@ -171,7 +171,7 @@ static struct span strip_comment(struct span t)
 
 /* ---- Parser state and error helpers ------------------------------------ */
 
-enum section { NONE, SANDBOX, SHARED };
+enum section { NONE, SANDBOX, SHARED, SYSTEM };
 
 struct parser {
 	struct system_config *cfg;
@@ -182,6 +182,7 @@ struct parser {
 	/* Line of each region's `sandboxes` key: whether its members exist
 	 * is only known at the end of the text. */
 	unsigned members_line[CFG_MAX_SHARED];
+	bool system_seen;       /* [system] comes at most once */
 };
 
 static struct sandbox_config *cur_sandbox(struct parser *p)
@@ -218,6 +219,10 @@ static void put_shared(struct parser *p, const struct shared_config *sh)
 
 static void put_section(struct parser *p)
 {
+	if (p->section == SYSTEM) {
+		config_error_str(p->err, "[system]");
+		return;
+	}
 	if (p->section == SHARED) {
 		put_shared(p, cur_shared(p));
 		return;
@@ -613,6 +618,94 @@ static int set_vcpu(struct parser *p, struct span v) { return add_task(p, "vcpu"
 static int set_thread(struct parser *p, struct span v) { return add_task(p, "thread", v); }
 static int set_policy(struct parser *p, struct span v) { return add_task(p, "policy", v); }
 
+/* `colours = 0-7, 12`: LLC page colours (monitor/colour.h); whether they
+ * exist is only known once [system] llc is read, at the end. */
+static int set_colours(struct parser *p, struct span v)
+{
+	struct sandbox_config *sb = cur_sandbox(p);
+	uint8_t given[CFG_MAX_COLOURS / 8] = { 0 };
+	struct list l = { v, false };
+	struct span item;
+
+	while (next_item(&l, &item)) {
+		struct span a = item, b = item;
+		uint64_t first, last;
+		size_t dash;
+
+		if (!item.n)
+			return empty_item(p, "colours");
+		if (find(item, '-', &dash)) {
+			a = trim(sub(item, 0, dash));
+			b = trim(sub(item, dash + 1, item.n));
+		}
+		if (get_number(p, a, "colour", 0, CFG_MAX_COLOURS - 1, &first) ||
+		    get_number(p, b, "colour", 0, CFG_MAX_COLOURS - 1, &last))
+			return -1;
+		if (first > last)
+			return reject(p, "colour range", item, "is empty (first > last)");
+		for (uint64_t c = first; c <= last; c++) {
+			if (given[c / 8] & 1u << c % 8) {
+				error(p, "colour ");
+				config_error_dec(p->err, c);
+				config_error_str(p->err, " is listed twice");
+				return -1;
+			}
+			given[c / 8] |= (uint8_t)(1u << c % 8);
+		}
+	}
+	for (unsigned c = 0; c < CFG_MAX_COLOURS; c++)
+		if (given[c / 8] & 1u << c % 8)
+			sb->colour[sb->ncolours++] = (uint8_t)c;
+	sb->colours_line = p->line;
+	return 0;
+}
+
+static int set_share_colours(struct parser *p, struct span v)
+{
+	if (!equals(v, "yes") && !equals(v, "no"))
+		return reject(p, "share_colours", v, "is not yes or no");
+	cur_sandbox(p)->share_colours = equals(v, "yes");
+	return 0;
+}
+
+/* ---- [system] keys ----------------------------------------------------- */
+
+static bool power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* `llc = 8M:16:64`: size, ways and line size of the LLC to colour. */
+static int set_llc(struct parser *p, struct span v)
+{
+	struct span f[3];
+	uint64_t size, ways, line;
+	size_t at;
+	struct span rest = v;
+
+	for (unsigned i = 0; i < 3; i++) {
+		bool sep = find(rest, ':', &at);
+
+		if (sep == (i == 2))
+			return reject(p, "llc", v, "is not SIZE:WAYS:LINE (like 8M:16:64)");
+		f[i] = trim(sep ? sub(rest, 0, at) : rest);
+		rest = sep ? sub(rest, at + 1, rest.n) : rest;
+	}
+	if (get_size(p, f[0], "llc size", &size) ||
+	    get_number(p, f[1], "llc ways", 1, 1024, &ways) ||
+	    get_number(p, f[2], "llc line size", 16, 4096, &line))
+		return -1;
+	if (!power_of_two(size) || !power_of_two(ways) || !power_of_two(line))
+		return reject(p, "llc", v, "must have power-of-two size, ways and line");
+	if (size / ways < CFG_PAGE)
+		return reject(p, "llc", v, "has ways smaller than a 4 KiB page: no colours");
+	if (size / ways / CFG_PAGE > CFG_MAX_COLOURS)
+		return reject(p, "llc", v, "makes more than 256 colours");
+	p->cfg->llc = (struct llc_geometry){ size, (unsigned)ways, (unsigned)line };
+	p->cfg->llc_line = p->line;
+	return 0;
+}
+
 /* ---- [shared NAME] keys ------------------------------------------------ */
 
 static int set_size(struct parser *p, struct span v)
@@ -691,6 +784,12 @@ static const struct key sandbox_keys[] = {
 	{ "vcpu", set_vcpu, false, true },
 	{ "thread", set_thread, false, true },
 	{ "policy", set_policy, false, true },
+	{ "colours", set_colours, false, false },
+	{ "share_colours", set_share_colours, false, false },
+};
+
+static const struct key system_keys[] = {
+	{ "llc", set_llc, false, false },
 };
 
 static const struct key shared_keys[] = {
@@ -700,9 +799,9 @@ static const struct key shared_keys[] = {
 
 static const struct key *section_keys(enum section s, size_t *n)
 {
-	*n = s == SANDBOX ? COUNT(sandbox_keys) :
-	     s == SHARED ? COUNT(shared_keys) : 0;
-	return s == SANDBOX ? sandbox_keys : shared_keys;
+	*n = s == SANDBOX ? COUNT(sandbox_keys) : s == SHARED ? COUNT(shared_keys) :
+	     s == SYSTEM ? COUNT(system_keys) : 0;
+	return s == SANDBOX ? sandbox_keys : s == SHARED ? shared_keys : system_keys;
 }
 
 /* The current section is complete: its required keys must be there. */
@@ -809,6 +908,15 @@ static int header(struct parser *p, struct span t)
 		return start_sandbox(p, inner);
 	if (equals(kind, "shared"))
 		return start_shared(p, inner);
+	if (equals(kind, "system") && !inner.n) {
+		if (p->system_seen) {
+			error(p, "[system] is given twice");
+			return -1;
+		}
+		p->system_seen = true;
+		p->section = SYSTEM;
+		return 0;
+	}
 	error(p, "unknown section kind ");
 	put_quoted(p, kind);
 	return -1;
@@ -885,6 +993,85 @@ static int next_line(struct parser *p, const char *text, size_t len,
 	return 0;
 }
 
+/* "line N: colour C of sandbox I " */
+static void colour_error(struct parser *p, unsigned i, unsigned c)
+{
+	config_error_begin(p->err, p->cfg->sandbox[i].colours_line);
+	config_error_str(p->err, "colour ");
+	config_error_dec(p->err, c);
+	config_error_str(p->err, " of sandbox ");
+	config_error_dec(p->err, i);
+}
+
+/* A colour of sandbox i that sandbox o has too, if any. */
+static bool common_colour(const struct sandbox_config *a, const struct sandbox_config *b,
+			  unsigned *c)
+{
+	for (unsigned x = 0; x < a->ncolours; x++)
+		for (unsigned y = 0; y < b->ncolours; y++)
+			if (a->colour[x] == b->colour[y]) {
+				*c = a->colour[x];
+				return true;
+			}
+	return false;
+}
+
+/* Colours need the whole file: [system] llc may come last. */
+static int check_colours(struct parser *p)
+{
+	const struct system_config *cfg = p->cfg;
+	unsigned count = colour_count(&cfg->llc), any = CFG_MAX_SANDBOXES, c;
+
+	for (unsigned i = 0; i < cfg->nsandboxes; i++)
+		if (cfg->sandbox[i].ncolours && any == CFG_MAX_SANDBOXES)
+			any = i;
+	for (unsigned i = 0; any < CFG_MAX_SANDBOXES && i < cfg->nsandboxes; i++) {
+		const struct sandbox_config *sb = &cfg->sandbox[i];
+		const char *why = !sb->ncolours ? 0 :
+			sb->base ? " has a base: a coloured sandbox has no contiguous region" :
+			sb->npci ? " owns PCI devices: their DMA needs contiguous memory (no IOMMU)" : 0;
+
+		if (!sb->ncolours) {
+			config_error_begin(p->err, sb->line);
+			config_error_str(p->err, "sandbox ");
+			config_error_dec(p->err, i);
+			config_error_str(p->err, " has no colours but sandbox ");
+			config_error_dec(p->err, any);
+			config_error_str(p->err, " has: uncoloured memory would use every colour");
+			return -1;
+		}
+		if (why) {
+			config_error_begin(p->err, sb->colours_line);
+			config_error_str(p->err, "sandbox ");
+			config_error_dec(p->err, i);
+			config_error_str(p->err, why);
+			return -1;
+		}
+		if (sb->colour[sb->ncolours - 1] >= count) {
+			colour_error(p, i, sb->colour[sb->ncolours - 1]);
+			config_error_str(p->err, " is past the LLC's ");
+			config_error_dec(p->err, count);
+			config_error_str(p->err, " colours (0-");
+			config_error_dec(p->err, count - 1);
+			config_error_str(p->err, cfg->llc_line ? ", [system] llc)" :
+					 ", default llc 8M:16:64)");
+			return -1;
+		}
+		for (unsigned j = 0; j < i; j++) {
+			const struct sandbox_config *o = &cfg->sandbox[j];
+
+			if ((sb->share_colours && o->share_colours) || !common_colour(sb, o, &c))
+				continue;
+			colour_error(p, i, c);
+			config_error_str(p->err, " is also sandbox ");
+			config_error_dec(p->err, j);
+			config_error_str(p->err, "'s (share_colours = yes in both allows it)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Checks that need the whole file. */
 static int finish(struct parser *p)
 {
@@ -911,7 +1098,7 @@ static int finish(struct parser *p)
 			return -1;
 		}
 	}
-	return 0;
+	return check_colours(p);
 }
 
 /*
@@ -930,6 +1117,7 @@ int config_parse(const char *text, size_t len, struct system_config *cfg,
 
 	for (size_t i = 0; i < sizeof(*cfg); i++)
 		bytes[i] = 0;
+	cfg->llc = (struct llc_geometry)CFG_LLC_DEFAULT;
 	config_error_begin(err, 0);
 	while (pos < len) {
 		p.line++;

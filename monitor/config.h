@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "monitor/llc.h"
 
 #define CFG_MAX_SANDBOXES   8   /* Quest-V's own limit; also bounds ASIDs */
 #define CFG_MAX_PORT_RANGES 8   /* per sandbox */
@@ -28,6 +29,14 @@
 #define CFG_MEM_MIN         (4 * CFG_MIB) /* kernel image + page tables + heap */
 #define CFG_SHARED_ALIGN    4096ull
 #define CFG_SHARED_MAX      (1024 * CFG_MIB) /* largest shared region */
+#define CFG_PAGE            ((uint64_t)LLC_PAGE)  /* colouring works in 4 KiB pages */
+#define CFG_MAX_COLOURS     256 /* LLC page colours the monitor tells apart */
+
+/* A half-open range of host-physical memory [base, end). */
+struct mem_range {
+	uint64_t base;
+	uint64_t end;
+};
 
 struct port_range {
 	uint16_t first; /* inclusive */
@@ -52,6 +61,17 @@ struct sandbox_config {
 	/* Its VCPUs and threads: one `vcpu ...` / `thread ...` line per key,
 	 * in sched/taskset.h's format (microseconds), checked while parsing. */
 	char taskset[CFG_TASKSET_MAX];
+	/* LLC page colours (monitor/colour.h): with ncolours > 0 the sandbox
+	 * gets only host pages of colours colour[0..ncolours), ascending, and
+	 * no contiguous region (base stays 0); 0 = not coloured. */
+	unsigned ncolours;
+	uint8_t colour[CFG_MAX_COLOURS];
+	unsigned colours_line;  /* line of its `colours` key, for errors */
+	/* `share_colours = yes`: it may share colours with sandboxes that say
+	 * so too; otherwise a colour belongs to one sandbox. */
+	int share_colours;
+	/* Set by config_place: the first pool slot it has in colour[j]. */
+	uint32_t colour_first[CFG_MAX_COLOURS];
 };
 
 struct shared_config {
@@ -63,22 +83,24 @@ struct shared_config {
 	uint64_t base;        /* host-physical base, set by config_place */
 };
 
+/* The vPMU plugin's default LLC (pmc/qemu-plugin/vpmu_args.c): 128 colours. */
+#define CFG_LLC_DEFAULT     { 8 * CFG_MIB, 16, 64 }
+
 struct system_config {
 	unsigned nsandboxes;  /* sandboxes are numbered 0..nsandboxes-1 */
 	struct sandbox_config sandbox[CFG_MAX_SANDBOXES];
 	unsigned nshared;
 	struct shared_config shared[CFG_MAX_SHARED];
+	struct llc_geometry llc; /* [system] llc, or CFG_LLC_DEFAULT */
+	unsigned llc_line;       /* line of [system] llc (0: the default) */
+	/* Host memory the coloured sandboxes' pages come from, set by
+	 * config_place ({0, 0} when no sandbox is coloured). */
+	struct mem_range colour_pool;
 };
 
 struct config_error {
 	unsigned line;        /* 1-based; 0 when the problem has no line */
 	char msg[CFG_MSG_MAX];
-};
-
-/* A half-open range of host-physical memory [base, end). */
-struct mem_range {
-	uint64_t base;
-	uint64_t end;
 };
 
 #define MACHINE_MAX_RANGES 32

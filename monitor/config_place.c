@@ -10,13 +10,14 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "monitor/config.h"
+#include "monitor/colour.h"
 
 /* Usable RAM, sorted and merged, and what is already taken out of it. */
 struct layout {
 	struct mem_range ram[MACHINE_MAX_RANGES];
 	unsigned nram;
 	struct mem_range busy[MACHINE_MAX_RANGES + CFG_MAX_SANDBOXES +
-			      CFG_MAX_SHARED];
+			      CFG_MAX_SHARED + 1]; /* + the colour pool */
 	unsigned nbusy;    /* the first nreserved are the machine's */
 	unsigned nreserved;
 	uint64_t floor;
@@ -267,6 +268,41 @@ static bool carve(struct layout *l, uint64_t size, uint64_t align,
 	return false;
 }
 
+/*
+ * The coloured sandboxes' pool: one block, aligned to a way so that slot s
+ * of colour c is pool + s*way + c*4 KiB (and to 2 MiB, so that a sandbox
+ * with every colour keeps 2 MiB leaves).
+ */
+static int place_colours(struct system_config *cfg, struct layout *l,
+			 struct config_error *err)
+{
+	uint64_t way = colour_way(&cfg->llc), left, base;
+	uint64_t align = way > CFG_MEM_ALIGN ? way : CFG_MEM_ALIGN;
+	unsigned t;
+	uint64_t size = colour_layout(cfg, &t);
+	const struct sandbox_config *sb = &cfg->sandbox[t];
+
+	if (!size || carve(l, size, align, &base, &left)) {
+		cfg->colour_pool = (struct mem_range){ size ? base : 0, size ? base + size : 0 };
+		return 0;
+	}
+	config_error_begin(err, sb->colours_line);
+	config_error_str(err, "colours cannot supply sandbox ");
+	config_error_dec(err, t);
+	config_error_str(err, "'s ");
+	put_size(err, sb->mem_bytes);
+	config_error_str(err, ": ");
+	config_error_dec(err, sb->ncolours);
+	config_error_str(err, " of ");
+	config_error_dec(err, colour_count(&cfg->llc));
+	config_error_str(err, " colours need a ");
+	put_size(err, size);
+	config_error_str(err, " pool, ");
+	put_size(err, left);
+	config_error_str(err, " is left");
+	return -1;
+}
+
 static int place(struct system_config *cfg, const struct machine *m,
 		 struct config_error *err)
 {
@@ -283,7 +319,7 @@ static int place(struct system_config *cfg, const struct machine *m,
 	for (unsigned i = 0; i < cfg->nsandboxes; i++) {
 		struct sandbox_config *sb = &cfg->sandbox[i];
 
-		if (sb->base || carve(&l, sb->mem_bytes, CFG_MEM_ALIGN,
+		if (sb->base || sb->ncolours || carve(&l, sb->mem_bytes, CFG_MEM_ALIGN,
 				      &sb->base, &left))
 			continue;
 		config_error_begin(err, sb->line);
@@ -291,6 +327,8 @@ static int place(struct system_config *cfg, const struct machine *m,
 		config_error_dec(err, i);
 		return no_room(err, sb->mem_bytes, left);
 	}
+	if (place_colours(cfg, &l, err))
+		return -1;
 	for (unsigned j = 0; j < cfg->nshared; j++) {
 		struct shared_config *sh = &cfg->shared[j];
 
@@ -307,8 +345,8 @@ static int place(struct system_config *cfg, const struct machine *m,
 
 /*
  * Check cfg (as config_parse left it) against m and fill in every base:
- * explicit sandbox bases are checked, the others and all shared regions
- * are carved first-fit. Returns 0, or -1 with *err naming the section's
+ * explicit sandbox bases are checked, the others, the colour pool and all
+ * shared regions are carved first-fit. Returns 0, or -1 with *err naming the section's
  * line; then every base this call assigned is 0 again.
  */
 int config_place(struct system_config *cfg, const struct machine *m,
@@ -325,5 +363,6 @@ int config_place(struct system_config *cfg, const struct machine *m,
 		cfg->sandbox[i].base = given[i];
 	for (unsigned j = 0; j < cfg->nshared; j++)
 		cfg->shared[j].base = 0;
+	cfg->colour_pool = (struct mem_range){ 0, 0 };
 	return -1;
 }

@@ -19,6 +19,7 @@
 #include "lib/pic.h"
 #include "lib/string.h"
 #include "lib/trap.h"
+#include "monitor/colour.h"
 
 extern char monitor_start[], monitor_end[];
 
@@ -77,15 +78,23 @@ static void load_config(const struct boot_module *mod)
 		memset((void *)cfg.shared[i].base, 0, cfg.shared[i].size);
 }
 
+/* base: where its guest-physical 0 is (a coloured sandbox's pages are
+ * spread over the pool); its nested leaves show what colouring costs. */
 static void record_plan(const struct sandbox *sb)
 {
 	struct record r;
+	char colours[200];          /* ranges; a very scattered set is cut short */
+	colour_format(sb->cfg, colours, sizeof colours);
 	rec_begin(&r, "sandbox_plan");
 	rec_u64(&r, "sandbox", sb->id);
 	rec_u64(&r, "core", sb->cfg->core);
-	rec_hex(&r, "base", sb->base);
+	rec_hex(&r, "base", config_hpa(&cfg, sb->id, 0));
 	rec_u64(&r, "mem_mib", sb->size / CFG_MIB);
 	rec_u64(&r, "npt_tables", sb->npt.tables);
+	rec_str(&r, "colours", colours);
+	rec_u64(&r, "ncolours", sb->cfg->ncolours ? sb->cfg->ncolours : colour_count(&cfg.llc));
+	rec_u64(&r, "leaves_4k", sb->npt.leaves_4k);
+	rec_u64(&r, "leaves_2m", sb->npt.leaves_2m);
 	rec_end(&r);
 }
 

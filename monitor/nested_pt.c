@@ -19,6 +19,7 @@ int npt_init(struct nested_pt *t, const struct pt_format *fmt, const struct pt_a
 	t->fmt = fmt;
 	t->alloc = a;
 	t->tables = 0;
+	t->leaves_4k = t->leaves_2m = 0;
 	t->root = a->alloc_page(a->ctx, &t->root_pa);
 	if (!t->root)
 		return NPT_ENOMEM;
@@ -112,6 +113,7 @@ int npt_map(struct nested_pt *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 			return blocked ? NPT_EOVERLAP : NPT_ENOMEM;
 		table[index_at(g, level)] = t->fmt->leaf(h, perm, memtype, level);
 		done += level == 2 ? PT_PAGE_2M : PT_PAGE_4K;
+		*(level == 2 ? &t->leaves_2m : &t->leaves_4k) += 1;
 	}
 	return NPT_OK;
 }

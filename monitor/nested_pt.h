@@ -46,6 +46,7 @@ struct nested_pt {
 	uint64_t *root;
 	uint64_t root_pa;
 	unsigned tables;                    /* table pages in use, root included */
+	unsigned leaves_4k, leaves_2m;      /* leaves npt_map wrote, by size */
 };
 
 #define NPT_OK        0

@@ -7,7 +7,7 @@
 #include "monitor/spinlock.h"
 #include "lib/string.h"
 
-#define POOL_PAGES 512
+#define POOL_PAGES 2048 /* coloured sandboxes need 4 KiB tables twice: NPT and view */
 
 static uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
 static unsigned used;

@@ -37,7 +37,7 @@ static uint64_t checksum_of(unsigned target)
 {
 	if (target == nsandboxes)
 		return mem_checksum(monitor_start, (uint64_t)(monitor_ro_end - monitor_start));
-	return mem_checksum((const void *)sandboxes[target].base, sandboxes[target].size);
+	return mem_checksum(sandbox_ptr(&sandboxes[target], 0), sandboxes[target].size);
 }
 
 static void wait_for(struct sandbox *sb, bool (*ready)(struct sandbox *))

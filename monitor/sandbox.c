@@ -8,6 +8,8 @@
 #include "lib/lapic.h"
 #include "lib/record.h"
 #include "lib/string.h"
+#include "monitor/colour.h"
+#include "monitor/colour_map.h"
 
 struct sandbox sandboxes[CFG_MAX_SANDBOXES];
 unsigned nsandboxes;
@@ -69,7 +71,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 	bi->console = sb->cfg->console;
 	copy_name(bi->virt, sizeof bi->virt, virt->name);
 	bi->mem_bytes = sb->size;
-	bi->host_base = sb->base;
+	bi->host_base = sb->base;      /* 0 when coloured: no DMA (config.c) */
 	bi->tsc_hz = env->tsc_hz;
 	bi->lapic_hz = env->lapic_hz;
 	for (i = 0; i < cfg->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)
@@ -80,7 +82,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		if (i == sb->id)
 			continue;
 		fmt_u64(name + 8, i);
-		add_target(bi, name, cfg->sandbox[i].base + SANDBOX_CODE_GPA);
+		add_target(bi, name, config_hpa(cfg, i, SANDBOX_CODE_GPA));
 	}
 	add_target(bi, "monitor", env->monitor_probe_addr);
 	/* A channel this sandbox is not a party to is as foreign as a sandbox. */
@@ -121,7 +123,7 @@ static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 	*why = "out of monitor pages for nested page tables";
 	if (npt_init(&sb->npt, virt->pt_format, &pool_pt_alloc))
 		return -1;
-	if (npt_map(&sb->npt, 0, sb->base, sb->size, PT_R | PT_W | PT_X, PT_WB))
+	if (colour_map(&sb->npt, 0, cfg, sb->id, PT_R | PT_W | PT_X, PT_WB))
 		return -1;
 	/* The LAPIC is passed through: IPIs and timer need no exits. */
 	if (npt_map(&sb->npt, LAPIC_BASE, LAPIC_BASE, 4096, PT_R | PT_W, PT_UC))
@@ -152,8 +154,10 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 	for (i = 0; i < m->ncores; i++)
 		if (m->apic_ids[i] == sb->cfg->core)
 			sb->core = i;
-	memset((void *)sb->base, 0, sb->size);
-	if (elf_load(env->kernel, env->kernel_len, (uint8_t *)sb->base, sb->size, &entry, why))
+	if (sandbox_view(sb, cfg, why))
+		return -1;
+	memset(sandbox_ptr(sb, 0), 0, sb->size);
+	if (elf_load(env->kernel, env->kernel_len, sandbox_ptr(sb, 0), sb->size, &entry, why))
 		return -1;
 	sb->code_sum = mem_checksum(sandbox_ptr(sb, SANDBOX_CODE_GPA), SANDBOX_CODE_LEN);
 	if (build_npt(sb, cfg, virt, why))

@@ -42,4 +42,7 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 /* Is [gpa, gpa+len) inside the sandbox's RAM? */
 bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len);
 
+/* Set sb->view: sb->base, or for a coloured sandbox a window of the
+ * monitor's address space mapping its pages in order. 0, or -1 with *why. */
+int sandbox_view(struct sandbox *sb, const struct system_config *cfg, const char **why);
 #endif

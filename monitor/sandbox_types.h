@@ -1,5 +1,5 @@
-/* A sandbox: one core, one contiguous region of RAM, one nested page
- * table. The type alone, for code that reads a sandbox's state without
+/* A sandbox: one core, its RAM (one contiguous region, or pages of its LLC
+ * colours), one nested page table. The type alone, for code that reads a sandbox's state without
  * building or running one (sandbox.h). */
 #ifndef QUESTV_SANDBOX_TYPES_H
 #define QUESTV_SANDBOX_TYPES_H
@@ -13,7 +13,8 @@ enum sandbox_state { SB_BUILT, SB_RUNNING, SB_ENDED, SB_STOPPED };
 struct sandbox {
 	unsigned id;
 	const struct sandbox_config *cfg;
-	uint64_t base, size;        /* host-physical region */
+	uint64_t base, size;        /* host-physical region (base 0: coloured) */
+	uint8_t *view;              /* its guest-physical 0 in the monitor (sandbox_view.c) */
 	unsigned core;              /* core index (smp.h) */
 	struct nested_pt npt;
 	uint8_t io_granted[8192];   /* bit set = port granted */
@@ -29,9 +30,10 @@ struct sandbox {
 	unsigned log_lines;         /* HC_LOG lines so far */
 };
 
-/* Host address of guest-physical gpa (only after sandbox_owns). */
+/* Monitor pointer to guest-physical gpa (only after sandbox_owns): the
+ * sandbox's RAM is contiguous there, coloured or not. */
 static inline void *sandbox_ptr(const struct sandbox *sb, uint64_t gpa)
 {
-	return (void *)(sb->base + gpa);
+	return sb->view + gpa;
 }
 #endif

@@ -3,7 +3,7 @@
  * policy, size and period range, TSC cycles (see bench.h).
  * "quest" periods are 10-100 ms (Quest's defaults: T = 100 ms Main, 10 ms
  * I/O); "stress" periods are 1-10 ms, where a replenishment falls due at
- * almost every decision and the O(n) replenishment pass runs each time. */
+ * almost every decision (the due one is found in a tournament tree, sched/repl_tree.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

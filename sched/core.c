@@ -16,14 +16,14 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->ops.stats = p->stats ? p->stats : sched_generic_stats;
 	c->policy = &c->ops;
 	c->slot = slots;
-	c->nslots = nslots;
+	c->nslots = nslots < SCHED_CORE_MAX_SLOTS ? nslots : SCHED_CORE_MAX_SLOTS;
 	c->count = 0;
 	c->running = NULL;
 	c->since = 0;
 	c->trace.replenish = trace ? trace->replenish : NULL;
 	c->trace.ctx = trace ? trace->ctx : NULL;
 	c->decisions = 0;
-	c->next_repl = SCHED_NEVER;
+	repl_tree_init(&c->repl, c->nslots);
 	c->be_slice = 0;
 	c->llc_lines = 0;
 	c->board = NULL;
@@ -48,13 +48,10 @@ int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict 
 	return 0;
 }
 
-/* v may have posted a replenishment: keep c->next_repl the earliest. */
+/* v may have posted or taken a replenishment: keep its leaf current. */
 static void note_repl(struct sched_core *c, const struct vcpu *v)
 {
-	uint64_t r = vcpu_next_replenish(v);
-
-	if (r < c->next_repl)
-		c->next_repl = r;
+	repl_tree_set(&c->repl, v->id, vcpu_next_replenish(v));
 }
 
 struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *timer_at)
@@ -70,7 +67,7 @@ struct vcpu *sched_core_schedule(struct sched_core *c, uint64_t now, uint64_t *t
 	v = c->policy->pick_next(c, now);
 	c->running = v;
 	c->since = now;
-	next = c->next_repl;
+	next = repl_tree_min(&c->repl);
 	if (v && v->kind != VCPU_BE && now + v->budget < next)
 		next = now + v->budget;
 	if (v && v->kind == VCPU_BE && c->be_slice && now + c->be_slice < next)
@@ -161,23 +158,17 @@ void sched_generic_on_wake(struct sched_core *c, struct vcpu *v, uint64_t now,
 	vcpu_wake(v, now, inherit_period);
 }
 
-/* Visits every VCPU only when a replenishment is due, so the common
- * decision costs no O(n) pass here. */
+/* Visits only the VCPUs with a replenishment due, O(log n) each. One may
+ * come back due at once (an activation older than T closed by the arrival):
+ * it is visited again, and a second visit posts nothing new. */
 void sched_generic_on_tick(struct sched_core *c, uint64_t now)
 {
-	uint64_t next = SCHED_NEVER;
+	while (repl_tree_min(&c->repl) <= now) {
+		struct vcpu *v = c->slot[repl_tree_top(&c->repl)];
 
-	if (now < c->next_repl)
-		return;
-	for (unsigned i = 0; i < c->count; i++) {
-		uint64_t r;
-
-		vcpu_replenish(c->slot[i], now);
-		r = vcpu_next_replenish(c->slot[i]);
-		if (r < next)
-			next = r;
+		vcpu_replenish(v, now);
+		note_repl(c, v);
 	}
-	c->next_repl = next;
 }
 
 void sched_generic_on_pmc_sample(struct sched_core *c, struct vcpu *v,
@@ -192,21 +183,4 @@ void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
 {
 	(void)c;
 	*out = v->stats;
-}
-
-struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *))
-{
-	struct vcpu *best = NULL;
-	uint64_t best_key = 0;
-
-	/* Slots are in id order, so strict < keeps the lower id on ties. */
-	for (unsigned i = 0; i < c->count; i++) {
-		struct vcpu *v = c->slot[i];
-
-		if (vcpu_runnable(v) && (!best || key(v) < best_key)) {
-			best = v;
-			best_key = key(v);
-		}
-	}
-	return best;
 }

@@ -5,11 +5,13 @@
 #ifndef SCHED_CORE_H
 #define SCHED_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sched/cache_board.h"
 #include "sched/policy.h"
 #include "sched/vcpu.h"
+#include "sched/repl_tree.h"
 
 struct sched_core {
 	const struct sched_policy *policy;  /* &ops */
@@ -20,8 +22,8 @@ struct sched_core {
 	uint64_t since;           /* when `running` was dispatched or last charged */
 	struct sched_trace trace; /* copied in; VCPUs point here */
 	uint64_t decisions;       /* sched_core_schedule() calls */
-	uint64_t next_repl;       /* earliest pending replenishment of any VCPU:
-	                           * decisions before it need not visit them all */
+	struct repl_tree repl;    /* VCPUs by next replenishment: a decision
+	                           * visits only those due */
 	uint64_t be_slice;        /* cycles a best-effort VCPU runs before the
 	                           * others get a turn (0: until the next event) */
 	uint64_t llc_lines;       /* LLC size in lines (0: unknown, no occupancy estimate) */
@@ -37,8 +39,8 @@ static inline uint64_t sched_be_key(const struct vcpu *v)
 	return (1ull << 63) | (v->stats.used >> 1);
 }
 
-/* Set up c for policy p with room for nslots VCPUs in `slots` (which must
- * outlive c).  trace may be NULL.  A NULL operation among init, charge,
+/* Set up c for policy p with room for nslots (at most SCHED_CORE_MAX_SLOTS)
+ * VCPUs in `slots` (which must outlive c).  trace may be NULL.  A NULL operation among init, charge,
  * on_block, on_wake, on_tick, on_pmc_sample and stats means the generic
  * one (sched_generic_*), so a policy's table lists only what it changes;
  * c->policy is the filled-in table.  Calls its init. */
@@ -100,7 +102,28 @@ void sched_generic_stats(const struct sched_core *c, const struct vcpu *v,
 			 struct vcpu_stats *out);
 
 /* The runnable VCPU with the smallest key(v); ties go to the lower id, so
- * schedules are deterministic.  NULL if none is runnable. */
-struct vcpu *sched_pick_min(struct sched_core *c, uint64_t (*key)(const struct vcpu *));
+ * schedules are deterministic.  NULL if none is runnable.  Inline, so that a
+ * policy's key is inlined too: this pass is most of a decision. */
+static inline struct vcpu *sched_pick_min(struct sched_core *c,
+					  uint64_t (*key)(const struct vcpu *))
+{
+	struct vcpu *best = NULL;
+	uint64_t best_key = 0;
+
+	/* Slots are in id order, so strict < keeps the lower id on ties. */
+	for (unsigned i = 0; i < c->count; i++) {
+		struct vcpu *v = c->slot[i];
+		uint64_t k;
+
+		if (!vcpu_runnable(v))
+			continue;
+		k = key(v);
+		if (!best || k < best_key) {
+			best = v;
+			best_key = k;
+		}
+	}
+	return best;
+}
 
 #endif

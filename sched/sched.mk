@@ -24,7 +24,7 @@ $(error SCHED=$(SCHED) is not a scheduling policy; available: $(SCHED_POLICIES))
 endif
 
 SCHED_CORE_SRCS := $(addprefix $(SCHED_DIR)/,cycles.c bignum.c vcpu.c sporadic.c pibs.c core.c registry.c \
-	llc_estimate.c admit_rm.c)
+	llc_estimate.c admit_rm.c repl_tree.c)
 SCHED_SRCS := $(SCHED_CORE_SRCS) $(SCHED_DIR)/policy_$(subst -,_,$(SCHED)).c
 SCHED_DEFINES := -DSCHED_POLICY_NAME='"$(SCHED)"'
 

@@ -19,6 +19,15 @@ CASES = {
     "missing_core": (GOOD + "[sandbox 4]\ncore = 9\nmemory = 32M\n", 21, "core 9"),
     "monitor_port": (sandbox_section(0) + "ports = 0xf4\n", 6, "reserved for the monitor"),
     "empty": ("# nothing here\n", None, "no sandbox"),
+    "colour_past_count": ("[system]\nllc = 1M:16:64\n" + sandbox_section(0, extra="colours = 8-16"),
+                          7, "colour 16 of sandbox 0 is past the LLC's 16 colours"),
+    "colour_empty_set": (sandbox_section(0, extra="colours = 9-2"), 5, "is empty"),
+    "colour_shared": (sandbox_section(0, extra="colours = 0-7")
+                      + sandbox_section(1, extra="colours = 7-15\nshare_colours = yes"),
+                      10, "colour 7 of sandbox 1 is also sandbox 0's"),
+    "colour_short_of_memory": ("[system]\nllc = 1M:16:64\n" + sandbox_section(0, extra="colours = 1-15")
+                               + "[sandbox 1]\ncore = 1\nmemory = 128M\ncolours = 0\n",
+                               11, "colours cannot supply sandbox 1's 128 MiB"),
 }
 
 

@@ -9,13 +9,14 @@ from experiments import summary
 
 
 def fake_results(tmp_path, tlb_points):
-    """results/tlb with one run per (native, icount); tlb_points: (native, icount) -> cycles(N)."""
+    """results/tlb with one run per (native, icount[, colours]); tlb_points: that -> cycles(N)."""
     rows = []
-    for (native, icount), cycles in tlb_points.items():
-        key = f"native-{native}_icount-{icount}_r0"
+    for point, cycles in tlb_points.items():
+        native, icount, colours = (point + ("",))[:3]
+        key = f"native-{native}_icount-{icount}_colours-{colours}_r0"
         run_dir = tmp_path / "tlb" / key / "1"
         run_dir.mkdir(parents=True)
-        params = {"rep": 0, "params": {"native": native}, "qemu": {"icount": icount},
+        params = {"rep": 0, "params": {"native": native, "colours": colours}, "qemu": {"icount": icount},
                   "system": {"native": native}}
         (run_dir / "params.json").write_text(json.dumps(params))
         recs = [{"ev": "tlb", "virtualized": not native, "order": order, "pages": n,
@@ -37,7 +38,7 @@ def test_records_carry_their_run_parameters_and_skip_failed_runs(tmp_path):
     df = load.records("tlb", "tlb", res)
     assert len(df) == 6
     assert set(df["native"]) == {True} and set(df["icount"]) == {True}
-    assert set(df["run"]) == {"native-True_icount-True_r0"}
+    assert set(df["run"]) == {"native-True_icount-True_colours-_r0"}
 
 
 def test_missing_experiment_is_a_clear_error(tmp_path):
@@ -55,6 +56,16 @@ def test_tlb_points_are_cycles_per_access_by_mode(tmp_path):
     assert "**1 run(s) failed**" in text
     assert (res / "tlb" / "tlb-tsc.png").stat().st_size > 0
     assert (res / "tlb" / "tlb-tsc.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_coloured_runs_are_their_own_paging(tmp_path):
+    res = fake_results(tmp_path, {(True, False): lambda n: 10, (False, False): lambda n: 20,
+                                  (False, False, "0-63"): lambda n: 30})
+    p = tlb.points(res)
+    assert set(p["paging"]) == {"native", "nested", "coloured"}
+    text = tlb.section(res, {})
+    # N, native, nested, nested/native, coloured, coloured/nested (sequential first)
+    assert "| 4 | 10.00 | 20.00 | 2.00 | 30.00 | 1.50 |" in text
 
 
 def test_report_includes_what_ran_and_lists_what_did_not(tmp_path):

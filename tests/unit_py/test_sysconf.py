@@ -54,3 +54,28 @@ def test_tasks_other_than_task_set_lines_are_refused():
     for bad in ("vcpu rt main 1 2; args x=1", "thread", "vcpu a \"b\""):
         with pytest.raises(SpecError, match=r"system\.sandboxes\[0\]\.tasks\["):
             sysconf.sandboxes({"sandboxes": [{"core": 0, "tasks": bad}]})
+
+
+def test_colours_per_sandbox_and_the_llc_geometry():
+    s = sections(sysconf.render({"sandboxes": 3, "colours": ["0-7", "8-15", "8-15"],
+                                 "share_colours": True, "llc": "1M:16:64"}))
+    assert s["[system]"] == {"llc": "1M:16:64"}
+    assert s["[sandbox 0]"]["colours"] == "0-7" and s["[sandbox 2]"]["colours"] == "8-15"
+    assert s["[sandbox 1]"]["share_colours"] == "yes"
+    s = sections(sysconf.render({"sandboxes": [{"core": 0, "memory": "4M", "colours": "1, 3-4",
+                                                "share_colours": False}]}))
+    assert s["[sandbox 0]"] == {"core": "0", "memory": "4M", "colours": "1, 3-4"}
+    assert "colours" not in sections(sysconf.render({"sandboxes": 1, "colours": ""}))["[sandbox 0]"]
+
+
+def test_bad_colours_are_refused_with_their_key():
+    import pytest
+    from experiments.errors import SpecError
+    for system, key in [({"sandboxes": 2, "colours": ["1"]}, "system.colours"),
+                        ({"sandboxes": 1, "colours": "red"}, "system.colours"),
+                        ({"native": True, "colours": "1"}, "system.colours"),
+                        ({"sandboxes": 1, "llc": "8M"}, "system.llc"),
+                        ({"sandboxes": [{"core": 0, "share_colours": "yes"}]},
+                         "system.sandboxes[0].share_colours")]:
+        with pytest.raises(SpecError, match=key.replace("[", r"\[").replace("]", r"\]")):
+            sysconf.sandboxes(system)
