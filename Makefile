@@ -102,12 +102,13 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
 $(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c sched/params.c))
-$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
+$(eval $(call unit_test,test_dmar,monitor/dmar.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

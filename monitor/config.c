@@ -171,7 +171,7 @@ static struct span strip_comment(struct span t)
 
 /* ---- Parser state and error helpers ------------------------------------ */
 
-enum section { NONE, SANDBOX, SHARED };
+enum section { NONE, SANDBOX, SHARED, SYSTEM };
 
 struct parser {
 	struct system_config *cfg;
@@ -218,6 +218,10 @@ static void put_shared(struct parser *p, const struct shared_config *sh)
 
 static void put_section(struct parser *p)
 {
+	if (p->section == SYSTEM) {
+		config_error_str(p->err, "[system]");
+		return;
+	}
 	if (p->section == SHARED) {
 		put_shared(p, cur_shared(p));
 		return;
@@ -671,6 +675,21 @@ static int set_members(struct parser *p, struct span v)
 	return 0;
 }
 
+/* ---- [system] keys ---------------------------------------------------- */
+
+static int set_iommu(struct parser *p, struct span v)
+{
+	if (equals(v, "auto"))
+		p->cfg->iommu = CFG_IOMMU_AUTO;
+	else if (equals(v, "off"))
+		p->cfg->iommu = CFG_IOMMU_OFF;
+	else if (equals(v, "required"))
+		p->cfg->iommu = CFG_IOMMU_REQUIRED;
+	else
+		return reject(p, "iommu", v, "is not off, auto or required");
+	return 0;
+}
+
 /* ---- Sections ---------------------------------------------------------- */
 
 struct key {
@@ -698,11 +717,16 @@ static const struct key shared_keys[] = {
 	{ "sandboxes", set_members, true, false },
 };
 
+static const struct key system_keys[] = {
+	{ "iommu", set_iommu, false, false },
+};
+
 static const struct key *section_keys(enum section s, size_t *n)
 {
 	*n = s == SANDBOX ? COUNT(sandbox_keys) :
-	     s == SHARED ? COUNT(shared_keys) : 0;
-	return s == SANDBOX ? sandbox_keys : shared_keys;
+	     s == SHARED ? COUNT(shared_keys) :
+	     s == SYSTEM ? COUNT(system_keys) : 0;
+	return s == SANDBOX ? sandbox_keys : s == SHARED ? shared_keys : system_keys;
 }
 
 /* The current section is complete: its required keys must be there. */
@@ -784,6 +808,22 @@ static int start_shared(struct parser *p, struct span name)
 	return 0;
 }
 
+/* "[system]": machine-wide keys, once. */
+static int start_system(struct parser *p, struct span arg)
+{
+	if (arg.n)
+		return reject(p, "[system]", arg, "takes no argument");
+	if (p->cfg->system_line) {
+		error(p, "[system] is given twice (first at line ");
+		config_error_dec(p->err, p->cfg->system_line);
+		config_error_str(p->err, ")");
+		return -1;
+	}
+	p->cfg->system_line = p->line;
+	p->section = SYSTEM;
+	return 0;
+}
+
 /* "[kind arg]": ends the current section and starts another. */
 static int header(struct parser *p, struct span t)
 {
@@ -809,6 +849,8 @@ static int header(struct parser *p, struct span t)
 		return start_sandbox(p, inner);
 	if (equals(kind, "shared"))
 		return start_shared(p, inner);
+	if (equals(kind, "system"))
+		return start_system(p, inner);
 	error(p, "unknown section kind ");
 	put_quoted(p, kind);
 	return -1;
