@@ -8,6 +8,8 @@ SCHED     ?= rm
 CONFIG    ?= experiments/configs/default.conf
 # qemu: AMD SVM+NPT under TCG; bochs: Intel VMX+EPT (make run EMU=bochs)
 EMU       ?= qemu
+# none: machine pc; vtd: q35 with Intel VT-d (make run IOMMU=vtd)
+IOMMU     ?= none
 BUILD     ?= build
 HOST_CC   ?= gcc
 
@@ -64,7 +66,8 @@ deps:
 	@scripts/deps.sh
 
 run: iso
-	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU)
+	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU) \
+		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso

@@ -74,5 +74,6 @@ struct hc_exit_counts {
 #define STATUS_NO_VIRT     3  /* CPU without SVM+NPT / VMX+EPT */
 #define STATUS_SANDBOX     4  /* a sandbox faulted or reported failure */
 #define STATUS_BOOT        5  /* monitor could not boot (modules, memory) */
+#define STATUS_NO_IOMMU    6  /* iommu = required, and no usable IOMMU */
 
 #endif
