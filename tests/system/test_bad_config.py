@@ -19,6 +19,7 @@ CASES = {
     "missing_core": (GOOD + "[sandbox 4]\ncore = 9\nmemory = 32M\n", 21, "core 9"),
     "monitor_port": (sandbox_section(0) + "ports = 0xf4\n", 6, "reserved for the monitor"),
     "empty": ("# nothing here\n", None, "no sandbox"),
+    "iommu_value": ("[system]\niommu = maybe\n" + GOOD, 2, "not off, auto or required"),
 }
 
 
