@@ -4,7 +4,10 @@ device is confined and sandboxes are no longer told their host-physical base.
 (Serving pages through a confined NIC: test_web.py under iommu=vtd.)"""
 import socket
 
-from conftest import make_iso, run_iso, sandbox_section
+from conftest import ROOT, RESULTS, make_iso, run_iso, sandbox_section
+from experiments import faultplan, images, spec, webserver
+from experiments.boot import boot
+from test_recovery import CheckAfterFaults
 
 STATUS_NO_IOMMU = 6
 
@@ -42,3 +45,37 @@ def test_required_on_vtd_confines_and_off_does_not(tmp_path):
     assert [(c["sandbox"], c["bdf"], c["confined"]) for c in confine] == [(0, "0x18", True)]
     choice, confine = seen["off"]
     assert choice["iommu"] == "none" and [c["confined"] for c in confine] == [False]
+
+
+def test_dma_faults_under_vtd_are_recorded_and_the_driver_recovers():
+    """dma-handover makes the device read another sandbox's memory at once: VT-d
+    blocks it and the monitor records it with the owner; bad-dma is stopped by the
+    driver's audit before the device sees it. Both recover; nothing was written."""
+    plan = {"kinds": ["dma-handover", "bad-dma"], "count": 2, "mode": "local",
+            "gap_ms": 200, "end": False}
+    run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": "vtd"},
+                      "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
+                     "test-iommu-faults", ["rm"]).runs[0]
+    iso, conf = images.iso_for(run, ROOT / "build")
+    driver, rescuer = faultplan.roles(run.system)
+    sessions = []
+
+    def make(*a):
+        sessions.append(CheckAfterFaults(*a, plan=run.fault, driver=driver, rescuer=rescuer))
+        return sessions[-1]
+    b = boot(iso, "test-iommu-faults", results=str(RESULTS), config=str(conf),
+             timeout=run.timeout, smp=2, iommu="vtd",
+             **webserver.boot_options(run.nets, session=make))
+    where = f"see {b.run_dir}"
+    assert not b.timed_out and b.status == 0, where
+    assert [(c["sandbox"], c["confined"]) for c in b.ev("dma_confine")] == [(driver, True)]
+    assert sessions[0].after["ok"], where
+    assert sorted(f["kind"] for f in b.ev("fault")) == ["bad-dma", "dma-handover"], where
+    assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 2, where
+    assert b.ev("integrity") and all(r["unchanged"] for r in b.ev("integrity")), where
+    faults_ = b.ev("dma_fault")
+    assert faults_, f"no dma_fault record; {where}"
+    assert {(f["sandbox"], f["bdf"], f["access"]) for f in faults_} == {(driver, "0x18", "read")}
+    # The address the device was aimed at: another sandbox's host-physical memory,
+    # beyond the driver's own guest-physical RAM.
+    assert all(int(f["addr"], 16) >= 32 << 20 for f in faults_), faults_
