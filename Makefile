@@ -88,7 +88,7 @@ exp: deps
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED)
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun); \
