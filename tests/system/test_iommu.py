@@ -4,10 +4,9 @@ device is confined and sandboxes are no longer told their host-physical base.
 (Serving pages through a confined NIC: test_web.py under iommu=vtd.)"""
 import socket
 
-from conftest import ROOT, RESULTS, make_iso, run_iso, sandbox_section
-from experiments import faultplan, images, spec, webserver
-from experiments.boot import boot
-from test_recovery import CheckAfterFaults
+from conftest import make_iso, run_iso, sandbox_section
+from experiments import faultplan, spec
+from test_recovery import boot_with_faults
 
 STATUS_NO_IOMMU = 6
 
@@ -56,20 +55,12 @@ def test_dma_faults_under_vtd_are_recorded_and_the_driver_recovers():
     run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": "vtd"},
                       "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
                      "test-iommu-faults", ["rm"]).runs[0]
-    iso, conf = images.iso_for(run, ROOT / "build")
-    driver, rescuer = faultplan.roles(run.system)
-    sessions = []
-
-    def make(*a):
-        sessions.append(CheckAfterFaults(*a, plan=run.fault, driver=driver, rescuer=rescuer))
-        return sessions[-1]
-    b = boot(iso, "test-iommu-faults", results=str(RESULTS), config=str(conf),
-             timeout=run.timeout, smp=2, iommu="vtd",
-             **webserver.boot_options(run.nets, session=make))
+    b, session = boot_with_faults(run, "test-iommu-faults", iommu="vtd")
+    driver = faultplan.roles(run.system)[0]
     where = f"see {b.run_dir}"
     assert not b.timed_out and b.status == 0, where
     assert [(c["sandbox"], c["confined"]) for c in b.ev("dma_confine")] == [(driver, True)]
-    assert sessions[0].after["ok"], where
+    assert session.after["ok"], where
     assert sorted(f["kind"] for f in b.ev("fault")) == ["bad-dma", "dma-handover"], where
     assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 2, where
     assert b.ev("integrity") and all(r["unchanged"] for r in b.ev("integrity")), where
