@@ -77,7 +77,7 @@ debug: iso
 # then write its table and plots. make reproduce: the paper set and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
+REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \

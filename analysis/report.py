@@ -3,7 +3,7 @@ import datetime
 from pathlib import Path
 
 from . import boot, load, published, shared_driver, tlb, vm_exits
-from . import cache_interference, recovery, webserver_fault, webserver
+from . import cache_interference, iommu, recovery, webserver_fault, webserver
 
 # The paper set, in report order: (experiment, its section writer). Later issues append theirs.
 SECTIONS = [(boot.EXP, boot.section), (vm_exits.EXP, vm_exits.section),
@@ -13,6 +13,7 @@ SECTIONS += [(webserver.EXP, webserver.section),
              (shared_driver.EXP, shared_driver.section)]
 SECTIONS += [(recovery.EXP, recovery.section),
              (webserver_fault.EXP, webserver_fault.section)]
+SECTIONS += [(iommu.EXP, iommu.section)]
 
 
 def _revisions(results, names):
