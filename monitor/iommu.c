@@ -15,6 +15,7 @@ static bool active;
 static struct nested_pt dma_pt[CFG_MAX_SANDBOXES];   /* each sandbox's DMA view */
 static struct { pci_bdf bdf; unsigned sandbox; } owned[MAX_OWNED];
 static unsigned nowned;
+static unsigned faults_of[CFG_MAX_SANDBOXES];   /* since each one's last HC_DMA_FAULTS */
 static struct spinlock fault_lock;
 
 static const char *const mode_name[] = { "auto", "off", "required" };
@@ -138,8 +139,10 @@ static void record_fault(const struct vtd_fault *f)
 		i++;
 	rec_begin(&r, "dma_fault");
 	rec_hex(&r, "bdf", f->sid);
-	if (i < nowned)
+	if (i < nowned) {
 		rec_u64(&r, "sandbox", owned[i].sandbox);
+		faults_of[owned[i].sandbox]++;
+	}
 	rec_hex(&r, "addr", f->addr);
 	rec_str(&r, "access", f->write ? "write" : "read");
 	rec_hex(&r, "reason_code", f->reason);
@@ -163,4 +166,15 @@ unsigned iommu_report_faults(void)
 	}
 	spin_unlock(&fault_lock);
 	return total;
+}
+
+unsigned iommu_take_faults(unsigned sandbox)
+{
+	unsigned n;
+	iommu_report_faults();
+	spin_lock(&fault_lock);
+	n = faults_of[sandbox];
+	faults_of[sandbox] = 0;
+	spin_unlock(&fault_lock);
+	return n;
 }

@@ -36,4 +36,8 @@ int iommu_enable(const char **why);
 
 /* Record the faults the IOMMU holds as `dma_fault` records; how many. */
 unsigned iommu_report_faults(void);
+
+/* HC_DMA_FAULTS: report what is pending, then the faults of sandbox's
+ * devices recorded since its last call. */
+unsigned iommu_take_faults(unsigned sandbox);
 #endif

@@ -67,6 +67,10 @@ def test_dma_faults_under_vtd_are_recorded_and_the_driver_recovers():
     faults_ = b.ev("dma_fault")
     assert faults_, f"no dma_fault record; {where}"
     assert {(f["sandbox"], f["bdf"], f["access"]) for f in faults_} == {(driver, "0x18", "read")}
+    # Each handed-over fault is recorded on its own (the driver's HC_DMA_FAULTS at
+    # detection); the audit stopped bad-dma before the device saw it.
+    per_kind = {f["kind"]: f["dma_faults"] for f in b.ev("fault")}
+    assert per_kind == {"dma-handover": 1, "bad-dma": 0} and len(faults_) == 1, b.ev("fault")
     # The address the device was aimed at: another sandbox's host-physical memory,
     # beyond the driver's own guest-physical RAM.
     assert all(int(f["addr"], 16) >= 32 << 20 for f in faults_), faults_

@@ -85,18 +85,19 @@ def test_plot_keeps_data_and_script_and_refuses_no_data(tmp_path):
 def test_iommu_table_counts_faults_recoveries_and_dma_records_per_machine():
     pd = pytest.importorskip("pandas")
     from analysis import iommu
-    faults = pd.DataFrame([{"iommu": m, "kind": k, "detected_by": "ring_check"}
-                           for m in ("vtd", "none") for k in ("bad-dma", "dma-handover")])
-    recovered = faults.assign(ok=True, recovery_us=[1000, 2000, 3000, 5000])
-    dma = pd.DataFrame([{"iommu": "vtd", "access": "read"}] * 3)
+    faults = pd.DataFrame([{"iommu": m, "kind": k, "detected_by": "ring_check",
+                            "dma_faults": int(m == "vtd" and k == "dma-handover")}
+                           for m in ("vtd", "none") for k in ("bad-dma", "dma-handover")] * 2)
+    recovered = faults.assign(ok=True, recovery_us=[1000, 2000, 3000, 5000] * 2)
     held = pd.DataFrame([{"iommu": m, "unchanged": u} for m, u in
                          (("vtd", True), ("vtd", True), ("none", True), ("none", False))])
-    t = iommu.kinds_table(faults, recovered, dma, held)
+    t = iommu.kinds_table(faults, recovered, held)
     vtd = t[t["machine"] == "q35 + Intel VT-d"].set_index("kind")
     pc = t[t["machine"] == "pc, no IOMMU"].set_index("kind")
-    assert vtd.loc["dma-handover", "dma_fault records (run)"] == 3
-    assert pc.loc["dma-handover", "dma_fault records (run)"] == 0
+    assert vtd.loc["dma-handover", "dma_fault records"] == 2
+    assert vtd.loc["bad-dma", "dma_fault records"] == 0
+    assert pc.loc["dma-handover", "dma_fault records"] == 0
     assert vtd.loc["dma-handover", "recovery ms median"] == 2.0
     assert pc.loc["dma-handover", "recovery ms median"] == 5.0
     assert pc.loc["bad-dma", "code checksums held"] == "1/2"
-    assert list(t["recovered"]) == [1, 1, 1, 1]
+    assert list(t["recovered"]) == [2, 2, 2, 2] and list(t["faults"]) == [2, 2, 2, 2]
