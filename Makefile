@@ -8,6 +8,8 @@ SCHED     ?= rm
 CONFIG    ?= experiments/configs/default.conf
 # qemu: AMD SVM+NPT under TCG; bochs: Intel VMX+EPT (make run EMU=bochs)
 EMU       ?= qemu
+# none: machine pc; vtd: q35 with Intel VT-d (make run IOMMU=vtd)
+IOMMU     ?= none
 BUILD     ?= build
 HOST_CC   ?= gcc
 
@@ -65,7 +67,8 @@ deps:
 	@scripts/deps.sh
 
 run: iso
-	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU)
+	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU) \
+		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
@@ -76,7 +79,7 @@ debug: iso
 # under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
+REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
@@ -87,7 +90,7 @@ exp: deps
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED)
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
@@ -104,13 +107,14 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
 $(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/colour.c sched/taskset.c sched/params.c))
-$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c))
 $(eval $(call unit_test,test_colour,monitor/colour.c monitor/colour_map.c monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c sched/taskset.c sched/params.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
+$(eval $(call unit_test,test_dmar,monitor/dmar.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

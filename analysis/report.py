@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from . import boot, load, published, shared_driver, tlb, vm_exits
-from . import cache_interference, recovery, webserver_fault, webserver
+from . import cache_interference, iommu, recovery, webserver_fault, webserver
 
 # The paper set, in report order: (experiment, its section writer). Later issues append theirs.
 SECTIONS = [(boot.EXP, boot.section), (vm_exits.EXP, vm_exits.section),
@@ -14,6 +14,7 @@ SECTIONS += [(webserver.EXP, webserver.section),
              (shared_driver.EXP, shared_driver.section)]
 SECTIONS += [(recovery.EXP, recovery.section),
              (webserver_fault.EXP, webserver_fault.section)]
+SECTIONS += [(iommu.EXP, iommu.section)]
 
 
 # How firm each experiment's figures are: what repeats exactly, what moves with the host.

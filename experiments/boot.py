@@ -206,6 +206,8 @@ def main(argv=None):
     ap.add_argument("--gdb", action="store_true", help="start halted, gdbstub on localhost:1234")
     ap.add_argument("--no-vpmu", action="store_true",
                     help="qemu: without the virtual PMU plugin and its ivshmem device")
+    ap.add_argument("--iommu", choices=qemu.IOMMUS, default="none",
+                    help="qemu: vtd boots q35 with Intel VT-d (default: pc, no IOMMU)")
     ap.add_argument("--serve-s", type=float, default=30,
                     help="a config with networked sandboxes (args net=...): seconds to serve "
                          "after the first checks, then end the run (0: until Ctrl-C)")
@@ -213,6 +215,10 @@ def main(argv=None):
     cpu = a.cpu or EMULATORS[a.emu].DEFAULT_CPU
     opts = {"vpmu": False} if a.no_vpmu and a.emu == "qemu" else {}
     opts.update(icount=not a.no_icount, timeout=a.timeout)
+    if a.iommu != "none":
+        if a.emu != "qemu":
+            ap.error("--iommu needs --emu qemu")
+        opts["iommu"] = a.iommu
     nets = netsys.from_config(Path(a.config).read_text()) if a.config else []
     if nets and a.emu == "qemu":
         # Served until --serve-s passes (bounded by --timeout beyond it) or Ctrl-C (unbounded).

@@ -2,8 +2,9 @@
 
     fault:
       kinds: [wild-write, hang]   # or all (a random kind each time; the default);
-                                  # wild-write, descriptor-corruption, hang, bad-dma
-                                  # (or wild, desc, hang, dma), cycled in order
+                                  # wild-write, descriptor-corruption, hang, bad-dma,
+                                  # dma-handover (or wild, desc, hang, dma, dmah),
+                                  # cycled in order
       at_ms: 20000                # first strike, ms after the driver sandbox began serving
       count: 1                    # strikes, one at a time (each after the last recovered)
       gap_ms: 100                 # then one every gap/2..3gap/2 ms after a recovery
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from . import netsys, sysconf
 from .errors import SpecError
 
-KINDS = {"wild-write": "wild", "descriptor-corruption": "desc", "hang": "hang", "bad-dma": "dma"}
+KINDS = {"wild-write": "wild", "descriptor-corruption": "desc", "hang": "hang", "bad-dma": "dma",
+         "dma-handover": "dmah"}
 SHORT = {v: k for k, v in KINDS.items()}
 MODES = ("local", "remote", "alternate")
 KEYS = {"kinds", "at_ms", "count", "gap_ms", "mode", "seed", "end", "hang_ms", "nic_reset"}

@@ -1,6 +1,6 @@
-"""The fault campaign: `make faults N=10000 [SEED=1]` (experiments/configs/faults.yaml, N faults).
+"""The fault campaign: `make faults N=10000 [SEED=1] [IOMMU=vtd]` (experiments/configs/faults.yaml, N faults).
 
-    /usr/bin/python3 -m experiments.faults -n 10000 --seed 1
+    /usr/bin/python3 -m experiments.faults -n 10000 --seed 1 [--iommu vtd]
 
 Runs the experiment `faults` once with its fault count, seed and timeout
 taken from the command line, showing the faults as they are recovered,
@@ -27,11 +27,14 @@ def timeout_s(n):
     return BASE_S + n * PER_FAULT_S
 
 
-def campaign_spec(n, seed, path=None):
-    """faults.yaml with n faults from seed, its timeout sized from n."""
+def campaign_spec(n, seed, path=None, iommu="none"):
+    """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd: on
+    q35 with Intel VT-d (experiments/qemu.py machine_args)."""
     path = path or specs.path_of(NAME)
     raw = need("yaml").safe_load(path.read_text())
     raw["fault"] = {**raw["fault"], "count": n, "seed": seed}
+    if iommu != "none":
+        raw["qemu"] = {**(raw.get("qemu") or {}), "iommu": iommu}
     raw["timeout"] = timeout_s(n)
     s = specs.parse(raw, NAME, specs.policies())
     s.path = path
@@ -43,9 +46,11 @@ def main(argv=None):
                                  description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10000, help="faults to inject")
     ap.add_argument("--seed", type=int, default=1, help="the random sequence (kinds, gaps)")
+    ap.add_argument("--iommu", choices=("none", "vtd"), default="none",
+                    help="vtd: boot q35 with Intel VT-d confining the NIC")
     ap.add_argument("--results", default=str(runner.RESULTS))
     a = ap.parse_args(argv)
-    s = campaign_spec(a.n, a.seed)
+    s = campaign_spec(a.n, a.seed, iommu=a.iommu)
     print(f"{NAME}: {a.n} faults, seed {a.seed}, timeout {timeout_s(a.n):.0f} s", file=sys.stderr)
     _, failed = runner.execute(s, a.results, jobs=1, rerun=True)
     run_dir = runner.run_root(a.results, s.runs[0]) / "latest"

@@ -11,6 +11,18 @@ DEFAULT_MEM = "512M"
 ROOT = Path(__file__).resolve().parent.parent
 VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
 VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of include/questv/vpmu.h
+IOMMUS = ("none", "vtd")
+
+
+def machine_args(iommu="none"):
+    """The machine and its IOMMU. none: `pc` (no IOMMU). vtd: `q35` with Intel VT-d
+    (DMA remapping, interrupt remapping, fault recording). The intel-iommu device comes
+    before every PCI device it translates; the e1000 keeps slot 3 (net_args) on both."""
+    if iommu not in IOMMUS:
+        raise ValueError(f"iommu {iommu!r}: expected one of {', '.join(IOMMUS)}")
+    if iommu == "vtd":
+        return ["-machine", "q35", "-device", "intel-iommu,intremap=on"]
+    return ["-machine", "pc"]
 
 
 def vpmu_shm(run_dir):
@@ -52,7 +64,7 @@ def net_args(forwards):
 
 def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
                  icount=True, gdb=False, vpmu=True, vpmu_options="", vpmu_plugin=VPMU_PLUGIN,
-                 net=None):
+                 net=None, iommu="none"):
     """The QEMU command line for one run; consoles go to run_dir.
 
     vpmu: load the virtual PMU plugin vpmu_plugin (`make iso` builds it).
@@ -60,9 +72,10 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
     memory accesses only from then on.
     net: [(host_port, guest_ip), ...] gives the machine a NIC (net_args);
     None: no network at all. Networked runs want icount=False (TCP against a
-    host client needs virtual time to follow wall time)."""
+    host client needs virtual time to follow wall time).
+    iommu: "none" (machine pc) or "vtd" (q35 + intel-iommu, machine_args)."""
     run_dir = Path(run_dir)
-    cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu,
+    cmd = ["qemu-system-x86_64", *machine_args(iommu), "-cpu", cpu,
            "-smp", str(smp), "-m", mem, "-cdrom", str(iso), "-boot", "d",
            "-display", "none", "-vga", "none",
            *(net_args(net) if net else ["-net", "none"]),

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import faultplan, loadplan, netsys, sweep, sysconf
+from . import faultplan, loadplan, netsys, qemu, sweep, sysconf
 from .deps import need
 from .errors import SpecError
 
@@ -44,7 +44,9 @@ TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repet
             "expect", "sweep", "cases", "system", "load", "fault", "wall_s", "alone", "full"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
-QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
+# iommu: none (machine pc) or vtd (q35 + Intel VT-d; experiments/qemu.py machine_args).
+QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str,
+             "iommu": str}
 EMULATORS = ("qemu", "bochs")
 PMC_BACKENDS = ("none", "vpmu", "intel", "amd")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -178,6 +180,10 @@ def _resolve(raw, params, policy_names):
         want = QEMU_KEYS[k]
         _expect(isinstance(v, want) and (want is bool or not isinstance(v, bool)), f"qemu.{k}",
                 f"expected {'true or false' if want is bool else want.__name__}, got {v!r}")
+    _expect(q.get("iommu", "none") in qemu.IOMMUS, "qemu.iommu",
+            f"expected one of {', '.join(qemu.IOMMUS)}, got {q.get('iommu')!r}")
+    _expect(q.get("iommu", "none") == "none" or s["emulator"] == "qemu", "qemu.iommu",
+            "an IOMMU needs emulator qemu")
     system = s.get("system")
     _expect(isinstance(system, dict), "system", "missing (the machine to boot)")
     sections = sysconf.sandboxes(system)

@@ -30,25 +30,34 @@ static const uint8_t *table(uint32_t addr, const char sig[4])
 	return len >= SDT_HEADER && len <= SDT_MAX && sums_to_zero(t, len) ? t : 0;
 }
 
-unsigned acpi_cpu_count(const void *rsdp)
+const void *acpi_table(const void *rsdp, const char sig[4], uint32_t *len)
 {
-	const uint8_t *r = rsdp, *rsdt, *madt = 0;
-	uint32_t rsdt_addr, len, off, entry;
-	unsigned cpus = 0;
+	const uint8_t *r = rsdp, *rsdt, *found = 0;
+	uint32_t rsdt_addr, rlen, off, entry;
 
 	if (!r || memcmp(r, "RSD PTR ", 8) || !sums_to_zero(r, 20))
 		return 0;
 	memcpy(&rsdt_addr, r + 16, 4);
 	if (!(rsdt = table(rsdt_addr, "RSDT")))
 		return 0;
-	memcpy(&len, rsdt + 4, 4);
-	for (off = SDT_HEADER; off + 4 <= len && !madt; off += 4) {
+	memcpy(&rlen, rsdt + 4, 4);
+	for (off = SDT_HEADER; off + 4 <= rlen && !found; off += 4) {
 		memcpy(&entry, rsdt + off, 4);
-		madt = table(entry, "APIC");
+		found = table(entry, sig);
 	}
-	if (!madt)
+	if (found)
+		memcpy(len, found + 4, 4);
+	return found;
+}
+
+unsigned acpi_cpu_count(const void *rsdp)
+{
+	const uint8_t *madt;
+	uint32_t len, off;
+	unsigned cpus = 0;
+
+	if (!(madt = acpi_table(rsdp, "APIC", &len)))
 		return 0;
-	memcpy(&len, madt + 4, 4);
 	for (off = MADT_ENTRIES; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
 		uint32_t flags;
 		if (madt[off] != MADT_LOCAL_APIC || madt[off + 1] < 8 || off + 8 > len)

@@ -182,7 +182,6 @@ struct parser {
 	/* Line of each region's `sandboxes` key: whether its members exist
 	 * is only known at the end of the text. */
 	unsigned members_line[CFG_MAX_SHARED];
-	bool system_seen;       /* [system] comes at most once */
 };
 
 static struct sandbox_config *cur_sandbox(struct parser *p)
@@ -764,6 +763,21 @@ static int set_members(struct parser *p, struct span v)
 	return 0;
 }
 
+/* ---- [system] keys ---------------------------------------------------- */
+
+static int set_iommu(struct parser *p, struct span v)
+{
+	if (equals(v, "auto"))
+		p->cfg->iommu = CFG_IOMMU_AUTO;
+	else if (equals(v, "off"))
+		p->cfg->iommu = CFG_IOMMU_OFF;
+	else if (equals(v, "required"))
+		p->cfg->iommu = CFG_IOMMU_REQUIRED;
+	else
+		return reject(p, "iommu", v, "is not off, auto or required");
+	return 0;
+}
+
 /* ---- Sections ---------------------------------------------------------- */
 
 struct key {
@@ -788,18 +802,20 @@ static const struct key sandbox_keys[] = {
 	{ "share_colours", set_share_colours, false, false },
 };
 
-static const struct key system_keys[] = {
-	{ "llc", set_llc, false, false },
-};
-
 static const struct key shared_keys[] = {
 	{ "size", set_size, true, false },
 	{ "sandboxes", set_members, true, false },
 };
 
+static const struct key system_keys[] = {
+	{ "llc", set_llc, false, false },
+	{ "iommu", set_iommu, false, false },
+};
+
 static const struct key *section_keys(enum section s, size_t *n)
 {
-	*n = s == SANDBOX ? COUNT(sandbox_keys) : s == SHARED ? COUNT(shared_keys) :
+	*n = s == SANDBOX ? COUNT(sandbox_keys) :
+	     s == SHARED ? COUNT(shared_keys) :
 	     s == SYSTEM ? COUNT(system_keys) : 0;
 	return s == SANDBOX ? sandbox_keys : s == SHARED ? shared_keys : system_keys;
 }
@@ -883,6 +899,22 @@ static int start_shared(struct parser *p, struct span name)
 	return 0;
 }
 
+/* "[system]": machine-wide keys, once. */
+static int start_system(struct parser *p, struct span arg)
+{
+	if (arg.n)
+		return reject(p, "[system]", arg, "takes no argument");
+	if (p->cfg->system_line) {
+		error(p, "[system] is given twice (first at line ");
+		config_error_dec(p->err, p->cfg->system_line);
+		config_error_str(p->err, ")");
+		return -1;
+	}
+	p->cfg->system_line = p->line;
+	p->section = SYSTEM;
+	return 0;
+}
+
 /* "[kind arg]": ends the current section and starts another. */
 static int header(struct parser *p, struct span t)
 {
@@ -908,15 +940,8 @@ static int header(struct parser *p, struct span t)
 		return start_sandbox(p, inner);
 	if (equals(kind, "shared"))
 		return start_shared(p, inner);
-	if (equals(kind, "system") && !inner.n) {
-		if (p->system_seen) {
-			error(p, "[system] is given twice");
-			return -1;
-		}
-		p->system_seen = true;
-		p->section = SYSTEM;
-		return 0;
-	}
+	if (equals(kind, "system"))
+		return start_system(p, inner);
 	error(p, "unknown section kind ");
 	put_quoted(p, kind);
 	return -1;

@@ -86,7 +86,14 @@ struct shared_config {
 /* The vPMU plugin's default LLC (pmc/qemu-plugin/vpmu_args.c): 128 colours. */
 #define CFG_LLC_DEFAULT     { 8 * CFG_MIB, 16, 64 }
 
+/* [system] iommu: whether assigned devices' DMA must be confined by an
+ * IOMMU (monitor/iommu.h). auto, the default, uses one if the platform
+ * has it; required refuses to boot without one. */
+enum cfg_iommu { CFG_IOMMU_AUTO = 0, CFG_IOMMU_OFF, CFG_IOMMU_REQUIRED };
+
 struct system_config {
+	enum cfg_iommu iommu;
+	unsigned system_line; /* line of the [system] header, 0 if none */
 	unsigned nsandboxes;  /* sandboxes are numbered 0..nsandboxes-1 */
 	struct sandbox_config sandbox[CFG_MAX_SANDBOXES];
 	unsigned nshared;

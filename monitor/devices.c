@@ -123,8 +123,7 @@ static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct
 	cmd = pci_cam1.read32(pci_cam1.ctx, d->bdf, PCI_COMMAND);
 	pci_cam1.write32(pci_cam1.ctx, d->bdf, PCI_COMMAND,
 			 (cmd & 0xffff) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	iommu_confine(sb, d->bdf);
-	return 0;
+	return iommu_confine(sb, d->bdf, why);
 }
 
 int devices_check(const struct system_config *cfg, struct config_error *err)

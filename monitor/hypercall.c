@@ -3,6 +3,7 @@
  * a guest-physical address checked against the caller's RAM before use, so
  * no argument can make the monitor read or write outside that sandbox.
  */
+#include "monitor/iommu.h"
 #include "monitor/run.h"
 #include "monitor/probe.h"
 #include "monitor/log.h"
@@ -63,6 +64,9 @@ void hypercall(struct sandbox *sb)
 		break;
 	case HC_PROBE_END:
 		ret = probe_end(sb);
+		break;
+	case HC_DMA_FAULTS:
+		ret = iommu_take_faults(sb->id);
 		break;
 	default:
 		ret = HC_ENOSYS;

@@ -1,21 +1,43 @@
 /*
- * Where an IOMMU would confine an assigned device's DMA to its owner's
- * memory: the monitor calls iommu_confine() for every function it assigns.
- * On hardware this is VT-d (Intel: a context entry for the function whose
- * second-level table is the sandbox's EPT) or AMD-Vi (a device table entry
- * pointing at a copy of its NPT in the IOMMU's format). QEMU's TCG machine
- * here has neither, so today the hook says so and the run records it
- * ("dma_confine" record, "iommu":"none"): a driver bug or a fault could
- * make the device write anywhere in host memory. What stands in for it is
- * the driver's discipline (kernel/net/e1000_ring.h: addresses only from its
- * private shadow, rings audited) - a mitigation, not isolation.
+ * DMA confinement of assigned devices (system key `iommu`, config.h).
+ *
+ * With Intel VT-d (found through the ACPI DMAR table, dmar.h) every
+ * function a sandbox owns gets a context entry whose second-level table
+ * maps exactly the owner's RAM at its guest-physical addresses (the view
+ * its nested page table gives its CPU), built by nested_pt in the VT-d
+ * format: the device cannot reach another sandbox, the monitor or the
+ * interrupt window, and the owner programs it with guest-physical
+ * addresses. Faults are read back into `dma_fault` records naming the
+ * owner. Without an IOMMU (the `pc` machine) the run records
+ * `confined:false` and the driver's audit (kernel/net/e1000/e1000_ring.h)
+ * is the only defence.
  */
 #ifndef QUESTV_IOMMU_H
 #define QUESTV_IOMMU_H
 #include <stdbool.h>
+#include "monitor/config.h"
 #include "monitor/sandbox_types.h"
 #include "lib/pci.h"
 
-/* Confine function bdf's DMA to sb's RAM; true if the platform did. */
-bool iommu_confine(const struct sandbox *sb, pci_bdf bdf);
+/* Find the platform's IOMMU and decide from mode (records `iommu`).
+ * 0, or -1 with *why when mode is required and none can be used. */
+int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why);
+
+/* Whether devices are confined: sandboxes then program guest-physical
+ * addresses and are not told their host-physical base. */
+bool iommu_active(void);
+
+/* Confine function bdf's DMA to sb's RAM (records `dma_confine`).
+ * 0, or -1 with *why. */
+int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why);
+
+/* Every device attached: turn translation on. 0, or -1 with *why. */
+int iommu_enable(const char **why);
+
+/* Record the faults the IOMMU holds as `dma_fault` records; how many. */
+unsigned iommu_report_faults(void);
+
+/* HC_DMA_FAULTS: report what is pending, then the faults of sandbox's
+ * devices recorded since its last call. */
+unsigned iommu_take_faults(unsigned sandbox);
 #endif

@@ -6,6 +6,7 @@
  * half-booted system.
  */
 #include "monitor/acpi.h"
+#include "monitor/iommu.h"
 #include "monitor/config.h"
 #include "monitor/devices.h"
 #include "monitor/log.h"
@@ -142,6 +143,8 @@ void monitor_main(uint32_t magic, uint64_t info)
 		if (devices_check(&cfg, &err))
 			config_fail(&err);
 	}
+	if (iommu_setup(cfg.iommu, mods.acpi_rsdp, &why))
+		monitor_fail("iommu_error", why, STATUS_NO_IOMMU);
 
 	env = (struct boot_env){ tsc_hz, lapic_hz, (const void *)kernel->start,
 				 kernel->end - kernel->start, (uint64_t)monitor_main };
@@ -151,6 +154,8 @@ void monitor_main(uint32_t magic, uint64_t info)
 			monitor_fail("boot_error", why, STATUS_BOOT);
 		record_plan(&sandboxes[i]);
 	}
+	if (iommu_enable(&why))
+		monitor_fail("iommu_error", why, STATUS_BOOT);
 
 	rec_begin(&r, "monitor_ready");
 	rec_u64(&r, "cores", machine.ncores);

@@ -8,6 +8,7 @@
  */
 #include "monitor/run.h"
 #include "monitor/log.h"
+#include "monitor/iommu.h"
 #include "monitor/smp.h"
 #include "include/questv/bootinfo.h"
 #include "lib/x86.h"
@@ -144,6 +145,7 @@ void run_core(unsigned core_index)
 		}
 		virt->run(&sb->vcpu, &e);
 		e.tsc = rdtsc();
+		iommu_report_faults();   /* the monitor runs anyway: collect DMA faults */
 		sb->exits[window_of(sb, &e)][e.reason]++;
 		if (!handle_exit(sb, &e, &fatal)) {
 			struct record r;

@@ -1,5 +1,6 @@
 /* Building a sandbox before its first entry (see sandbox.h). */
 #include "monitor/sandbox.h"
+#include "monitor/iommu.h"
 #include "monitor/checksum.h"
 #include "monitor/devices.h"
 #include "monitor/elf_load.h"
@@ -71,7 +72,10 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 	bi->console = sb->cfg->console;
 	copy_name(bi->virt, sizeof bi->virt, virt->name);
 	bi->mem_bytes = sb->size;
-	bi->host_base = sb->base;      /* 0 when coloured: no DMA (config.c) */
+	/* Behind an IOMMU devices see guest-physical addresses; the base
+	 * would only help aim outside the sandbox. 0 too when coloured: no
+	 * DMA there (config.c). */
+	bi->host_base = iommu_active() ? 0 : sb->base;
 	bi->tsc_hz = env->tsc_hz;
 	bi->lapic_hz = env->lapic_hz;
 	for (i = 0; i < cfg->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)

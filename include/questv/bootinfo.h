@@ -41,10 +41,11 @@ enum bootinfo_dev_use {
 	/* A function the config's `pci` key gives this sandbox alone: every
 	 * memory BAR mapped read-write uncached at its host-physical address,
 	 * bus mastering on, its interrupt line routed (IOAPIC, level) to this
-	 * sandbox's core as vector irq_vector. DMA addresses are host-physical:
-	 * guest-physical + bootinfo.host_base. Nothing confines the device's
-	 * DMA to this sandbox unless the platform has an IOMMU
-	 * (monitor/iommu.h): the driver must only hand it its own buffers. */
+	 * sandbox's core as vector irq_vector. DMA addresses are
+	 * guest-physical + bootinfo.host_base. Behind an IOMMU (monitor/iommu.h)
+	 * host_base is 0 and the device reaches this sandbox's RAM only;
+	 * without one nothing confines its DMA: the driver must only hand it
+	 * its own buffers. */
 	BOOTINFO_DEV_ASSIGNED = 2,
 };
 
@@ -96,7 +97,8 @@ struct bootinfo {
 	char taskset[BOOTINFO_TASKSET_MAX]; /* VCPU/thread lines (sched/taskset.h) */
 	uint32_t ndevices;
 	struct bootinfo_device device[BOOTINFO_MAX_DEVICES];
-	uint64_t host_base;   /* host-physical address of guest-physical 0 (device DMA) */
+	uint64_t host_base;   /* what device DMA adds to guest-physical addresses:
+	                         the host-physical base, or 0 behind an IOMMU */
 	/* Rewritten by the monitor each time it reflects a violation into this
 	 * sandbox, so the kernel can time the exit and the entry of a fault
 	 * (recovery phases): TSC when the exit reached the monitor, and just

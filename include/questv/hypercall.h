@@ -19,7 +19,9 @@
 #define HC_END_RUN       3  /* (status) -> does not return */
 #define HC_PROBE_BEGIN   4  /* () -> 0; waits for this sandbox's probe turn */
 #define HC_PROBE_END     5  /* () -> 0; waits until every sandbox has probed */
-#define HC_COUNT         6
+#define HC_DMA_FAULTS    6  /* () -> DMA faults of the caller's devices the IOMMU
+                               recorded since the last call (0 without an IOMMU) */
+#define HC_COUNT         7
 
 /* Error results. */
 #define HC_ENOSYS        (-1) /* unknown call number */
@@ -74,5 +76,6 @@ struct hc_exit_counts {
 #define STATUS_NO_VIRT     3  /* CPU without SVM+NPT / VMX+EPT */
 #define STATUS_SANDBOX     4  /* a sandbox faulted or reported failure */
 #define STATUS_BOOT        5  /* monitor could not boot (modules, memory) */
+#define STATUS_NO_IOMMU    6  /* iommu = required, and no usable IOMMU */
 
 #endif

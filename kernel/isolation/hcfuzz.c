@@ -34,6 +34,7 @@ static bool valid_result(uint64_t nr, long ret)
 	case HC_VERSION: return ret == HC_ABI_VERSION;
 	case HC_LOG: return ret >= 0 || ret == HC_EFAULT || ret == HC_EINVAL || ret == HC_ELIMIT;
 	case HC_EXIT_COUNTS: return ret == 0 || ret == HC_EFAULT;
+	case HC_DMA_FAULTS: return ret >= 0;
 	default: return ret == HC_ENOSYS;
 	}
 }

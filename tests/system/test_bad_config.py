@@ -28,6 +28,7 @@ CASES = {
     "colour_short_of_memory": ("[system]\nllc = 1M:16:64\n" + sandbox_section(0, extra="colours = 1-15")
                                + "[sandbox 1]\ncore = 1\nmemory = 128M\ncolours = 0\n",
                                11, "colours cannot supply sandbox 1's 128 MiB"),
+    "iommu_value": ("[system]\niommu = maybe\n" + GOOD, 2, "not off, auto or required"),
 }
 
 

@@ -19,11 +19,9 @@ class CheckAfterFaults(faultsession.FaultSession):
         self.after = self._get(driver, "/status")
 
 
-def test_every_kind_recovers_locally_and_remotely_and_the_server_answers():
-    run = spec.parse({"description": "d", "timeout": 150, "system": {
-        "sandboxes": 2, "net": True, "rescue": True}, "fault": PLAN}, "test-recovery", ["rm"]).runs[0]
-    assert "nicfault=wild,desc,hang,dma nicfaults=8 nicfault_gap_ms=200 nicfault_mode=alternate" \
-        in run.config_text()
+def boot_with_faults(run, name, **opts):
+    """Boot the networked experiment run under CheckAfterFaults; the Boot and the
+    session (its .after: GET /status once every fault was resolved)."""
     iso, conf = images.iso_for(run, ROOT / "build")
     driver, rescuer = faultplan.roles(run.system)
     sessions = []
@@ -31,12 +29,21 @@ def test_every_kind_recovers_locally_and_remotely_and_the_server_answers():
     def make(*a):
         sessions.append(CheckAfterFaults(*a, plan=run.fault, driver=driver, rescuer=rescuer))
         return sessions[-1]
-    b = boot(iso, "test-recovery", results=str(RESULTS), config=str(conf), timeout=run.timeout,
-             smp=2, **webserver.boot_options(run.nets, session=make))
+    b = boot(iso, name, results=str(RESULTS), config=str(conf), timeout=run.timeout,
+             smp=2, **opts, **webserver.boot_options(run.nets, session=make))
+    return b, sessions[0]
+
+
+def test_every_kind_recovers_locally_and_remotely_and_the_server_answers():
+    run = spec.parse({"description": "d", "timeout": 150, "system": {
+        "sandboxes": 2, "net": True, "rescue": True}, "fault": PLAN}, "test-recovery", ["rm"]).runs[0]
+    assert "nicfault=wild,desc,hang,dma nicfaults=8 nicfault_gap_ms=200 nicfault_mode=alternate" \
+        in run.config_text()
+    b, session = boot_with_faults(run, "test-recovery")
     where = f"see {b.run_dir}"
     assert not b.timed_out and b.status == 0, where
 
-    after = sessions[0].after
+    after = session.after
     assert after["ok"], f"GET /status after the faults: {after}; {where}"
     assert after["json"]["loop"]["faults_recovered"] == 8, after["json"]
     faults_seen = [(f["kind"], f["mode"]) for f in b.ev("fault")]

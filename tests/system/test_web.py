@@ -67,7 +67,9 @@ class Checks:
         return out["recs"]
 
 
-def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path):
+@pytest.mark.parametrize("iommu", ["none", "vtd"])
+def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
+    """Also on q35 + Intel VT-d, where the NIC's DMA goes through the IOMMU."""
     if not WEB_CONF.exists():
         pytest.skip(f"{WEB_CONF} missing")
     text = WEB_CONF.read_text()
@@ -76,7 +78,8 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path):
     opts = webserver.boot_options(nets, serve_s=None)
     checks = Checks(nets, opts.pop("session"))
     t0 = time.monotonic()
-    b = run_iso(make_iso(text, tmp_path, "web"), "web", timeout=150, session=checks, **opts)
+    b = run_iso(make_iso(text, tmp_path, "web"), f"web-{iommu}", timeout=150, session=checks,
+                iommu=iommu, **opts)
     assert "error" not in checks.seen, f"{checks.seen.get('error')!r}; see {b.run_dir}"
 
     for sb, seen in checks.seen.items():
@@ -99,3 +102,5 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path):
     for sb in checks.seen:
         assert stats[sb]["http_requests"] >= RATE * SECONDS + 2
     assert time.monotonic() - t0 < 120
+    confine = [(r["sandbox"], r["iommu"], r["confined"]) for r in b.ev("dma_confine")]
+    assert confine == ([(0, "vtd", True)] if iommu == "vtd" else [(0, "none", False)])

@@ -280,6 +280,26 @@ static void test_line_length(void **state)
 
 /* ---- Lines that make no sense ------------------------------------------ */
 
+static void test_system_iommu(void **state)
+{
+	(void)state;
+	parse_ok(SB0);
+	assert_int_equal(cfg.iommu, CFG_IOMMU_AUTO);     /* the default */
+	parse_ok("[system]\niommu = required\n" SB0);
+	assert_int_equal(cfg.iommu, CFG_IOMMU_REQUIRED);
+	parse_ok(SB0 "[system]  # after the sandboxes is fine\niommu = off\n");
+	assert_int_equal(cfg.iommu, CFG_IOMMU_OFF);
+	parse_ok("[system]\niommu = auto\n" SB0);
+	assert_int_equal(cfg.iommu, CFG_IOMMU_AUTO);
+	expect_error("[system]\niommu = yes\n" SB0, 2,
+		     "iommu 'yes' is not off, auto or required");
+	expect_error("[system]\niommu = off\niommu = auto\n" SB0, 3,
+		     "duplicate key 'iommu' in [system]");
+	expect_error("[system]\ncore = 0\n" SB0, 2, "unknown key 'core' in [system]");
+	expect_error("[system 1]\n" SB0, 1, "[system] '1' takes no argument");
+	expect_error("[system]\n" SB0 "[system]\n", 5, "[system] is given twice (first at line 1)");
+}
+
 static void test_unknown_section_kind(void **state)
 {
 	(void)state;
@@ -1227,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_stray_carriage_return),
 		cmocka_unit_test(test_line_length),
+		cmocka_unit_test(test_system_iommu),
 		cmocka_unit_test(test_unknown_section_kind),
 		cmocka_unit_test(test_header_missing_bracket),
 		cmocka_unit_test(test_header_extra_text),

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "monitor/nested_pt.h"
+#include "monitor/arch/vtd.h"
 
 #define MAX_PAGES 64
 
@@ -201,6 +202,51 @@ static void ept_entry_bits(void **state)
 	assert_false(ept_format.present(0x5000));
 }
 
+/* An IOMMU's view of a sandbox: its RAM read-write at guest-physical
+ * addresses, nothing else; and the raw bits VT-d reads. */
+static void vtd_maps_owner_ram_only(void **state)
+{
+	struct fixture *f = make(&vtd_sl_format, MAX_PAGES);
+	const uint64_t base = 0x6000000, size = 32ull << 20;
+	uint64_t *pdpt, *pd;
+	(void)state;
+	assert_int_equal(npt_map(&f->pt, 0, base, size, PT_R | PT_W, PT_WB), NPT_OK);
+	expect(&f->pt, 0x1234, base + 0x1234, PT_R | PT_W, PT_WB);
+	expect(&f->pt, size - 4, base + size - 4, PT_R | PT_W, PT_WB);
+	unmapped(&f->pt, size);
+	unmapped(&f->pt, base);
+	unmapped(&f->pt, 0xFEE00000);    /* the interrupt window stays out of reach */
+	/* Table entries grant R/W; leaves are 2 MiB with PS (bit 7). The
+	 * 3-level (39-bit) view starts at the PML4's first entry. */
+	assert_int_equal(f->pt.root[0] & 0xfff, 3);
+	pdpt = fake_virt(&f->mem, f->pt.root[0] & ~0xfffull);
+	assert_int_equal(pdpt[0] & 0xfff, 3);
+	pd = fake_virt(&f->mem, pdpt[0] & ~0xfffull);
+	assert_int_equal(pd[1], (base + 0x200000) | 3 | 0x80);
+	assert_int_equal(pd[16], 0);
+	teardown((void **)&f);
+}
+
+static void vtd_entry_bits(void **state)
+{
+	struct vtd_entry e;
+	(void)state;
+	/* Execute and memory type do not exist for a device's second level. */
+	assert_int_equal(vtd_sl_format.leaf(0x7000, PT_R | PT_X, PT_UC, 1), 0x7001);
+	assert_int_equal(vtd_sl_format.leaf(0x7000, PT_W, PT_WB, 1), 0x7002);
+	assert_false(vtd_sl_format.present(0x7000));
+	assert_int_equal(vtd_sl_format.perm(0x7003), PT_R | PT_W);
+	e = vtd_root_entry(0x12345000);
+	assert_int_equal(e.lo, 0x12345001);
+	assert_int_equal(e.hi, 0);
+	/* present, translation type 0 (untranslated requests), AW, domain id */
+	e = vtd_context_entry(0xABC000, VTD_AW_39, 3);
+	assert_int_equal(e.lo, 0xABC001);
+	assert_int_equal(e.hi, (3 << 8) | 1);
+	e = vtd_context_entry(0xABC000, VTD_AW_48, 0xffff);
+	assert_int_equal(e.hi, (0xffffull << 8) | 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +263,8 @@ int main(void)
 		BOTH(distinct_sandboxes_do_not_share),
 		cmocka_unit_test(npt_entry_bits),
 		cmocka_unit_test(ept_entry_bits),
+		cmocka_unit_test(vtd_maps_owner_ram_only),
+		cmocka_unit_test(vtd_entry_bits),
 	};
 	return cmocka_run_group_tests_name("nested_pt", tests, NULL, NULL);
 }

@@ -127,3 +127,24 @@ def test_marks_are_arrows_from_the_top_not_data_and_panels_stack(tmp_path):
     assert "with histeps" in gp
     # Marks and bands are decorations, not series: the data holds the two series only.
     assert (tmp_path / "f.dat").read_text().count("#") == 2
+
+
+def test_iommu_table_counts_faults_recoveries_and_dma_records_per_machine():
+    pd = pytest.importorskip("pandas")
+    from analysis import iommu
+    faults = pd.DataFrame([{"iommu": m, "kind": k, "detected_by": "ring_check",
+                            "dma_faults": int(m == "vtd" and k == "dma-handover")}
+                           for m in ("vtd", "none") for k in ("bad-dma", "dma-handover")] * 2)
+    recovered = faults.assign(ok=True, recovery_us=[1000, 2000, 3000, 5000] * 2)
+    held = pd.DataFrame([{"iommu": m, "unchanged": u} for m, u in
+                         (("vtd", True), ("vtd", True), ("none", True), ("none", False))])
+    t = iommu.kinds_table(faults, recovered, held)
+    vtd = t[t["machine"] == "q35 + Intel VT-d"].set_index("kind")
+    pc = t[t["machine"] == "pc, no IOMMU"].set_index("kind")
+    assert vtd.loc["dma-handover", "dma_fault records"] == 2
+    assert vtd.loc["bad-dma", "dma_fault records"] == 0
+    assert pc.loc["dma-handover", "dma_fault records"] == 0
+    assert vtd.loc["dma-handover", "recovery ms median"] == 2.0
+    assert pc.loc["dma-handover", "recovery ms median"] == 5.0
+    assert pc.loc["bad-dma", "code checksums held"] == "1/2"
+    assert list(t["recovered"]) == [2, 2, 2, 2] and list(t["faults"]) == [2, 2, 2, 2]

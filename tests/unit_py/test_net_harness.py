@@ -56,6 +56,18 @@ def test_qemu_gets_an_e1000_at_00_03_0_forwarded_from_loopback(tmp_path):
     assert plain[plain.index("-net") + 1] == "none" and "-netdev" not in plain
 
 
+def test_qemu_iommu_vtd_boots_q35_with_intel_iommu_before_the_nic(tmp_path):
+    cmd = qemu.qemu_command("x.iso", tmp_path, vpmu=False, net=[(4000, "10.0.2.15")],
+                            iommu="vtd")
+    assert cmd[cmd.index("-machine") + 1] == "q35"
+    iommu = cmd.index("intel-iommu,intremap=on")
+    assert cmd[iommu - 1] == "-device" and iommu < cmd.index("e1000,netdev=net0,addr=0x3")
+    plain = qemu.qemu_command("x.iso", tmp_path, vpmu=False)
+    assert plain[plain.index("-machine") + 1] == "pc" and "intel-iommu,intremap=on" not in plain
+    with pytest.raises(ValueError, match="iommu 'amd'"):
+        qemu.qemu_command("x.iso", tmp_path, vpmu=False, iommu="amd")
+
+
 def test_system_net_true_makes_a_driver_and_vnics():
     system = {"sandboxes": 3, "net": True, "args": "serve_ms=0"}
     sbs = sysconf.sandboxes(system)

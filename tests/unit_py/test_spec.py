@@ -61,6 +61,8 @@ def test_sweep_repetitions_and_resolved_values():
     ({**GOOD, "qemu": {"icount": "yes"}}, "qemu.icount", "true or false"),
     ({**GOOD, "qemu": {"smp": 1}}, "qemu.smp", "uses 2 cores"),
     ({**GOOD, "qemu": {"kvm": True}}, "qemu.kvm", "unknown key"),
+    ({**GOOD, "qemu": {"iommu": "amd"}}, "qemu.iommu", "one of none, vtd"),
+    ({**GOOD, "emulator": "bochs", "qemu": {"iommu": "vtd"}}, "qemu.iommu", "needs emulator qemu"),
     ({**GOOD, "sweep": {"n": 3}}, "sweep.n", "non-empty list"),
     ({**GOOD, "sweep": {"n": [[1]]}}, "sweep.n[0]", "number, string or boolean"),
     ({**GOOD, "sweep": {"n": [1]}, "cases": [{"n": 2}]}, "cases[0].n", "also a sweep"),

@@ -87,7 +87,7 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 		return 0;
 	if (parse_kinds(kind, word_len(kind))) {
 		*why = "nicfault= must be all or a comma list of wild-write, descriptor-corruption, "
-		       "hang, bad-dma";
+		       "hang, bad-dma, dma-handover";
 		return -1;
 	}
 	plan.mode = !mode ? MODE_LOCAL : parse_mode(mode, word_len(mode));

@@ -6,12 +6,14 @@
 #include "lib/xorshift.h"
 
 #define CORRUPT_DESCS 8
+#define E1000_TDT     0x3818      /* transmit descriptor tail register (82540EM) */
+#define HANDOVER_LEN  64
 
 static const char *const names[NIC_FAULT_KINDS] = {
-	"wild-write", "descriptor-corruption", "hang", "bad-dma",
+	"wild-write", "descriptor-corruption", "hang", "bad-dma", "dma-handover",
 };
 /* Short spellings, for kernel args (128 bytes in all). */
-static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma" };
+static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma", "dmah" };
 
 struct nic_fault_shot nic_fault_last;
 
@@ -57,6 +59,18 @@ static void point_outside(struct e1000_dev *d)
 	d->tx.desc[d->tx.tail].addr = pending.bad_dma_target;
 }
 
+/* The device owns the TX descriptor at the ring's tail as soon as TDT
+ * passes it, as driver code writing the register too early would do. */
+static void hand_over_outside(struct e1000_dev *d)
+{
+	volatile struct e1000_tx_desc *t = &d->tx.desc[d->tx.tail];
+	t->addr = pending.bad_dma_target;
+	t->length = HANDOVER_LEN;
+	t->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	t->status = 0;
+	*(volatile uint32_t *)(d->regs + E1000_TDT) = (d->tx.tail + 1) % d->tx.count;
+}
+
 static void strike(struct e1000_dev *d)
 {
 	d->fault_hook = 0;
@@ -75,6 +89,9 @@ static void strike(struct e1000_dev *d)
 			__asm__ volatile("pause");
 	case NIC_FAULT_BAD_DMA:
 		point_outside(d);
+		break;
+	case NIC_FAULT_DMA_HANDOVER:
+		hand_over_outside(d);
 		break;
 	case NIC_FAULT_KINDS:
 		break;

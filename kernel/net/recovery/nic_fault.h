@@ -16,7 +16,13 @@
  *    the RX and TX descriptors the driver is about to hand to the device.
  *    The RX one is caught by the address audit before RDT moves; the TX
  *    one is rewritten from the shadow when the next frame fills it. A
- *    descriptor changed after the hand-over would be DMA'd: no IOMMU here.
+ *    descriptor changed after the hand-over would be DMA'd.
+ *  - dma-handover: that case. A TX descriptor with the same foreign
+ *    address is handed to the device (TDT moved past it, the ring's own
+ *    tail not), so the device reads the address at once. Behind an IOMMU
+ *    the read faults (the monitor records dma_fault); without one the
+ *    device sends the other sandbox's bytes onto the wire. Either way the
+ *    ring is out of step with the device: the watchdog finds it.
  */
 #ifndef QUESTV_NET_NIC_FAULT_H
 #define QUESTV_NET_NIC_FAULT_H
@@ -25,12 +31,12 @@
 #include "kernel/net/e1000/e1000_dev.h"
 
 enum nic_fault_kind { NIC_FAULT_WILD_WRITE, NIC_FAULT_DESC_CORRUPT, NIC_FAULT_HANG,
-		      NIC_FAULT_BAD_DMA, NIC_FAULT_KINDS };
+		      NIC_FAULT_BAD_DMA, NIC_FAULT_DMA_HANDOVER, NIC_FAULT_KINDS };
 
 /* The kind's name ("wild-write", ...). */
 const char *nic_fault_name(enum nic_fault_kind k);
 /* Its kind, or -1 for a name that is none. Also takes the short
- * spellings wild, desc, hang and dma. */
+ * spellings wild, desc, hang, dma and dmah. */
 int nic_fault_parse(const char *name, unsigned len);
 
 /* The last strike, for timing and reporting. */

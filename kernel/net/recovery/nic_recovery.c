@@ -1,6 +1,7 @@
 /* NIC driver recovery (see nic_recovery.h). */
 #include "kernel/net/recovery/nic_recovery.h"
 #include "kernel/net/recovery/nic_fault.h"
+#include "kernel/hypercall.h"
 #include "kernel/kinfo.h"
 #include "lib/record.h"
 #include "lib/string.h"
@@ -76,6 +77,9 @@ static void record_fault(const struct nic_driver *nd, const char *detected_by,
 	if (c)
 		rec_u64(&r, "vector", c->vector);
 	rec_u64(&r, "detect_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
+	/* Also has the monitor collect the IOMMU's records now, while they
+	 * are this fault's (they collapse while one is pending). */
+	rec_u64(&r, "dma_faults", (uint64_t)hypercall3(HC_DMA_FAULTS, 0, 0, 0));
 	rec_end(&r);
 }
 

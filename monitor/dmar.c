@@ -1,0 +1,103 @@
+/* DMAR table parser (see dmar.h; VT-d spec 3.4, 8.1-8.3). */
+#include "monitor/dmar.h"
+
+#define HEADER        36u
+#define STRUCTS       48u      /* header + width, flags, 10 reserved bytes */
+#define TYPE_DRHD     0u
+#define DRHD_FIXED    16u      /* type, length, flags, size, segment, base */
+#define SCOPE_FIXED   6u       /* type, length, reserved, enumeration id, bus */
+#define SCOPE_ENDPOINT 1u
+#define FLAG_INTR_REMAP 1u
+#define DRHD_INCLUDE_ALL 1u
+
+static uint32_t le(const uint8_t *p, unsigned n)
+{
+	uint32_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* Endpoints named by one-hop device scopes (deeper paths sit behind
+ * bridges, which the monitor never assigns). */
+static const char *scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u)
+{
+	uint32_t off = 0;
+	while (off < len) {
+		uint8_t type, slen;
+		if (len - off < 2 || (slen = s[off + 1]) < SCOPE_FIXED || slen > len - off)
+			return "DMAR: a device scope's length runs past its unit";
+		type = s[off];
+		if (type == SCOPE_ENDPOINT && slen == SCOPE_FIXED + 2 &&
+		    u->nendpoints < DMAR_MAX_ENDPOINTS)
+			u->endpoint[u->nendpoints++] = (uint16_t)(s[off + 5] << 8 |
+					(s[off + 6] & 31) << 3 | (s[off + 7] & 7));
+		off += slen;
+	}
+	return 0;
+}
+
+const char *dmar_parse(const void *t, size_t len, struct dmar_info *out)
+{
+	const uint8_t *p = t;
+	uint32_t total, off;
+	uint8_t sum = 0;
+
+	*out = (struct dmar_info){ 0 };
+	if (!p || len < STRUCTS || p[0] != 'D' || p[1] != 'M' || p[2] != 'A' || p[3] != 'R')
+		return "DMAR: not a DMAR table";
+	total = le(p + 4, 4);
+	if (total < STRUCTS || total > len)
+		return "DMAR: table length is shorter than its header or longer than the table";
+	for (off = 0; off < total; off++)
+		sum = (uint8_t)(sum + p[off]);
+	if (sum)
+		return "DMAR: checksum does not add up";
+	out->haw = p[HEADER] + 1u;
+	out->intr_remap = p[HEADER + 1] & FLAG_INTR_REMAP;
+	for (off = STRUCTS; off < total;) {
+		uint32_t type, slen;
+		if (total - off < 4)
+			return "DMAR: truncated remapping structure";
+		type = le(p + off, 2);
+		slen = le(p + off + 2, 2);
+		if (slen < 4 || slen > total - off)
+			return "DMAR: a remapping structure's length runs past the table";
+		if (type == TYPE_DRHD) {
+			struct dmar_unit *u;
+			const char *why;
+			if (slen < DRHD_FIXED)
+				return "DMAR: DRHD shorter than its fixed fields";
+			if (out->nunits == DMAR_MAX_UNITS)
+				return "DMAR: more remapping units than the monitor handles";
+			u = &out->unit[out->nunits++];
+			u->include_all = p[off + 4] & DRHD_INCLUDE_ALL;
+			u->segment = (uint16_t)le(p + off + 6, 2);
+			u->reg_base = (uint64_t)le(p + off + 12, 4) << 32 | le(p + off + 8, 4);
+			if (!u->reg_base || (u->reg_base & 0xfff))
+				return "DMAR: a unit's register base is 0 or not page-aligned";
+			if ((why = scopes(p + off + DRHD_FIXED, slen - DRHD_FIXED, u)))
+				return why;
+		}
+		off += slen;
+	}
+	if (!out->nunits)
+		return "DMAR: no remapping hardware unit (DRHD)";
+	return 0;
+}
+
+const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, uint16_t bdf)
+{
+	const struct dmar_unit *all = 0;
+	for (unsigned i = 0; i < d->nunits; i++) {
+		const struct dmar_unit *u = &d->unit[i];
+		if (u->segment)
+			continue;
+		for (unsigned e = 0; e < u->nendpoints; e++)
+			if (u->endpoint[e] == bdf)
+				return u;
+		if (u->include_all)
+			all = u;
+	}
+	return all;
+}
