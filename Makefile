@@ -106,6 +106,7 @@ $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
+$(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -87,6 +87,7 @@ static bool handle_exit(struct sandbox *sb, const struct vm_exit *e, const char 
 	case EXIT_NESTED_FAULT:
 	case EXIT_IO:
 	case EXIT_MSR:
+	case EXIT_CACHE_FLUSH:  /* INVD would discard others' dirty lines; WBINVD stalls them */
 		stamp_violation(sb, e->tsc);
 		record_violation(sb, e);
 		virt->inject_exception(&sb->vcpu, EXC_GP, true, 0);

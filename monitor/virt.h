@@ -26,16 +26,6 @@ struct guest_entry {
 	uint32_t eax, ebx;          /* boot magic and bootinfo address */
 };
 
-/* An MSR range the sandbox may not read and/or write. */
-struct msr_rule {
-	uint32_t first, last;       /* inclusive */
-	bool deny_read, deny_write;
-};
-
-/* MSRs no sandbox may touch (monitor/msr_policy.c). */
-extern const struct msr_rule msr_denied[];
-extern const unsigned msr_denied_count;
-
 /* What the sandbox may touch besides its nested page table. */
 struct guest_grants {
 	const uint8_t *io_bitmap;   /* 8 KiB, bit set = port granted */

@@ -7,6 +7,7 @@
  */
 #include "svm.h"
 #include "../virt.h"
+#include "../msr_policy.h"
 #include "../page_pool.h"
 #include "../../lib/x86.h"
 #include "../../lib/string.h"
@@ -78,37 +79,6 @@ static void build_iopm(uint8_t *iopm, const uint8_t *granted)
 		iopm[i] = (uint8_t)~granted[i];
 }
 
-/* Two bits per MSR (read, write) in three 2 KiB blocks (APM 15.11). */
-static void msrpm_deny(uint8_t *msrpm, uint32_t msr, bool rd, bool wr)
-{
-	uint32_t base, off;
-	if (msr <= 0x1FFF) {
-		base = 0;
-		off = msr;
-	} else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu) {
-		base = 0x800;
-		off = msr - 0xC0000000u;
-	} else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu) {
-		base = 0x1000;
-		off = msr - 0xC0010000u;
-	} else {
-		return; /* outside the map: always intercepted by hardware */
-	}
-	if (rd)
-		msrpm[base + off / 4] |= (uint8_t)(1u << ((off % 4) * 2));
-	if (wr)
-		msrpm[base + off / 4] |= (uint8_t)(2u << ((off % 4) * 2));
-}
-
-static void build_msrpm(uint8_t *msrpm)
-{
-	unsigned i;
-	uint32_t m;
-	for (i = 0; i < msr_denied_count; i++)
-		for (m = msr_denied[i].first; m <= msr_denied[i].last; m++)
-			msrpm_deny(msrpm, m, msr_denied[i].deny_read, msr_denied[i].deny_write);
-}
-
 static void flat_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
 {
 	s->selector = sel;
@@ -137,12 +107,12 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	if (!a->vmcb || !a->iopm || !a->msrpm)
 		return -1;
 	build_iopm(a->iopm, g->io_bitmap);
-	build_msrpm(a->msrpm);
+	msr_build_msrpm(a->msrpm, true);   /* NPT gives the guest its own PAT */
 
 	c = &a->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
-			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
-	c->intercept_misc2 = SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_SVM_INSNS;
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVD;
+	c->intercept_misc2 = SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_SVM_INSNS | SVM_INTERCEPT_WBINVD;
 	c->iopm_base_pa = (uint64_t)a->iopm;
 	c->msrpm_base_pa = (uint64_t)a->msrpm;
 	c->asid = v->asid;
@@ -222,6 +192,10 @@ static void decode(const struct svm_vcpu *a, const struct guest_regs *r, struct 
 		break;
 	case SVM_EXIT_INIT:
 		e->reason = EXIT_INIT;
+		break;
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
+		e->reason = EXIT_CACHE_FLUSH;
 		break;
 	case SVM_EXIT_INVALID:
 		e->reason = EXIT_INVALID;

@@ -15,6 +15,7 @@
  */
 #include "vmx.h"
 #include "../virt.h"
+#include "../msr_policy.h"
 #include "../page_pool.h"
 #include "../../lib/record.h"
 #include "../../lib/x86.h"
@@ -216,36 +217,19 @@ static int vmx_cpu_enable(unsigned core)
 
 /* --- one VMCS per sandbox --- */
 
+/* A guest PAT write stays the guest's only if entry loads and exit saves
+ * it (and exit loads the monitor's back). */
+static bool pat_switched(void)
+{
+	return (ctl.entry & ENTRY_LOAD_PAT) &&
+	       (ctl.exit & (EXIT_SAVE_PAT | EXIT_LOAD_PAT)) == (EXIT_SAVE_PAT | EXIT_LOAD_PAT);
+}
+
 static void build_io_bitmaps(uint8_t *bm, const uint8_t *granted)
 {
 	unsigned i;
 	for (i = 0; i < 8192; i++)
 		bm[i] = (uint8_t)~granted[i];
-}
-
-/* Reads of MSR m exit if bit m of the read map is set; writes at +2 KiB. */
-static void msr_bitmap_deny(uint8_t *bm, uint32_t msr, bool rd, bool wr)
-{
-	uint32_t base;
-	if (msr <= 0x1FFF)
-		base = 0;
-	else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu)
-		base = 1024, msr -= 0xC0000000u;
-	else
-		return; /* outside both ranges: always exits */
-	if (rd)
-		bm[base + msr / 8] |= (uint8_t)(1u << (msr % 8));
-	if (wr)
-		bm[2048 + base + msr / 8] |= (uint8_t)(1u << (msr % 8));
-}
-
-static void build_msr_bitmap(uint8_t *bm)
-{
-	unsigned i;
-	uint32_t m;
-	for (i = 0; i < msr_denied_count; i++)
-		for (m = msr_denied[i].first; m <= msr_denied[i].last; m++)
-			msr_bitmap_deny(bm, m, msr_denied[i].deny_read, msr_denied[i].deny_write);
 }
 
 /* Base address of the 64-bit TSS descriptor at sel in the GDT at gdt. */
@@ -351,7 +335,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	if (!a->vmcs || !a->io_bitmaps || !a->msr_bitmap)
 		return -1;
 	build_io_bitmaps(a->io_bitmaps, g->io_bitmap);
-	build_msr_bitmap(a->msr_bitmap);
+	msr_build_vmx_bitmap(a->msr_bitmap, pat_switched());
 	*(uint32_t *)a->vmcs = ctl.revision;
 	if (!vmclear((uint64_t)a->vmcs) || !vmptrld((uint64_t)a->vmcs))
 		return -1;
@@ -445,6 +429,10 @@ static void decode(struct vmx_vcpu *a, const struct guest_regs *r, struct vm_exi
 	case VMX_EXIT_INIT:
 	case VMX_EXIT_SIPI:
 		e->reason = EXIT_INIT;
+		break;
+	case VMX_EXIT_INVD:
+	case VMX_EXIT_WBINVD:
+		e->reason = EXIT_CACHE_FLUSH;
 		break;
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:

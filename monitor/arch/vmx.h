@@ -100,6 +100,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define VMX_EXIT_INIT            3
 #define VMX_EXIT_SIPI            4
 #define VMX_EXIT_CPUID           10
+#define VMX_EXIT_INVD            13
 #define VMX_EXIT_VMCALL          18
 #define VMX_EXIT_VMCLEAR         19   /* 19..27: VMCLEAR ... VMXON */
 #define VMX_EXIT_VMXON           27
@@ -112,6 +113,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define VMX_EXIT_EPT_VIOLATION   48
 #define VMX_EXIT_INVEPT          50
 #define VMX_EXIT_INVVPID         53
+#define VMX_EXIT_WBINVD          54
 #define VMX_EXIT_VMFUNC          59
 #define VMX_EXIT_ENTRY_FAILURE   (1u << 31)
 
