@@ -99,7 +99,7 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c sched/taskset.c sched/policy_params.c))
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/port_policy.c sched/taskset.c sched/policy_params.c))
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
@@ -107,6 +107,7 @@ $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
+$(eval $(call unit_test,test_port_policy,monitor/port_policy.c monitor/config.c monitor/config_taskset.c sched/taskset.c sched/policy_params.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -1,5 +1,6 @@
-/* ACPI table walk for the processor count (ACPI 6.4, 5.2.5 RSDP, 5.2.7
- * RSDT, 5.2.12 MADT). Tables below 4 GiB are identity-mapped. */
+/* ACPI table walk for the processor count and the power-management port
+ * blocks (ACPI 6.4, 5.2.5 RSDP, 5.2.7 RSDT, 5.2.9 FADT, 5.2.12 MADT).
+ * Tables below 4 GiB are identity-mapped. */
 #include "acpi.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,11 +31,11 @@ static const uint8_t *table(uint32_t addr, const char sig[4])
 	return len >= SDT_HEADER && len <= SDT_MAX && sums_to_zero(t, len) ? t : 0;
 }
 
-unsigned acpi_cpu_count(const void *rsdp)
+/* The table with signature sig the RSDT lists, checked; 0 if none. */
+static const uint8_t *find_table(const void *rsdp, const char sig[4])
 {
-	const uint8_t *r = rsdp, *rsdt, *madt = 0;
+	const uint8_t *r = rsdp, *rsdt, *found = 0;
 	uint32_t rsdt_addr, len, off, entry;
-	unsigned cpus = 0;
 
 	if (!r || memcmp(r, "RSD PTR ", 8) || !sums_to_zero(r, 20))
 		return 0;
@@ -42,10 +43,19 @@ unsigned acpi_cpu_count(const void *rsdp)
 	if (!(rsdt = table(rsdt_addr, "RSDT")))
 		return 0;
 	memcpy(&len, rsdt + 4, 4);
-	for (off = SDT_HEADER; off + 4 <= len && !madt; off += 4) {
+	for (off = SDT_HEADER; off + 4 <= len && !found; off += 4) {
 		memcpy(&entry, rsdt + off, 4);
-		madt = table(entry, "APIC");
+		found = table(entry, sig);
 	}
+	return found;
+}
+
+unsigned acpi_cpu_count(const void *rsdp)
+{
+	const uint8_t *madt = find_table(rsdp, "APIC");
+	uint32_t len, off;
+	unsigned cpus = 0;
+
 	if (!madt)
 		return 0;
 	memcpy(&len, madt + 4, 4);
@@ -57,4 +67,39 @@ unsigned acpi_cpu_count(const void *rsdp)
 		cpus += (flags & LAPIC_ENABLED) != 0;
 	}
 	return cpus;
+}
+
+/* FADT: SMI_CMD at 48; the blocks' ports at 56 + 4i and their lengths at 88 + i. */
+#define FADT_SMI_CMD     48u
+#define FADT_BLOCKS      56u
+#define FADT_BLOCK_LENS  88u
+#define FADT_MIN_LEN     94u
+
+unsigned acpi_pm_ports(const void *rsdp, struct port_hazard *out, unsigned max)
+{
+	static const char *const what[] = {
+		"the ACPI PM1a event block", "the ACPI PM1b event block",
+		"the ACPI PM1a control block (sleep, power off)", "the ACPI PM1b control block (sleep, power off)",
+		"the ACPI PM2 control block", "the ACPI PM timer", "the ACPI GPE0 block", "the ACPI GPE1 block",
+	};
+	const uint8_t *fadt = find_table(rsdp, "FACP");
+	uint32_t len, port;
+	unsigned i, n = 0;
+
+	if (!fadt)
+		return 0;
+	memcpy(&len, fadt + 4, 4);
+	if (len < FADT_MIN_LEN)
+		return 0;
+	memcpy(&port, fadt + FADT_SMI_CMD, 4);
+	if (port && port <= 0xFFFF && n < max)
+		out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)port,
+						 "the ACPI SMI command port (enters SMM)" };
+	for (i = 0; i < 8 && n < max; i++) {
+		unsigned blen = fadt[FADT_BLOCK_LENS + i];
+		memcpy(&port, fadt + FADT_BLOCKS + 4 * i, 4);
+		if (port && blen && port + blen - 1 <= 0xFFFF)
+			out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)(port + blen - 1), what[i] };
+	}
+	return n;
 }

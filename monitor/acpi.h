@@ -1,6 +1,8 @@
-/* What the monitor reads from ACPI: how many cores to expect at start-up. */
+/* What the monitor reads from ACPI: how many cores to expect at start-up,
+ * and which I/O ports the platform's power management answers on. */
 #ifndef QUESTV_ACPI_H
 #define QUESTV_ACPI_H
+#include "port_policy.h"
 
 /*
  * The enabled processors the MADT lists (Processor Local APIC entries),
@@ -8,4 +10,11 @@
  * no MADT, or a checksum does not add up: the caller then cannot know.
  */
 unsigned acpi_cpu_count(const void *rsdp);
+
+/*
+ * The FADT's SMI command port and PM1/PM2/timer/GPE blocks, at most max of
+ * them, each named: no sandbox may have them (port_policy.h). 0 when there
+ * is no FADT.
+ */
+unsigned acpi_pm_ports(const void *rsdp, struct port_hazard *out, unsigned max);
 #endif

@@ -23,9 +23,13 @@
 /* Scan every PCI bus and record each function (one "pci" record each). */
 void devices_scan(void);
 
-/* Every function a config assigns exists: 0, or -1 with *err (the
- * sandbox's line). Call after devices_scan(), before building sandboxes. */
-int devices_check(const struct system_config *cfg, struct config_error *err);
+/* What a config asks of the platform holds: every function it assigns
+ * exists, no interrupt line goes to two sandboxes, every granted port is on
+ * the allowlist (port_policy.h; ACPI's blocks from acpi_rsdp). 0, or -1
+ * with *err (the sandbox's line). Call after devices_scan(), before
+ * building sandboxes. */
+int devices_check(const struct system_config *cfg, const void *acpi_rsdp,
+		  struct config_error *err);
 
 /*
  * Give sandbox sb the devices it may use: map their memory BARs into its

@@ -130,7 +130,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	devices_scan();
 	{
 		struct config_error err;
-		if (devices_check(&cfg, &err))
+		if (devices_check(&cfg, mods.acpi_rsdp, &err))
 			config_fail(&err);
 	}
 

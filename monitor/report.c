@@ -2,6 +2,7 @@
 #include "run.h"
 #include "checksum.h"
 #include "log.h"
+#include "nmi.h"
 #include "spinlock.h"
 
 static const char *const reason_name[] = {
@@ -86,5 +87,6 @@ void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
 		    sandboxes[i].end_status != RUN_OK)
 			run_status = STATUS_SANDBOX;
 	}
+	nmi_report();
 	monitor_end_run(run_status);
 }

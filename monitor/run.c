@@ -8,6 +8,7 @@
  */
 #include "run.h"
 #include "log.h"
+#include "nmi.h"
 #include "smp.h"
 #include "../include/questv/bootinfo.h"
 #include "../lib/x86.h"
@@ -143,6 +144,8 @@ void run_core(unsigned core_index)
 			sb->stamp_entry = false;
 			bi->violation_enter_tsc = rdtsc();
 		}
+		if (nmi_pending() && virt->inject_nmi(&sb->vcpu))
+			nmi_handed();
 		virt->run(&sb->vcpu, &e);
 		e.tsc = rdtsc();
 		sb->exits[window_of(sb, &e)][e.reason]++;

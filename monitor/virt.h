@@ -69,6 +69,9 @@ struct virt_ops {
 	void (*skip_insn)(struct vcpu *v, const struct vm_exit *e);
 	/* Deliver an exception to the guest at its next entry. */
 	void (*inject_exception)(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+	/* Deliver an NMI at the next entry: false (nothing done) while another
+	 * event is queued or the guest blocks NMIs. */
+	bool (*inject_nmi)(struct vcpu *v);
 };
 
 /* The backend this CPU offers, or 0 (with *why) if none. */

@@ -233,6 +233,15 @@ static void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error
 	a->vmcb->control.event_inj = ev;
 }
 
+static bool svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *a = v->arch;
+	if (a->vmcb->control.event_inj & SVM_EVENT_VALID)
+		return false;
+	a->vmcb->control.event_inj = SVM_EVENT_VALID | SVM_EVENT_NMI | 2;
+	return true;
+}
+
 const struct virt_ops svm_ops = {
 	.name = "svm",
 	.pt_format = &npt_format,
@@ -242,4 +251,5 @@ const struct virt_ops svm_ops = {
 	.run = svm_run,
 	.skip_insn = svm_skip_insn,
 	.inject_exception = svm_inject_exception,
+	.inject_nmi = svm_inject_nmi,
 };

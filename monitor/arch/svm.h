@@ -104,6 +104,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EVENT_VALID     (1ull << 31)
 #define SVM_EVENT_HAS_ERROR (1ull << 11)
 #define SVM_EVENT_EXCEPTION (3ull << 8)
+#define SVM_EVENT_NMI       (2ull << 8)
 
 #define MSR_VM_CR        0xC0010114u
 #define MSR_VM_HSAVE_PA  0xC0010117u

@@ -496,6 +496,17 @@ static void vmx_inject_exception(struct vcpu *v, unsigned vector, bool has_error
 	a->inject_error = error;
 }
 
+static bool vmx_inject_nmi(struct vcpu *v)
+{
+	struct vmx_vcpu *a = v->arch;
+	if (a->inject_info || a->pending_info ||
+	    (vmread(VMCS_GUEST_INTERRUPTIBILITY) & GUEST_BLOCKING_BY_NMI))
+		return false;
+	a->inject_info = INTR_INFO_VALID | INTR_TYPE_NMI | 2;
+	a->inject_error = 0;
+	return true;
+}
+
 const struct virt_ops vmx_ops = {
 	.name = "vmx",
 	.pt_format = &ept_format,
@@ -505,4 +516,5 @@ const struct virt_ops vmx_ops = {
 	.run = vmx_run,
 	.skip_insn = vmx_skip_insn,
 	.inject_exception = vmx_inject_exception,
+	.inject_nmi = vmx_inject_nmi,
 };

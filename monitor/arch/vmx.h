@@ -120,11 +120,14 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 /* Interruption information (entry injection, exit, IDT vectoring). */
 #define INTR_INFO_VALID          (1u << 31)
 #define INTR_INFO_HAS_ERROR      (1u << 11)
+#define INTR_TYPE_NMI            (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)
 #define INTR_TYPE_MASK           (7u << 8)
 #define INTR_TYPE_SOFT_INT       (4u << 8)
 #define INTR_TYPE_PRIV_SOFT_EXC  (5u << 8)
 #define INTR_TYPE_SOFT_EXC       (6u << 8)
+
+#define GUEST_BLOCKING_BY_NMI    (1u << 3)   /* guest interruptibility state */
 
 #define MSR_IA32_PAT             0x277u
 
