@@ -12,6 +12,7 @@
 #include "multiboot2.h"
 #include "page_pool.h"
 #include "pit_tick.h"
+#include "probe.h"
 #include "run.h"
 #include "smp.h"
 #include "../include/questv/hypercall.h"
@@ -154,6 +155,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	rec_u64(&r, "cycles", rdtsc() - t0);
 	rec_end(&r);
 
+	probe_deadlines(tsc_hz);
 	pit_tick_start();
 	for (i = 1; i < machine.ncores; i++)
 		smp_dispatch(i, run_core);

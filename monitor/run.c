@@ -148,6 +148,8 @@ void run_core(unsigned core_index)
 			nmi_handed();
 		virt->run(&sb->vcpu, &e);
 		e.tsc = rdtsc();
+		if (sb->state == SB_STOPPED)
+			core_park();    /* stopped from another core (sandbox_stop) */
 		sb->exits[window_of(sb, &e)][e.reason]++;
 		if (!handle_exit(sb, &e, &fatal)) {
 			struct record r;
@@ -159,5 +161,7 @@ void run_core(unsigned core_index)
 			rec_end(&r);
 			sandbox_finish(sb, SB_STOPPED, RUN_FAILED, fatal);
 		}
+		if (sb->state == SB_STOPPED)
+			core_park();
 	}
 }
