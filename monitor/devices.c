@@ -88,19 +88,21 @@ static int map(struct sandbox *sb, uint64_t addr, uint64_t size, unsigned perm)
 
 /* BAR2 of the vPMU: all of it read-only but this vCPU's control page, so a
  * sandbox can neither forge counters nor steer another's. The mapping is the
- * identity: BARs sit above every sandbox's RAM (carved below them). */
+ * identity: BARs sit above every sandbox's RAM (carved below them). The
+ * plugin's vCPU is QEMU's CPU index (sandbox.h: vcpu_index), never the
+ * core's start-up slot, which without icount varies from run to run. */
 static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct bootinfo_device *out)
 {
 	const struct pci_bar *b = &d->bar[VPMU_PCI_BAR];
-	uint64_t ctl = VPMU_CONTROL_AT(sb->core);
+	uint64_t ctl = VPMU_CONTROL_AT(sb->vcpu_index);
 
-	if (sb->core >= VPMU_MAX_VCPUS)
+	if (sb->vcpu_index >= VPMU_MAX_VCPUS)
 		return 0;       /* no control page for it: the kernel finds no vPMU */
 	if (map(sb, b->base, ctl, PT_R) ||
 	    map(sb, b->base + ctl, VPMU_PAGE_SIZE, PT_R | PT_W) ||
 	    map(sb, b->base + ctl + VPMU_PAGE_SIZE, b->size - ctl - VPMU_PAGE_SIZE, PT_R))
 		return -1;
-	out->vpmu_vcpu = sb->core;
+	out->vpmu_vcpu = sb->vcpu_index;
 	out->bar[VPMU_PCI_BAR].mapped = 1;
 	return 0;
 }

@@ -149,9 +149,12 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 	sb->cfg = &cfg->sandbox[id];
 	sb->base = sb->cfg->base;
 	sb->size = sb->cfg->mem_bytes;
-	for (i = 0; i < m->ncores; i++)
+	for (i = 0; i < m->ncores; i++) {
 		if (m->apic_ids[i] == sb->cfg->core)
 			sb->core = i;
+		if (m->apic_ids[i] < sb->cfg->core)
+			sb->vcpu_index++;
+	}
 	memset((void *)sb->base, 0, sb->size);
 	if (elf_load(env->kernel, env->kernel_len, (uint8_t *)sb->base, sb->size, &entry, why))
 		return -1;
