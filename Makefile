@@ -107,6 +107,7 @@ $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
+$(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/pt_formats.c))
 $(eval $(call unit_test,test_port_policy,monitor/port_policy.c monitor/config.c monitor/config_taskset.c sched/taskset.c sched/policy_params.c))
 
 unit: deps $(UNIT_TESTS)

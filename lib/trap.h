@@ -14,6 +14,9 @@ struct trap_frame {
 /* Install all 256 gates (code selector 0x08) and load the IDT. */
 void idt_init(void);
 
+/* The IDT and its size in bytes (the monitor checksums it). */
+const void *idt_table(unsigned *len);
+
 /* Called for every vector; defined by the monitor and by the kernel.
  * Returns the frame to resume: f, or another thread's saved frame. */
 struct trap_frame *trap(struct trap_frame *f);

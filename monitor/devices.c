@@ -4,6 +4,7 @@
 #include "acpi.h"
 #include "ioapic.h"
 #include "iommu.h"
+#include "npt_audit.h"
 #include "../lib/record.h"
 
 #define MAX_PCI 64
@@ -251,4 +252,21 @@ int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why)
 		bi->ndevices++;
 	}
 	return 0;
+}
+
+unsigned devices_windows(const struct sandbox *sb, struct npt_window *out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < npci; i++) {
+		const struct pci_device *d = &pci[i];
+		unsigned use = device_use(sb, d);
+		for (unsigned b = 0; b < PCI_MAX_BARS && n < max; b++) {
+			const struct pci_bar *bar = &d->bar[b];
+			if (bar->kind < PCI_BAR_MEM32 || !bar->size ||
+			    (use == BOOTINFO_DEV_VPMU ? b != VPMU_PCI_BAR : use != BOOTINFO_DEV_ASSIGNED))
+				continue;
+			out[n++] = (struct npt_window){ bar->base, bar->base, bar->size, NPT_BAR, PT_R | PT_W };
+		}
+	}
+	return n;
 }

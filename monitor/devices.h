@@ -38,4 +38,10 @@ int devices_check(const struct system_config *cfg, const void *acpi_rsdp,
  * RAM or shared regions, or the monitor ran out of table pages).
  */
 int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why);
+
+/* The BARs sb is due (the device policy above, not the mappings made):
+ * audit windows (npt_audit.h), at most max. Returns how many. */
+#define DEVICES_MAX_WINDOWS (1 + CFG_MAX_PCI * PCI_MAX_BARS)
+struct npt_window;
+unsigned devices_windows(const struct sandbox *sb, struct npt_window *out, unsigned max);
 #endif

@@ -142,6 +142,9 @@ void monitor_main(uint32_t magic, uint64_t info)
 		if (sandbox_build(&sandboxes[i], &cfg, i, &machine, &env, virt, &why))
 			monitor_fail("boot_error", why, STATUS_BOOT);
 		record_plan(&sandboxes[i]);
+		if (sandbox_audit(&sandboxes[i], &cfg))
+			monitor_fail("boot_error", "a nested page table maps what its sandbox is not due",
+				     STATUS_BOOT);
 	}
 
 	rec_begin(&r, "monitor_ready");

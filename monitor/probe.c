@@ -7,8 +7,6 @@
 #include "../include/questv/hypercall.h"
 #include "../lib/x86.h"
 
-extern char monitor_start[], monitor_ro_end[];
-
 static struct spinlock lock;
 static volatile unsigned turn;
 static uint64_t before[CFG_MAX_SANDBOXES + 1]; /* last slot: the monitor */
@@ -72,10 +70,10 @@ static void settle_turn(void)
 		turn++;
 }
 
-static uint64_t checksum_of(unsigned target)
+static uint64_t checksum_of(unsigned target, unsigned prober)
 {
 	if (target == nsandboxes)
-		return mem_checksum(monitor_start, (uint64_t)(monitor_ro_end - monitor_start));
+		return monitor_checksum(prober);
 	return mem_checksum((const void *)sandboxes[target].base, sandboxes[target].size);
 }
 
@@ -112,7 +110,7 @@ long probe_begin(struct sandbox *sb)
 		return HC_ESTATE;
 	for (t = 0; t <= nsandboxes; t++)
 		if (t != sb->id)
-			before[t] = checksum_of(t);
+			before[t] = checksum_of(t, sb->id);
 	spin_lock(&lock);
 	turn_began = rdtsc();
 	spin_unlock(&lock);
@@ -135,7 +133,7 @@ long probe_end(struct sandbox *sb)
 		char name[16] = "sandbox:";
 		if (t == sb->id)
 			continue;
-		after = checksum_of(t);
+		after = checksum_of(t, sb->id);
 		fmt_u64(name + 8, t);
 		rec_begin(&r, "isolation_checksum");
 		rec_u64(&r, "sandbox", sb->id);

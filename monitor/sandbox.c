@@ -43,7 +43,15 @@ static void add_target(struct bootinfo *bi, const char *name, uint64_t addr)
 	}
 }
 
-static bool is_member(const struct shared_config *sh, unsigned id)
+uint64_t shared_gpa(const struct system_config *cfg, unsigned i)
+{
+	uint64_t gpa = SHARED_GPA_BASE;
+	for (unsigned j = 0; j < i; j++)
+		gpa += (cfg->shared[j].size + 0xFFF) & ~0xFFFull;
+	return gpa;
+}
+
+bool is_member(const struct shared_config *sh, unsigned id)
 {
 	unsigned j;
 	for (j = 0; j < sh->nmembers; j++)
@@ -58,7 +66,6 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 {
 	struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
 	unsigned i, j;
-	uint64_t shared_gpa = SHARED_GPA_BASE;
 
 	memset(bi, 0, sizeof *bi);
 	bi->magic = BOOTINFO_MAGIC;
@@ -97,13 +104,12 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 			if (sh->members[j] != sb->id || bi->nshared == BOOTINFO_MAX_SHARED)
 				continue;
 			copy_name(bi->shared[bi->nshared].name, sizeof bi->shared[0].name, sh->name);
-			bi->shared[bi->nshared].gpa = shared_gpa;
+			bi->shared[bi->nshared].gpa = shared_gpa(cfg, i);
 			bi->shared[bi->nshared].size = sh->size;
 			bi->shared[bi->nshared].nmembers = sh->nmembers;
 			memcpy(bi->shared[bi->nshared++].members, sh->members,
 			       sh->nmembers * sizeof sh->members[0]);
 		}
-		shared_gpa += (sh->size + 0xFFF) & ~0xFFFull;
 	}
 	copy_name(bi->args, sizeof bi->args, sb->cfg->args);
 	copy_name(bi->taskset, sizeof bi->taskset, sb->cfg->taskset);
@@ -116,7 +122,6 @@ static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 		     const struct virt_ops *virt, const char **why)
 {
 	unsigned i;
-	uint64_t shared_gpa = SHARED_GPA_BASE;
 
 	*why = "out of monitor pages for nested page tables";
 	if (npt_init(&sb->npt, virt->pt_format, &pool_pt_alloc))
@@ -130,9 +135,8 @@ static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 		const struct shared_config *sh = &cfg->shared[i];
 		uint64_t size = (sh->size + 0xFFF) & ~0xFFFull;
 		if (is_member(sh, sb->id) &&
-		    npt_map(&sb->npt, shared_gpa, sh->base, size, PT_R | PT_W, PT_WB))
+		    npt_map(&sb->npt, shared_gpa(cfg, i), sh->base, size, PT_R | PT_W, PT_WB))
 			return -1;
-		shared_gpa += size;
 	}
 	return 0;
 }

@@ -36,7 +36,9 @@ struct vcpu {
 	unsigned asid;              /* ASID (SVM) / VPID (VMX), never 0 */
 	struct guest_regs regs;
 	void *arch;                 /* VMCB / VMCS and friends, backend owned */
-	uint64_t arch_pa;
+	uint64_t arch_pa;           /* the VMCB / VMCS page */
+	const void *perm_maps;      /* the I/O and MSR permission bitmaps, one block */
+	uint64_t perm_maps_len;
 };
 
 /* A decoded exit. Fields beyond reason are valid for that reason only. */

@@ -102,10 +102,10 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 		return -1;
 	a = &arch_state[slot];
 	a->vmcb = pool_alloc(1);
-	a->iopm = pool_alloc(3);
-	a->msrpm = pool_alloc(2);
-	if (!a->vmcb || !a->iopm || !a->msrpm)
+	a->iopm = pool_alloc(5);        /* IOPM (3 pages), then the MSRPM (2) */
+	if (!a->vmcb || !a->iopm)
 		return -1;
+	a->msrpm = a->iopm + SVM_IOPM_SIZE;
 	build_iopm(a->iopm, g->io_bitmap);
 	msr_build_msrpm(a->msrpm, true);   /* NPT gives the guest its own PAT */
 
@@ -148,6 +148,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	v->regs.rbx = entry->ebx;
 	v->arch = a;
 	v->arch_pa = (uint64_t)a->vmcb;
+	v->perm_maps = a->iopm;
+	v->perm_maps_len = SVM_IOPM_SIZE + SVM_MSRPM_SIZE;
 	return 0;
 }
 

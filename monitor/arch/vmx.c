@@ -330,10 +330,10 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 		return -1;
 	a = &arch_state[v->sandbox];
 	a->vmcs = pool_alloc(1);
-	a->io_bitmaps = pool_alloc(2);
-	a->msr_bitmap = pool_alloc(1);
-	if (!a->vmcs || !a->io_bitmaps || !a->msr_bitmap)
+	a->io_bitmaps = pool_alloc(3);  /* I/O bitmaps A and B, then the MSR bitmap */
+	if (!a->vmcs || !a->io_bitmaps)
 		return -1;
+	a->msr_bitmap = a->io_bitmaps + 2 * 4096;
 	build_io_bitmaps(a->io_bitmaps, g->io_bitmap);
 	msr_build_vmx_bitmap(a->msr_bitmap, pat_switched());
 	*(uint32_t *)a->vmcs = ctl.revision;
@@ -369,6 +369,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	v->regs.rbx = entry->ebx;
 	v->arch = a;
 	v->arch_pa = (uint64_t)a->vmcs;
+	v->perm_maps = a->io_bitmaps;
+	v->perm_maps_len = 3 * 4096;
 	return 0;
 }
 
