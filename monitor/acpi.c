@@ -69,7 +69,8 @@ unsigned acpi_cpu_count(const void *rsdp)
 	return cpus;
 }
 
-/* FADT: SMI_CMD at 48; the blocks' ports at 56 + 4i and their lengths at 88 + i. */
+/* FADT: SMI_CMD at 48; the eight blocks' ports at 56 + 4i, their lengths at
+ * 88.. (PM1a/PM1b event and control blocks share one length each). */
 #define FADT_SMI_CMD     48u
 #define FADT_BLOCKS      56u
 #define FADT_BLOCK_LENS  88u
@@ -77,6 +78,7 @@ unsigned acpi_cpu_count(const void *rsdp)
 
 unsigned acpi_pm_ports(const void *rsdp, struct port_hazard *out, unsigned max)
 {
+	static const uint8_t len_at[8] = { 0, 0, 1, 1, 2, 3, 4, 5 };
 	static const char *const what[] = {
 		"the ACPI PM1a event block", "the ACPI PM1b event block",
 		"the ACPI PM1a control block (sleep, power off)", "the ACPI PM1b control block (sleep, power off)",
@@ -96,7 +98,7 @@ unsigned acpi_pm_ports(const void *rsdp, struct port_hazard *out, unsigned max)
 		out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)port,
 						 "the ACPI SMI command port (enters SMM)" };
 	for (i = 0; i < 8 && n < max; i++) {
-		unsigned blen = fadt[FADT_BLOCK_LENS + i];
+		unsigned blen = fadt[FADT_BLOCK_LENS + len_at[i]];
 		memcpy(&port, fadt + FADT_BLOCKS + 4 * i, 4);
 		if (port && blen && port + blen - 1 <= 0xFFFF)
 			out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)(port + blen - 1), what[i] };
