@@ -130,8 +130,12 @@ void run_core(unsigned core_index)
 	for (i = 0; i < nsandboxes; i++)
 		if (sandboxes[i].core == core_index)
 			sb = &sandboxes[i];
-	if (!sb)
+	if (!sb) {
+		/* Park with virtualization on, where INIT is held (SVM: GIF clear)
+		 * or blocked (VMX root): no sandbox can reset this core. */
+		virt->cpu_enable(core_index);
 		core_park();
+	}
 	if (virt->cpu_enable(core_index) ||
 	    virt->vcpu_init(&sb->vcpu, &sb->entry, &sb->npt,
 			    &(struct guest_grants){ sb->io_granted }))

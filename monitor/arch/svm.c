@@ -67,6 +67,10 @@ static int svm_cpu_enable(unsigned core_index)
 		return -1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)hsave);
+	/* From here on the monitor runs with GIF clear (#VMEXIT leaves it so):
+	 * INIT, NMI and SMI sent at this core wait for the next guest entry,
+	 * where the sandbox takes them (INIT is intercepted). */
+	__asm__ volatile("clgi" ::: "memory");
 	return 0;
 }
 
