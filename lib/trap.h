@@ -11,6 +11,10 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 
+/* The error code isr.S gives a fixed interrupt on an exception's vector
+ * (0-31): a peer's IPI, not an exception of this core. */
+#define ISR_FOREIGN (~0ull)
+
 /* Install all 256 gates (code selector 0x08) and load the IDT. */
 void idt_init(void);
 
