@@ -20,6 +20,7 @@
 #include "paging.h"
 #include "probe.h"
 #include "experiment.h"
+#include "forge.h"
 #include "hcfuzz.h"
 #include "kpmc.h"
 #include "shared.h"
@@ -150,6 +151,11 @@ void kernel_end_run(unsigned status)
 {
 	struct record r;
 	cli();
+	rec_begin(&r, "interrupts");    /* what peers sent: counted, dismissed */
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "nmis", irq_counts.nmis);
+	rec_u64(&r, "stray", irq_counts.stray_irqs);
+	rec_end(&r);
 	rec_begin(&r, "sandbox_done");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "status", status);
@@ -162,10 +168,19 @@ void kernel_end_run(unsigned status)
 		hlt();
 }
 
-/* Fail on purpose, as asked by the config (containment tests). */
+/* Fail on purpose, as asked by the config (containment tests). spin: hold
+ * the probe up for good (interrupts off); forge: lie about the run, then
+ * triple-fault. */
 static void inject_fault(const char *how)
 {
-	if (!strncmp(how, "triple", 6)) {
+	if (!strncmp(how, "spin", 4)) {
+		cli();
+		for (;;)
+			cpu_relax();
+	}
+	if (!strncmp(how, "forge", 5))
+		forge_verdict();
+	if (!strncmp(how, "triple", 6) || !strncmp(how, "forge", 5)) {
 		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) empty = { 0, 0 };
 		__asm__ volatile("lidt %0; int3" :: "m"(empty));
 	}

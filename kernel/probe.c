@@ -4,6 +4,7 @@
 #include "extable.h"
 #include "hypercall.h"
 #include "paging.h"
+#include "probe_doors.h"
 #include "../lib/record.h"
 #include "../lib/string.h"
 #include "../pmc/vpmu_abi.h"
@@ -116,6 +117,7 @@ unsigned probe_run(void)
 			probe_port(com_ports[i]);
 	probe_msrs();
 	probe_vpmu();
+	leaks += probe_doors();
 	probe_hypercalls();
 	if (hypercall3(HC_PROBE_END, 0, 0, 0) != 0)
 		leaks++;

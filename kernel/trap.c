@@ -60,6 +60,13 @@ struct trap_frame *trap(struct trap_frame *f)
 		lapic_write(LAPIC_EOI, 0);
 		return f;
 	}
+	/* A vector nobody here uses, or an exception's vector sent as an IPI
+	 * (lib/isr.S): a peer's stray interrupt, counted and dismissed. */
+	if ((f->vector >= 32 && f->vector != VEC_SPURIOUS) || f->error == ISR_FOREIGN) {
+		irq_counts.stray_irqs++;
+		lapic_write(LAPIC_EOI, 0);
+		return f;
+	}
 	if (f->vector < 32 && contain_trap(f))
 		return f;
 	if (f->vector == VEC_NMI) {

@@ -13,7 +13,7 @@
 #include "../include/questv/bootinfo.h"
 #include "../lib/x86.h"
 
-#define MAX_VIOLATION_RECORDS 32    /* a rogue sandbox cannot flood the log */
+#define MAX_VIOLATION_RECORDS 128   /* a rogue sandbox cannot flood the log */
 
 const struct virt_ops *virt;
 

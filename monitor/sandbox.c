@@ -90,6 +90,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		add_target(bi, name, cfg->sandbox[i].base + SANDBOX_CODE_GPA);
 	}
 	add_target(bi, "monitor", env->monitor_probe_addr);
+	add_target(bi, "monitor:pool", pool_start());   /* its page tables and VMCBs/VMCSs */
 	/* A channel this sandbox is not a party to is as foreign as a sandbox. */
 	for (i = 0; i < cfg->nshared; i++) {
 		char name[16] = "shared:";
