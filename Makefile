@@ -16,13 +16,19 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -
 	-Wall -Wextra -Werror -Wa,--noexecstack -I.
 LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
 
-LIB_SRCS     := lib/string.c lib/record.c lib/lapic.c lib/idt.c lib/isr.S lib/pci.c lib/pci_cam1.c
+LIB_SRCS     := lib/string.c lib/record.c lib/multiboot2.c lib/lapic.c lib/idt.c lib/isr.S lib/pci.c lib/pci_cam1.c
 -include sched/sched.mk
 include pmc/pmc.mk
 include kernel/net/net.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
-	sched/taskset.c sched/policy_params.c
-KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/policy_params.c sched/bench.c \
+	sched/taskset.c sched/params.c
+# kernel/pmc/: the core and one file per backend (make PMC=); amd and intel
+# share the MSR instructions.
+KPMC_SRCS_intel := kernel/pmc/msr_ops.c
+KPMC_SRCS_amd := kernel/pmc/msr_ops.c
+KPMC_SRCS := kernel/pmc/kpmc.c kernel/pmc/vpmu_region.c kernel/pmc/$(PMC).c $(KPMC_SRCS_$(PMC))
+KERNEL_SRCS  := $(wildcard kernel/*.c kernel/*.S kernel/isolation/*.c kernel/vsched/*.c kernel/exp/*.c) \
+	$(KPMC_SRCS) $(LIB_SRCS) $(SCHED_SRCS) sched/taskset.c sched/params.c sched/bench.c \
 	$(NET_SRCS) $(NET_KERNEL_SRCS) $(PMC_SRCS)
 
 # Monitor and kernel share flags, so lib/ objects are built once for both.
@@ -30,7 +36,7 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench exp reproduce validate-vpmu bench-vpmu faults
+.PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu bench-vpmu faults
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -40,14 +46,10 @@ $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	@$(CC) $(FREESTANDING) -MMD -MP -c $< -o $@
 
-# The kernel's own objects know the PMC backend (kernel/kpmc.c); changing
-# PMC= rebuilds them.
-$(BUILD)/obj/kernel/%.o: FREESTANDING += $(PMC_DEFINES)
-$(filter $(BUILD)/obj/kernel/%,$(KERNEL_OBJS)): $(BUILD)/pmc_backend.stamp
-
 $(BUILD)/monitor.elf: $(MONITOR_OBJS) monitor/linker.ld
 	@$(LD) $(LDFLAGS_BARE) -T monitor/linker.ld $(MONITOR_OBJS) -o $@
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/linker.ld
+# Relinked when PMC= changes: the backend is a file of its own.
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/linker.ld $(BUILD)/pmc_backend.stamp
 	@$(LD) $(LDFLAGS_BARE) -T kernel/linker.ld $(KERNEL_OBJS) -o $@
 
 # The ISO for a system config: scripts/mkiso.sh CONFIG OUT
@@ -99,16 +101,16 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/port_policy.c sched/taskset.c sched/policy_params.c))
-$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/pt_formats.c))
+$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/port_policy.c sched/taskset.c sched/params.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
-$(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/pt_formats.c))
-$(eval $(call unit_test,test_port_policy,monitor/port_policy.c monitor/config.c monitor/config_taskset.c sched/taskset.c sched/policy_params.c))
+$(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
+$(eval $(call unit_test,test_port_policy,monitor/port_policy.c monitor/config.c monitor/config_taskset.c sched/taskset.c sched/params.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
@@ -119,12 +121,23 @@ system: iso $(BUILD)/pmc-workload
 pyunit:
 	$(PY) -m pytest -q tests/unit_py
 
-test: unit pyunit sched-check system
+test: unit pyunit sched-check imports system bench-short
 
-# Figures, not pass/fail: scheduling-decision cost on the host and in a guest.
+# No two files import each other (scripts/import_circles.py: calls between
+# the built objects, includes between modules).
+imports: $(BUILD)/kernel.elf $(BUILD)/monitor.elf
+	$(PY) scripts/import_circles.py $(BUILD)
+
+# make bench at a small size, so a broken benchmark cannot land.
+bench-short:
+	$(MAKE) bench BENCH_N=2000
+
+# Figures, not pass/fail: scheduling-decision cost on the host and in a guest
+# (BENCH_N=N decisions per measurement; default 200000 on the host, 20000 in the guest).
+BENCH_N ?=
 bench: iso $(BUILD)/sched-bench
-	$(BUILD)/sched-bench $(SCHED_POLICIES)
-	$(PY) -m experiments.bench_sched --build $(BUILD)
+	$(BUILD)/sched-bench $(if $(BENCH_N),-n $(BENCH_N)) $(SCHED_POLICIES)
+	$(PY) -m experiments.bench_sched --build $(BUILD) $(if $(BENCH_N),--decisions $(BENCH_N))
 
 # The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
 validate-vpmu: iso $(BUILD)/pmc-workload

@@ -2,16 +2,16 @@
 import datetime
 from pathlib import Path
 
-from . import boot_table, load, published, shared_driver_table, tlb_figure, vm_exits_table
-from . import cache_interference, recovery_table, webserver_fault, webserver_figure
+from . import boot, load, published, shared_driver, tlb, vm_exits
+from . import cache_interference, recovery, webserver_fault, webserver
 
 # The paper set, in report order: (experiment, its section writer). Later issues append theirs.
-SECTIONS = [(boot_table.EXP, boot_table.section), (vm_exits_table.EXP, vm_exits_table.section),
-            (tlb_figure.EXP, tlb_figure.section),
+SECTIONS = [(boot.EXP, boot.section), (vm_exits.EXP, vm_exits.section),
+            (tlb.EXP, tlb.section),
             (cache_interference.EXP, cache_interference.section)]
-SECTIONS += [(webserver_figure.EXP, webserver_figure.section),
-             (shared_driver_table.EXP, shared_driver_table.section)]
-SECTIONS += [(recovery_table.EXP, recovery_table.section),
+SECTIONS += [(webserver.EXP, webserver.section),
+             (shared_driver.EXP, shared_driver.section)]
+SECTIONS += [(recovery.EXP, recovery.section),
              (webserver_fault.EXP, webserver_fault.section)]
 
 

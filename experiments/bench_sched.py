@@ -17,17 +17,20 @@ CONFIG = """[sandbox 0]
 core = 0
 memory = 32M
 console = com1
-args = "exp=schedbench steady_ms=0"
+args = "exp=schedbench steady_ms=0 decisions={decisions}"
 """
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m experiments.bench_sched", description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=str(ROOT / "build"), help="build directory with monitor.elf and kernel.elf")
+    ap.add_argument("--decisions", type=int, default=20000, help="decisions per measurement (default 20000)")
     a = ap.parse_args(argv)
+    if a.decisions < 1:
+        ap.error("--decisions must be at least 1")
     with tempfile.TemporaryDirectory() as tmp:
         conf, iso = Path(tmp) / "bench.conf", Path(tmp) / "bench.iso"
-        conf.write_text(CONFIG)
+        conf.write_text(CONFIG.format(decisions=a.decisions))
         subprocess.run([str(ROOT / "scripts/mkiso.sh"), str(conf), str(iso)], check=True,
                        env={"BUILD": a.build, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
         b = boot(iso, "bench-sched", config=str(conf), timeout=300, smp=1)

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import bochs, netsys, qemu, websession
+from . import bochs, netsys, qemu, webserver
 from .records import by_ev, collect, forged, write_jsonl
 from .session import Beside, ctrl_c_interrupts
 
@@ -81,7 +81,7 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
 
     qemu_opts go to qemu.qemu_command / bochs.bochs_command (cpu, smp, mem,
     net, ...). session: a harness session run beside the emulator
-    (experiments/session.py, e.g. websession.WebSession); its records join
+    (experiments/session.py, e.g. webserver.WebSession); its records join
     the run's with "src": "harness". On the main thread the first Ctrl-C
     then interrupts the session (which ends the run), a second one stops
     everything.
@@ -219,7 +219,7 @@ def main(argv=None):
     nets = netsys.from_config(Path(a.config).read_text()) if a.config else []
     if nets and a.emu == "qemu":
         # Served until --serve-s passes (bounded by --timeout beyond it) or Ctrl-C (unbounded).
-        opts.update(websession.boot_options(nets, serve_s=a.serve_s or None, log=print),
+        opts.update(webserver.boot_options(nets, serve_s=a.serve_s or None, log=print),
                     timeout=a.timeout + a.serve_s if a.serve_s else float("inf"))
     elif nets:
         print(f"note: {a.emu} has no NIC here: the networked sandboxes will not serve")

@@ -3,7 +3,7 @@
     {"ev":"campaign","injected":N,"detected":N,"recovered":N,"not_recovered":N,"seed":S,
      "recovery_ms_p50":..,"recovery_ms_max":.., ...}
 
-From the driver sandbox's records (kernel/net/net_faults.h, nic_recovery.h):
+From the driver sandbox's records (kernel/net/recovery/net_faults.h, nic_recovery.h):
 injected = inject records; detected = fault records of an injected fault
 (the watchdog's false alarms are counted apart); recovered = recovered
 records with ok; not_recovered = recovered without ok, plus undetected.

@@ -20,7 +20,7 @@
 Faults strike the sandbox that owns the NIC (net=driver). Hang faults and
 remote recovery need a rescuer: a shared region `rescue` of the driver
 sandbox and one networked sandbox (system: {net: true, rescue: true}). The
-guest's side is kernel/net/net_faults.h; only values other than its
+guest's side is kernel/net/recovery/net_faults.h; only values other than its
 defaults are written, since a sandbox has 127 characters of args in all.
 """
 from dataclasses import dataclass

@@ -23,7 +23,7 @@ from . import campaign
 from .consoletail import ConsoleTail
 from .records import collect
 from .session import END_GRACE_S
-from .websession import POLL_S, WebSession
+from .webserver import POLL_S, WebSession
 
 TAIL_S = 0.05           # console poll: how precisely a fault is placed on the load's time line
 SHOW_EVERY_S = 2.0      # at most one line this often; one at least every QUIET_S
@@ -137,7 +137,7 @@ class FaultSession(WebSession):
 
 
 def make(plan, driver, rescuer, stream=sys.stderr):
-    """A session factory for websession.boot_options(session=...)."""
+    """A session factory for webserver.boot_options(session=...)."""
     def session(nets, ports, steps, serve_s, log):
         return FaultSession(nets, ports, steps, serve_s, log, plan, driver, rescuer, stream)
     return session

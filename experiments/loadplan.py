@@ -12,7 +12,7 @@
       timeout: 5          # httperf --timeout: a reply slower than this is an error
 
 A system with a `load` must have networked sandboxes (experiments/netsys.py).
-The harness (experiments/websession.py) runs the steps after every networked
+The harness (experiments/webserver.py) runs the steps after every networked
 sandbox reported net_ready, then ends the run with GET /end on each.
 """
 from dataclasses import dataclass

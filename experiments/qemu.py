@@ -10,7 +10,7 @@ DEFAULT_CPU = "qemu64,+svm,+npt"   # TCG emulates SVM with nested paging
 DEFAULT_MEM = "512M"
 ROOT = Path(__file__).resolve().parent.parent
 VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
-VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of pmc/vpmu_abi.h
+VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of include/questv/vpmu.h
 
 
 def vpmu_shm(run_dir):

@@ -23,7 +23,7 @@ from dataclasses import asdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import faultplan, faultsession, images, schema, summary, websession
+from . import faultplan, faultsession, images, schema, summary, webserver
 from .boot import boot, new_run_dir
 from .outcome import judge
 from .progress import Progress
@@ -86,8 +86,8 @@ def boot_one(results, run, iso, conf, record_schema):
     plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
     nets = run.nets
     session = (faultsession.make(run.fault, *faultplan.roles(run.system)) if run.fault
-               else websession.WebSession)
-    web = websession.boot_options(nets, run.load_steps, icount=run.qemu["icount"],
+               else webserver.WebSession)
+    web = webserver.boot_options(nets, run.load_steps, icount=run.qemu["icount"],
                                   session=session) if nets else {}
     b = boot(iso, f"{run.experiment}/{run.key}", results=str(results),
              config=str(conf) if conf else None, timeout=run.timeout,

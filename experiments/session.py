@@ -1,7 +1,7 @@
 """Running a harness session beside the emulator (experiments/boot.py boot(session=...)).
 
 A session is an object with run(run_dir, alive) -> records and interrupt()
-(experiments/websession.py is one). It runs on its own thread while the
+(experiments/webserver.py is one). It runs on its own thread while the
 emulator runs; alive() tells it whether the emulator still does. Once it
 returns, the emulator has END_GRACE_S to exit by itself before it is
 stopped, so a run whose guest ignores the session's end is still bounded.

@@ -95,8 +95,9 @@ class Spec:
 
 
 def policies(root=ROOT):
-    """Scheduler names the tree provides (one sched/policy_<name>.c each)."""
-    return sorted(p.stem[len("policy_"):] for p in (root / "sched").glob("policy_*.c"))
+    """Scheduler names the tree provides (one sched/policy_<name>.c each; the
+    file name spells a hyphen of the name as _, as sched/sched.mk does)."""
+    return sorted(p.stem[len("policy_"):].replace("_", "-") for p in (root / "sched").glob("policy_*.c"))
 
 
 def names(config_dir=CONFIG_DIR):

@@ -10,6 +10,10 @@
       shared:
         - {name: chan0, size: 64K, sandboxes: [0, 1]}
     system:
+      sandboxes:            # a task set: its vcpu, thread and policy lines, split at ";",
+        - {core: 0, memory: 32M, console: com1,        # go into the sandbox's section
+           tasks: "vcpu rt main 9000 10000; thread rtj rt periodic 9000 10000; policy rm slice_us=200"}
+    system:
       sandboxes: 3          # with net: true, sandbox 0 owns the NIC (PCI 00:03.0, net=driver)
       net: true             # and every other sandbox has a VNIC (net=vnic) on a shared
                             # region vnic<i> with sandbox 0; ip=10.0.2.(15+i) each;
@@ -35,7 +39,9 @@ SIZE = re.compile(r"^[0-9]+[KMG]?$")
 ARGS = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")    # what GRUB and the monitor pass unquoted
 ARGS_MAX = 127                                  # bootinfo.args is 128 bytes with its NUL
 SANDBOX_KEYS = {"core": int, "memory": str, "console": str, "args": str, "ports": str,
-                "base": str, "pci": str}
+                "base": str, "pci": str, "tasks": str}
+TASK_KINDS = ("vcpu", "thread", "policy")       # the task-set lines a section may carry
+TASK_LINE = re.compile(r"^[A-Za-z0-9_=.,:+ -]*$")
 SHARED_KEYS = {"name": str, "size": str, "sandboxes": list}
 SYSTEM_KEYS = {"native", "sandboxes", "memory", "args", "shared", "net", "rescue"}
 NIC_BDF = "00:03.0"                             # where experiments/qemu.py puts the e1000
@@ -55,6 +61,19 @@ def _check_args(args, key):
         raise SpecError(key, f"longer than {ARGS_MAX} characters")
     if not ARGS.match(args):
         raise SpecError(key, "only letters, digits, spaces and _=.,:+- are allowed")
+
+
+def task_lines(tasks, key):
+    """The `tasks` string as (kind, rest) pairs: one per task-set line."""
+    out = []
+    for i, line in enumerate(x.strip() for x in tasks.split(";")):
+        kind, _, rest = line.partition(" ")
+        if kind not in TASK_KINDS or not rest.strip():
+            raise SpecError(f"{key}[{i}]", f"expected a line 'vcpu|thread|policy ...', got {line!r}")
+        if not TASK_LINE.match(rest):
+            raise SpecError(f"{key}[{i}]", "only letters, digits, spaces and _=.,:+- are allowed")
+        out.append((kind, rest.strip()))
+    return out
 
 
 def _check_size(v, key):
@@ -128,6 +147,8 @@ def sandboxes(system, key="system"):
                 _check_size(s["memory"], f"{k}.memory")
             if "args" in s:
                 _check_args(s["args"], f"{k}.args")
+            if "tasks" in s:
+                task_lines(s["tasks"], f"{k}.tasks")
             out.append(dict(s))
     for i, sh in enumerate(shared(system)):
         k = f"{key}.shared[{i}]"
@@ -198,6 +219,8 @@ def render(system):
                 lines.append(f"{k} = {s[k]}")
         if s.get("args"):
             lines.append(f'args = "{s["args"]}"')
+        if s.get("tasks"):
+            lines += [f"{kind} = {rest}" for kind, rest in task_lines(s["tasks"], "tasks")]
         lines.append("")
     for sh in shared(system):
         lines += [f"[shared {sh['name']}]", f"size = {sh['size']}",

@@ -28,7 +28,7 @@ from .boot import boot
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = ["seq_walk", "stride_walk", "pointer_chase", "matmul", "hash_probe"]
-STRIDE = {"stride_walk": 256}           # as kernel/exp_vpmu.c chooses by default
+STRIDE = {"stride_walk": 256}           # as kernel/pmc/vpmu_region.c chooses by default
 PATH = "/usr/sbin:/usr/bin:/sbin:/bin"  # grub-mkrescue, valgrind
 
 

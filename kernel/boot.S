@@ -5,7 +5,7 @@
  * first 4 GiB (2 MiB pages), enters long mode and calls
  * kmain(magic, info); paging.c replaces the map with the kernel's own.
  */
-#include "../lib/boot.inc"
+#include "lib/boot.inc"
 
 	MULTIBOOT2_HEADER
 

@@ -1,7 +1,7 @@
 /* Fault containment for driver code (see contain.h). */
 #include <stddef.h>
-#include "contain.h"
-#include "../lib/x86.h"
+#include "kernel/contain.h"
+#include "lib/x86.h"
 
 #define VEC_NMI   2
 #define RFLAGS_IF (1u << 9)

@@ -16,7 +16,7 @@
 #define QUESTV_CONTAIN_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "../lib/trap.h"
+#include "lib/trap.h"
 
 struct contain {
 	/* The context contain_enter saved (offsets used by contain.S). */

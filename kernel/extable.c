@@ -1,5 +1,5 @@
 /* Faulting accesses with fixups (see extable.h). */
-#include "extable.h"
+#include "kernel/extable.h"
 
 struct extable_entry { uint64_t insn, fixup; };
 extern const struct extable_entry __extable_start[], __extable_end[];

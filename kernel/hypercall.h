@@ -1,9 +1,8 @@
 /* Hypercall stubs (ABI: include/questv/hypercall.h). */
 #ifndef QUESTV_KERNEL_HYPERCALL_H
 #define QUESTV_KERNEL_HYPERCALL_H
-#include "../include/questv/hypercall.h"
-
-#include "kernel.h"
+#include "include/questv/hypercall.h"
+#include "kernel/kinfo.h"
 
 /* Issue hypercall nr; only valid when kinfo.virtualized. The instruction
  * is the backend's own (AMD vmmcall, Intel vmcall): the other one is #UD. */

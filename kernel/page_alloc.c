@@ -2,8 +2,8 @@
  * Bitmap page allocator: one bit per 4 KiB page, next-fit search. Simple
  * and O(n) in the worst case, which is fine for boot-time allocations.
  */
-#include "page_alloc.h"
-#include "../lib/string.h"
+#include "kernel/page_alloc.h"
+#include "lib/string.h"
 
 #define MAX_PAGES (512u * 1024 * 1024 / 4096)
 

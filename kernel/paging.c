@@ -1,7 +1,7 @@
 /* Kernel page tables (see paging.h). */
-#include "paging.h"
-#include "page_alloc.h"
-#include "../lib/lapic.h"
+#include "kernel/paging.h"
+#include "kernel/page_alloc.h"
+#include "lib/lapic.h"
 
 #define P   (1ull << 0)
 #define RW  (1ull << 1)

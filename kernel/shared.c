@@ -5,10 +5,10 @@
  * sees. Only the members' marks may appear: that proves the region is
  * really one memory, shared by exactly the sandboxes the config names.
  */
-#include "shared.h"
-#include "kernel.h"
-#include "paging.h"
-#include "../lib/record.h"
+#include "kernel/shared.h"
+#include "kernel/kinfo.h"
+#include "kernel/paging.h"
+#include "lib/record.h"
 
 #define MARK(sb) (0x5348415245440000ull | (sb))   /* "SHARED" + id */
 

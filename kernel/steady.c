@@ -1,9 +1,10 @@
 /* Steady-state workload (see steady.h). */
-#include "steady.h"
-#include "kernel.h"
-#include "irq.h"
-#include "../lib/lapic.h"
-#include "../lib/record.h"
+#include "kernel/steady.h"
+#include "kernel/cmdline.h"
+#include "kernel/kinfo.h"
+#include "kernel/trap.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
 
 static uint32_t ipi_dest;
 static uint64_t ipi_every_ticks, ipis_sent;

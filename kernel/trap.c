@@ -3,15 +3,16 @@
  * exceptions (recorded, then the run ends with a failure status; the
  * monitor sees a sandbox that ended badly, the other sandboxes go on).
  */
-#include "kernel.h"
-#include "irq.h"
-#include "contain.h"
-#include "extable.h"
-#include "vsched.h"
-#include "../lib/lapic.h"
-#include "../lib/record.h"
-#include "../lib/trap.h"
-#include "../include/questv/hypercall.h"
+#include "kernel/end_run.h"
+#include "kernel/kinfo.h"
+#include "kernel/trap.h"
+#include "kernel/contain.h"
+#include "kernel/extable.h"
+#include "kernel/vsched/dispatch.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
+#include "lib/trap.h"
+#include "include/questv/hypercall.h"
 
 struct irq_counts irq_counts;
 void (*volatile timer_hook)(void);

@@ -1,6 +1,6 @@
 /* 16550 UART driver (polled, 115200 8N1). */
-#include "uart.h"
-#include "../lib/x86.h"
+#include "kernel/uart.h"
+#include "lib/x86.h"
 
 #define THR 0
 #define IER 1

@@ -1,5 +1,5 @@
 /* IDT setup: every vector goes to its 16-byte-aligned stub in isr.S. */
-#include "trap.h"
+#include "lib/trap.h"
 
 struct idt_gate {
 	uint16_t off_lo, sel;

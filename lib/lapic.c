@@ -1,5 +1,5 @@
 /* Local APIC helpers and PIT-based clock calibration. */
-#include "lapic.h"
+#include "lib/lapic.h"
 
 void lapic_send(uint32_t apic_id, uint32_t icr_lo)
 {

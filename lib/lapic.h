@@ -3,7 +3,7 @@
 #define QUESTV_LAPIC_H
 
 #include <stdint.h>
-#include "x86.h"
+#include "lib/x86.h"
 
 #define LAPIC_BASE      0xFEE00000ull
 #define LAPIC_ID        0x020

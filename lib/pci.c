@@ -1,5 +1,5 @@
 /* PCI enumeration and BAR sizing (see pci.h). */
-#include "pci.h"
+#include "lib/pci.h"
 
 #define REG_ID        0x00
 #define REG_CLASS     0x08

@@ -1,8 +1,8 @@
 /* PCI configuration mechanism #1: address to port 0xCF8, data at 0xCFC.
  * Only the owner of those ports may use it: the monitor under
  * virtualization (it keeps them from every sandbox), the kernel natively. */
-#include "pci.h"
-#include "x86.h"
+#include "lib/pci.h"
+#include "lib/x86.h"
 
 #define CONFIG_ADDRESS 0xCF8
 #define CONFIG_DATA    0xCFC

@@ -1,7 +1,7 @@
 /* The legacy 8259 PICs. */
 #ifndef QUESTV_PIC_H
 #define QUESTV_PIC_H
-#include "x86.h"
+#include "lib/x86.h"
 
 /*
  * Mask every legacy IRQ. Left alone, the BIOS's PIT tick arrives on the

@@ -1,5 +1,5 @@
 /* JSON-lines record writer (see record.h). */
-#include "record.h"
+#include "lib/record.h"
 
 static record_sink sink;
 
@@ -38,14 +38,21 @@ size_t fmt_hex(char *buf, uint64_t v)
 
 static void put(struct record *r, const char *s, size_t n)
 {
-	while (n-- && r->len < sizeof r->buf)
-		r->buf[r->len++] = *s++;
+	while (n--) {
+		if (r->len >= r->cap) {
+			r->overflow = true;
+			return;
+		}
+		r->out[r->len++] = *s++;
+	}
 }
 
 static void puts_(struct record *r, const char *s)
 {
-	while (*s && r->len < sizeof r->buf)
-		r->buf[r->len++] = *s++;
+	size_t n = 0;
+	while (s[n])
+		n++;
+	put(r, s, n);
 }
 
 /* A JSON string body: quotes, backslashes and control bytes escaped. */
@@ -81,20 +88,40 @@ static size_t field(struct record *r, const char *key)
 
 static void commit(struct record *r, size_t mark)
 {
-	if (r->len > RECORD_MAX - 2 * (r->depth + 1)) {
+	if (r->len + 2 * (r->depth + 1) > r->limit) {
 		r->len = mark;
 		r->truncated = true;
 	}
 }
 
-void rec_begin(struct record *r, const char *ev)
+static void start(struct record *r, char *out, size_t cap, size_t limit)
 {
+	r->out = out;
+	r->cap = cap;
+	r->limit = limit;
 	r->len = 0;
 	r->need_comma = false;
 	r->truncated = false;
+	r->overflow = false;
 	r->depth = 0;
 	puts_(r, "{");
+}
+
+void rec_begin(struct record *r, const char *ev)
+{
+	start(r, r->buf, sizeof r->buf, RECORD_MAX);
 	rec_str(r, "ev", ev);
+}
+
+void rec_doc_begin(struct record *r, char *buf, size_t cap)
+{
+	start(r, buf, cap, cap);
+}
+
+size_t rec_doc_end(struct record *r)
+{
+	puts_(r, "}");
+	return r->truncated || r->overflow ? 0 : r->len;
 }
 
 void rec_u64(struct record *r, const char *key, uint64_t v)
@@ -158,20 +185,28 @@ void rec_bool(struct record *r, const char *key, bool v)
 	commit(r, mark);
 }
 
-void rec_obj_begin(struct record *r, const char *key)
+static void open_(struct record *r, const char *key, const char *bracket)
 {
-	field(r, key);
-	puts_(r, "{");
+	if (key)
+		field(r, key);
+	else if (r->need_comma)
+		puts_(r, ",");
+	puts_(r, bracket);
 	r->need_comma = false;
 	r->depth++;
 }
 
-void rec_obj_end(struct record *r)
+static void close_(struct record *r, const char *bracket)
 {
-	puts_(r, "}");
+	puts_(r, bracket);
 	r->need_comma = true;
 	r->depth--;
 }
+
+void rec_obj_begin(struct record *r, const char *key) { open_(r, key, "{"); }
+void rec_obj_end(struct record *r) { close_(r, "}"); }
+void rec_arr_begin(struct record *r, const char *key) { open_(r, key, "["); }
+void rec_arr_end(struct record *r) { close_(r, "]"); }
 
 void rec_end(struct record *r)
 {
@@ -179,5 +214,5 @@ void rec_end(struct record *r)
 		puts_(r, ",\"truncated\":true");
 	puts_(r, "}\n");
 	if (sink)
-		sink(r->buf, r->len);
+		sink(r->out, r->len);
 }

@@ -1,7 +1,7 @@
 /* Lock-free SPSC message ring: see spsc_ring.h for the layout, the trust
  * model (every value read from the region is checked) and the ordering. */
-#include "spsc_ring.h"
-#include "string.h"
+#include "lib/spsc_ring.h"
+#include "lib/string.h"
 
 static bool geometry_ok(uint32_t slot_size, uint32_t slots)
 {

@@ -6,7 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#include "string.h"
+#include "lib/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -1,5 +1,5 @@
 /* Heartbeat watchdog (see watchdog.h). */
-#include "watchdog.h"
+#include "lib/watchdog.h"
 
 void watchdog_init(struct watchdog *w, uint64_t timeout_ms)
 {

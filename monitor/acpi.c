@@ -1,10 +1,10 @@
 /* ACPI table walk for the processor count and the power-management port
  * blocks (ACPI 6.4, 5.2.5 RSDP, 5.2.7 RSDT, 5.2.9 FADT, 5.2.12 MADT).
  * Tables below 4 GiB are identity-mapped. */
-#include "acpi.h"
+#include "monitor/acpi.h"
 #include <stdbool.h>
 #include <stdint.h>
-#include "../lib/string.h"
+#include "lib/string.h"
 
 #define MADT_LOCAL_APIC   0
 #define LAPIC_ENABLED     1u

@@ -3,7 +3,7 @@
  * EAX = magic, EBX = info). Identity-map the first 4 GiB with 2 MiB pages,
  * switch to long mode and call monitor_main(magic, info).
  */
-#include "../lib/boot.inc"
+#include "lib/boot.inc"
 
 	MULTIBOOT2_HEADER
 

@@ -1,5 +1,5 @@
 /* See checksum.h. */
-#include "checksum.h"
+#include "monitor/checksum.h"
 
 uint64_t mem_checksum_more(uint64_t h, const void *start, uint64_t len, uint64_t mask)
 {

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "config.h"
-#include "port_policy.h"
+#include "monitor/config.h"
+#include "monitor/port_policy.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "config.h"
+#include "monitor/config.h"
 
 /* Usable RAM, sorted and merged, and what is already taken out of it. */
 struct layout {

@@ -3,8 +3,8 @@
  * scheduler's own task-set parser so that the monitor refuses a bad set
  * before anything boots and the kernel never meets one.
  */
-#include "config.h"
-#include "../sched/taskset.h"
+#include "monitor/config.h"
+#include "sched/taskset.h"
 
 static struct taskset scratch;  /* 20 KiB: too big for a monitor stack */
 

@@ -1,11 +1,11 @@
 /* PCI devices handed to sandboxes (see devices.h). */
-#include "devices.h"
-#include "../pmc/vpmu_abi.h"
-#include "acpi.h"
-#include "ioapic.h"
-#include "iommu.h"
-#include "npt_audit.h"
-#include "../lib/record.h"
+#include "monitor/devices.h"
+#include "include/questv/vpmu.h"
+#include "monitor/ioapic.h"
+#include "monitor/iommu.h"
+#include "lib/record.h"
+#include "monitor/acpi.h"
+#include "monitor/npt_audit.h"
 
 #define MAX_PCI 64
 #define MAX_ACPI_BLOCKS 9       /* SMI_CMD and the FADT's eight blocks */

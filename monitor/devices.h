@@ -12,9 +12,9 @@
  */
 #ifndef QUESTV_DEVICES_H
 #define QUESTV_DEVICES_H
-#include "sandbox.h"
-#include "../include/questv/bootinfo.h"
-#include "../lib/pci.h"
+#include "monitor/sandbox_types.h"
+#include "include/questv/bootinfo.h"
+#include "lib/pci.h"
 
 #define VPMU_PCI_VENDOR 0x1af4
 #define VPMU_PCI_DEVICE 0x1110  /* ivshmem; BAR2 is the shared memory */

@@ -1,6 +1,6 @@
 /* ELF64 loader for the sandbox kernel (see elf_load.h). */
-#include "elf_load.h"
-#include "../lib/string.h"
+#include "monitor/elf_load.h"
+#include "lib/string.h"
 
 #define PT_LOAD 1
 #define EM_X86_64 62

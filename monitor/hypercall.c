@@ -3,10 +3,10 @@
  * a guest-physical address checked against the caller's RAM before use, so
  * no argument can make the monitor read or write outside that sandbox.
  */
-#include "run.h"
-#include "probe.h"
-#include "log.h"
-#include "../lib/string.h"
+#include "monitor/run.h"
+#include "monitor/probe.h"
+#include "monitor/log.h"
+#include "lib/string.h"
 
 static long hc_log(struct sandbox *sb, uint64_t gpa, uint64_t len)
 {

@@ -1,5 +1,5 @@
 /* I/O APIC redirection (see ioapic.h; 82093AA datasheet, section 3.2.4). */
-#include "ioapic.h"
+#include "monitor/ioapic.h"
 
 /* The PC's I/O APIC, where QEMU and Bochs put it. The monitor's page
  * tables map it uncached (lib/boot.inc). A machine whose MADT says

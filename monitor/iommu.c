@@ -1,6 +1,6 @@
 /* DMA confinement hook (see iommu.h): no IOMMU driver yet. */
-#include "iommu.h"
-#include "../lib/record.h"
+#include "monitor/iommu.h"
+#include "lib/record.h"
 
 bool iommu_confine(const struct sandbox *sb, pci_bdf bdf)
 {

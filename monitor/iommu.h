@@ -13,8 +13,8 @@
 #ifndef QUESTV_IOMMU_H
 #define QUESTV_IOMMU_H
 #include <stdbool.h>
-#include "sandbox.h"
-#include "../lib/pci.h"
+#include "monitor/sandbox_types.h"
+#include "lib/pci.h"
 
 /* Confine function bdf's DMA to sb's RAM; true if the platform did. */
 bool iommu_confine(const struct sandbox *sb, pci_bdf bdf);

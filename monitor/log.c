@@ -1,7 +1,7 @@
 /* Monitor log and run termination. */
-#include "log.h"
-#include "spinlock.h"
-#include "../lib/x86.h"
+#include "monitor/log.h"
+#include "monitor/spinlock.h"
+#include "lib/x86.h"
 
 #define DEBUGCON_PORT   0xE9
 #define DEBUG_EXIT_PORT 0xF4    /* QEMU isa-debug-exit: exit code = 2*status+1 */

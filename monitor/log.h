@@ -1,7 +1,7 @@
 /* Monitor log: JSON-lines records on the debug console (port 0xE9). */
 #ifndef QUESTV_LOG_H
 #define QUESTV_LOG_H
-#include "../lib/record.h"
+#include "lib/record.h"
 
 /* Route records to the debug console; one line at a time across cores. */
 void log_init(void);

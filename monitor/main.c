@@ -5,21 +5,21 @@
  * entry ends the run with one error record and a status: never a
  * half-booted system.
  */
-#include "acpi.h"
-#include "config.h"
-#include "devices.h"
-#include "log.h"
-#include "multiboot2.h"
-#include "page_pool.h"
-#include "pit_tick.h"
-#include "probe.h"
-#include "run.h"
-#include "smp.h"
-#include "../include/questv/hypercall.h"
-#include "../lib/lapic.h"
-#include "../lib/pic.h"
-#include "../lib/string.h"
-#include "../lib/trap.h"
+#include "monitor/acpi.h"
+#include "monitor/config.h"
+#include "monitor/devices.h"
+#include "monitor/log.h"
+#include "monitor/multiboot2.h"
+#include "monitor/page_pool.h"
+#include "monitor/pit_tick.h"
+#include "monitor/run.h"
+#include "monitor/smp.h"
+#include "include/questv/hypercall.h"
+#include "lib/lapic.h"
+#include "lib/pic.h"
+#include "lib/string.h"
+#include "lib/trap.h"
+#include "monitor/probe.h"
 
 extern char monitor_start[], monitor_end[];
 

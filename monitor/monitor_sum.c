@@ -1,7 +1,7 @@
 /* The monitor's checksum (see checksum.h). */
-#include "checksum.h"
-#include "sandbox.h"
-#include "../lib/trap.h"
+#include "monitor/checksum.h"
+#include "monitor/sandbox.h"
+#include "lib/trap.h"
 
 #define PT_AD_BITS   ((1ull << 5) | (1ull << 6))   /* accessed, dirty */
 #define BOOT_PT_PAGES 6                            /* boot.S: PML4, PDPT, 4 PDs */

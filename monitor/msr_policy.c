@@ -8,7 +8,7 @@
  * loaders, RAPL, CAT/MBA, uncore PMUs, AMD HWCR (INVD's behaviour), SYSCFG,
  * TOP_MEM and IORRs, VM_CR and VM_HSAVE_PA.
  */
-#include "msr_policy.h"
+#include "monitor/msr_policy.h"
 
 const struct msr_rule msr_allowed[] = {
 	{ 0x00000010, 0x00000010, true, false },   /* TSC: read only, the monitor measures with it */

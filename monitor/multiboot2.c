@@ -1,15 +1,9 @@
 /* Multiboot2 information parser (multiboot2 specification, section 3.6). */
-#include "multiboot2.h"
-#include "../lib/string.h"
+#include "monitor/multiboot2.h"
+#include "lib/string.h"
 
-#define TAG_END     0
-#define TAG_MODULE  3
-#define TAG_MMAP    6
-#define TAG_ACPI_V1 14   /* a copy of the RSDP, ACPI 1.0 */
-#define TAG_ACPI_V2 15   /* a copy of the RSDP, ACPI 2.0+ */
 #define MMAP_AVAILABLE 1
 
-struct tag { uint32_t type, size; };
 struct tag_module { uint32_t type, size, mod_start, mod_end; char cmdline[]; };
 struct tag_mmap { uint32_t type, size, entry_size, entry_version; };
 struct mmap_entry { uint64_t base, len; uint32_t type, reserved; };
@@ -34,33 +28,25 @@ static void parse_mmap(const struct tag_mmap *t, struct machine *m)
 int mb2_parse(uint32_t magic, uint64_t info, struct boot_modules *mods,
 	      struct machine *m, const char **why)
 {
-	uint32_t total;
-	const uint8_t *p, *end;
+	const struct mb2_tag *t;
 
 	if (magic != MB2_BOOT_MAGIC) {
 		*why = "not booted by a multiboot2 loader";
 		return -1;
 	}
-	total = *(const uint32_t *)info;
-	add_range(m->reserved, &m->nreserved, info, info + total);
-	p = (const uint8_t *)info + 8;
-	end = (const uint8_t *)info + total;
-	while (p + sizeof(struct tag) <= end) {
-		const struct tag *t = (const void *)p;
-		if (t->type == TAG_END)
+	add_range(m->reserved, &m->nreserved, info, info + *(const uint32_t *)info);
+	for (t = mb2_next(info, 0); t; t = mb2_next(info, t)) {
+		if (t->type == MB2_TAG_END)
 			return 0;
-		if (t->size < sizeof *t || p + t->size > end)
-			break;
-		if (t->type == TAG_MODULE && mods->n < MB2_MAX_MODULES) {
+		if (t->type == MB2_TAG_MODULE && mods->n < MB2_MAX_MODULES) {
 			const struct tag_module *tm = (const void *)t;
 			mods->mod[mods->n++] = (struct boot_module){ tm->cmdline, tm->mod_start, tm->mod_end };
 			add_range(m->reserved, &m->nreserved, tm->mod_start, tm->mod_end);
-		} else if (t->type == TAG_MMAP) {
+		} else if (t->type == MB2_TAG_MMAP) {
 			parse_mmap((const void *)t, m);
-		} else if ((t->type == TAG_ACPI_V1 || t->type == TAG_ACPI_V2) && !mods->acpi_rsdp) {
+		} else if ((t->type == MB2_TAG_ACPI_V1 || t->type == MB2_TAG_ACPI_V2) && !mods->acpi_rsdp) {
 			mods->acpi_rsdp = t + 1;
 		}
-		p += (t->size + 7) & ~7u;
 	}
 	*why = "multiboot2 information is malformed (no end tag)";
 	return -1;

@@ -2,9 +2,9 @@
 #ifndef QUESTV_MULTIBOOT2_H
 #define QUESTV_MULTIBOOT2_H
 #include <stdint.h>
-#include "config.h"
+#include "lib/multiboot2.h"
+#include "monitor/config.h"
 
-#define MB2_BOOT_MAGIC 0x36d76289u
 #define MB2_MAX_MODULES 8
 
 struct boot_module {

@@ -1,5 +1,5 @@
 /* Nested page-table builder (see nested_pt.h). */
-#include "nested_pt.h"
+#include "monitor/nested_pt.h"
 
 #define ADDR_MASK   0x000FFFFFFFFFF000ull
 #define GPA_LIMIT   (1ull << 48)

@@ -1,8 +1,8 @@
 /* NMI bookkeeping (see nmi.h), per APIC ID. */
-#include "nmi.h"
-#include "config.h"
-#include "../lib/lapic.h"
-#include "../lib/record.h"
+#include "monitor/nmi.h"
+#include "monitor/config.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
 
 static struct {
 	unsigned taken, handed;

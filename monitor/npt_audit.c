@@ -1,5 +1,5 @@
 /* Nested page-table audit (see npt_audit.h). */
-#include "npt_audit.h"
+#include "monitor/npt_audit.h"
 
 #define ADDR_MASK 0x000FFFFFFFFFF000ull
 

@@ -10,7 +10,7 @@
  */
 #ifndef QUESTV_NPT_AUDIT_H
 #define QUESTV_NPT_AUDIT_H
-#include "nested_pt.h"
+#include "monitor/nested_pt.h"
 
 enum npt_kind { NPT_RAM, NPT_LAPIC, NPT_SHARED, NPT_BAR, NPT_STRAY, NPT_NKINDS };
 

@@ -3,9 +3,9 @@
  * and never freed (sandboxes live as long as the run). The monitor runs
  * identity mapped, so a page's address is its physical address.
  */
-#include "page_pool.h"
-#include "spinlock.h"
-#include "../lib/string.h"
+#include "monitor/page_pool.h"
+#include "monitor/spinlock.h"
+#include "lib/string.h"
 
 #define POOL_PAGES 512
 

@@ -2,7 +2,7 @@
 #ifndef QUESTV_PAGE_POOL_H
 #define QUESTV_PAGE_POOL_H
 #include <stdint.h>
-#include "nested_pt.h"
+#include "monitor/nested_pt.h"
 
 /* n contiguous zeroed 4 KiB pages, or 0 when the pool is exhausted. */
 void *pool_alloc(unsigned n);

@@ -1,6 +1,6 @@
 /* PIT channel 0 as a masked periodic tick (see pit_tick.h; Intel 8254). */
-#include "pit_tick.h"
-#include "../lib/x86.h"
+#include "monitor/pit_tick.h"
+#include "lib/x86.h"
 
 #define PIT_CH0       0x40
 #define PIT_CMD       0x43

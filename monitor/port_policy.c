@@ -1,5 +1,5 @@
 /* The I/O-port allowlist (see port_policy.h). */
-#include "port_policy.h"
+#include "monitor/port_policy.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,7 +12,7 @@
 #ifndef QUESTV_PORT_POLICY_H
 #define QUESTV_PORT_POLICY_H
 #include <stdbool.h>
-#include "config.h"
+#include "monitor/config.h"
 
 /* Ports with a reason a sandbox may not have them. */
 struct port_hazard {

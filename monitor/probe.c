@@ -1,11 +1,11 @@
 /* Isolation probe coordination (see probe.h). */
-#include "probe.h"
-#include "checksum.h"
-#include "log.h"
-#include "run.h"
-#include "spinlock.h"
-#include "../include/questv/hypercall.h"
-#include "../lib/x86.h"
+#include "monitor/probe.h"
+#include "monitor/checksum.h"
+#include "monitor/log.h"
+#include "monitor/spinlock.h"
+#include "include/questv/hypercall.h"
+#include "lib/x86.h"
+#include "monitor/run.h"
 
 static struct spinlock lock;
 static volatile unsigned turn;

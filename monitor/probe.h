@@ -11,7 +11,7 @@
  */
 #ifndef QUESTV_PROBE_H
 #define QUESTV_PROBE_H
-#include "sandbox.h"
+#include "monitor/sandbox.h"
 
 #define PROBE_ARRIVE_MS 3000
 #define PROBE_TURN_MS   3000

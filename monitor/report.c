@@ -1,10 +1,10 @@
 /* End of a sandbox, and of the run when the last sandbox is done. */
-#include "run.h"
-#include "checksum.h"
-#include "log.h"
-#include "nmi.h"
-#include "spinlock.h"
-#include "../lib/lapic.h"
+#include "monitor/run.h"
+#include "monitor/checksum.h"
+#include "monitor/log.h"
+#include "monitor/spinlock.h"
+#include "monitor/nmi.h"
+#include "lib/lapic.h"
 
 #define ICR_INIT_ASSERT 0x4500u     /* INIT, level assert, physical destination */
 

@@ -6,12 +6,12 @@
  * sandbox's own kernel decides whether it survives; faults it cannot
  * survive (triple fault, refused entry) stop only that sandbox.
  */
-#include "run.h"
-#include "log.h"
-#include "nmi.h"
-#include "smp.h"
-#include "../include/questv/bootinfo.h"
-#include "../lib/x86.h"
+#include "monitor/run.h"
+#include "monitor/log.h"
+#include "monitor/smp.h"
+#include "include/questv/bootinfo.h"
+#include "lib/x86.h"
+#include "monitor/nmi.h"
 
 #define MAX_VIOLATION_RECORDS 128   /* a rogue sandbox cannot flood the log */
 

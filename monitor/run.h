@@ -1,7 +1,7 @@
 /* Running sandboxes: the per-core exit loop and the end of the run. */
 #ifndef QUESTV_RUN_H
 #define QUESTV_RUN_H
-#include "sandbox.h"
+#include "monitor/sandbox.h"
 
 extern const struct virt_ops *virt;
 

@@ -1,13 +1,13 @@
 /* Building a sandbox before its first entry (see sandbox.h). */
-#include "sandbox.h"
-#include "checksum.h"
-#include "devices.h"
-#include "elf_load.h"
-#include "page_pool.h"
-#include "../include/questv/bootinfo.h"
-#include "../lib/lapic.h"
-#include "../lib/record.h"
-#include "../lib/string.h"
+#include "monitor/sandbox.h"
+#include "monitor/checksum.h"
+#include "monitor/devices.h"
+#include "monitor/elf_load.h"
+#include "monitor/page_pool.h"
+#include "include/questv/bootinfo.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
+#include "lib/string.h"
 
 struct sandbox sandboxes[CFG_MAX_SANDBOXES];
 unsigned nsandboxes;

@@ -1,35 +1,11 @@
-/* A sandbox: one core, one contiguous region of RAM, one nested page table. */
+/* Building sandboxes, and the table of them (the type: sandbox_types.h). */
 #ifndef QUESTV_SANDBOX_H
 #define QUESTV_SANDBOX_H
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
-#include "virt.h"
-
-enum sandbox_state { SB_BUILT, SB_RUNNING, SB_ENDED, SB_STOPPED };
-
-struct sandbox {
-	unsigned id;
-	const struct sandbox_config *cfg;
-	uint64_t base, size;        /* host-physical region */
-	unsigned core;              /* core index (smp.h): start-up order */
-	/* QEMU's CPU index of its core: the rank of its APIC ID among the
-	 * machine's (QEMU numbers possible CPUs in APIC-ID order). Whatever
-	 * order the cores started in, with or without icount. */
-	unsigned vcpu_index;
-	struct nested_pt npt;
-	uint8_t io_granted[8192];   /* bit set = port granted */
-	struct vcpu vcpu;
-	struct guest_entry entry;
-	volatile enum sandbox_state state;
-	unsigned end_status;        /* HC_END_RUN status or why it stopped */
-	enum exit_window window;
-	uint64_t exits[EXIT_NWINDOWS][EXIT_NREASONS];
-	unsigned violations_logged;
-	bool stamp_entry;           /* write bootinfo.violation_enter_tsc before the next entry */
-	uint64_t code_sum;          /* mem_checksum of its kernel's first code, at load */
-	unsigned log_lines;         /* HC_LOG lines so far */
-};
+#include "monitor/config.h"
+#include "monitor/sandbox_types.h"
+#include "monitor/virt.h"
 
 /* What every sandbox's boot information shares. */
 struct boot_env {
@@ -74,9 +50,4 @@ int sandbox_audit(const struct sandbox *sb, const struct system_config *cfg);
 /* Is [gpa, gpa+len) inside the sandbox's RAM? */
 bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len);
 
-/* Host address of guest-physical gpa (only after sandbox_owns). */
-static inline void *sandbox_ptr(const struct sandbox *sb, uint64_t gpa)
-{
-	return (void *)(sb->base + gpa);
-}
 #endif

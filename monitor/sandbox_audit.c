@@ -1,9 +1,9 @@
 /* A sandbox's nested table against what it is due (see sandbox.h). */
-#include "sandbox.h"
-#include "devices.h"
-#include "npt_audit.h"
-#include "../lib/lapic.h"
-#include "../lib/record.h"
+#include "monitor/sandbox.h"
+#include "monitor/devices.h"
+#include "monitor/npt_audit.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
 
 #define MAX_WINDOWS (2 + CFG_MAX_SHARED + DEVICES_MAX_WINDOWS)
 

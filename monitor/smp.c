@@ -1,9 +1,9 @@
 /* AP start-up (Intel SDM vol. 3 8.4.4 / AMD APM vol. 2 16.3: INIT-SIPI-SIPI). */
 #include <stdbool.h>
-#include "smp.h"
-#include "../lib/lapic.h"
-#include "../lib/string.h"
-#include "../lib/trap.h"
+#include "monitor/smp.h"
+#include "lib/lapic.h"
+#include "lib/string.h"
+#include "lib/trap.h"
 
 #define STACK_SIZE 16384
 #define AP_WAIT_MS 2000     /* for the cores ACPI lists, at most */

@@ -2,7 +2,7 @@
 #ifndef QUESTV_SMP_H
 #define QUESTV_SMP_H
 #include <stdint.h>
-#include "config.h"
+#include "monitor/config.h"
 
 #define TRAMPOLINE_PA 0x8000ull
 

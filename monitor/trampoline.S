@@ -6,7 +6,7 @@
  * starts cannot walk a stack onto what lies past the array; smp.c wipes
  * this page once the cores are up.
  */
-#include "../lib/boot.inc"
+#include "lib/boot.inc"
 #define TRAMPOLINE_PA 0x8000
 #define ADDR(x) ((x) - tramp_start + TRAMPOLINE_PA)
 

@@ -1,9 +1,9 @@
 /* The monitor never expects an exception: report it and end the run. An
  * NMI is no exception: counted and passed on (nmi.h), the core goes on. */
-#include "log.h"
-#include "nmi.h"
-#include "../lib/trap.h"
-#include "../include/questv/hypercall.h"
+#include "monitor/log.h"
+#include "monitor/nmi.h"
+#include "lib/trap.h"
+#include "include/questv/hypercall.h"
 
 #define VEC_NMI 2
 

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "../include/questv/hypercall.h"
-#include "nested_pt.h"
+#include "include/questv/hypercall.h"
+#include "monitor/nested_pt.h"
 
 /* Guest registers the backend does not keep in its control structure. */
 struct guest_regs {

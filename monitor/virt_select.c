@@ -1,6 +1,6 @@
 /* Pick the virtualization backend this CPU offers. */
-#include "virt.h"
-#include "../lib/string.h"
+#include "monitor/virt.h"
+#include "lib/string.h"
 
 const struct virt_ops *virt_select(const char **why)
 {

@@ -7,9 +7,8 @@
 #   $(BUILD)/pmc_events.c   event table for PMC_CPU, generated with libpfm4 (gen_events)
 #   $(BUILD)/pmc-workload   host driver of the validation workloads
 #   PMC_SRCS                freestanding sources the kernel compiles for backend $(PMC)
-#   PMC_DEFINES             -DPMC_BACKEND_<NAME> for the kernel's init call
-#   $(BUILD)/pmc_backend.stamp  changes when PMC= does (a prerequisite for
-#                           objects compiled with PMC_DEFINES)
+#   $(BUILD)/pmc_backend.stamp  changes when PMC= does (a prerequisite of
+#                           what links the backend's files)
 #   UNIT_TESTS              host cmocka test binaries (appended)
 #   pmc-validate-user       plugin vs cachegrind on every workload, no guest needed
 #   pmc-freestanding-check  the kernel-side sources compile freestanding
@@ -56,10 +55,8 @@ PMC_SRCS_none :=
 # The core and the vPMU's region calls link on every backend, none included:
 # the kernel's calls into them then simply find no (virtual) PMU.
 PMC_SRCS := $(PMC_CORE_SRCS) $(sort $(PMC_DIR)/pmc_vpmu.c $(PMC_SRCS_$(PMC))) $(PMC_WORKLOAD_SRCS)
-PMC_DEFINES := -DPMC_BACKEND_$(shell echo $(PMC) | tr a-z A-Z)
-
-# Remembers the backend of the last build, so objects compiled with
-# PMC_DEFINES can depend on it and be rebuilt when PMC= changes.
+# Remembers the backend of the last build, so what links the backend's
+# files can depend on it and be relinked when PMC= changes.
 $(BUILD)/pmc_backend.stamp: FORCE_PMC_CPU
 	@mkdir -p $(@D)
 	@echo "$(PMC)" | cmp -s - $@ || echo "$(PMC)" > $@

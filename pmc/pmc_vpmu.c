@@ -1,12 +1,12 @@
 /* vpmu backend: the counters the QEMU plugin (pmc/qemu-plugin/) publishes
  * in shared memory, seen by the guest as ivshmem BAR2 (layout:
- * pmc/vpmu_abi.h). Counter slots are programmed like a hardware PMU's:
+ * include/questv/vpmu.h). Counter slots are programmed like a hardware PMU's:
  * select an event into a slot of this vCPU's control page and set its
  * enable bit. The plugin acts on the control page at the start of the next
  * translated block, so every write here ends a block first (see sync()). */
 #include "pmc/pmc_backend.h"
 #include "pmc/pmc_vpmu.h"
-#include "pmc/vpmu_abi.h"
+#include "include/questv/vpmu.h"
 
 static const struct {
 	const char *name;
@@ -60,7 +60,7 @@ int pmc_init_vpmu(struct pmc *p, volatile void *bar2, uint32_t vcpu)
 		return PMC_ENODEV;
 	}
 	if (hdr(p)->version != VPMU_VERSION) {
-		p->why = "vpmu: the plugin's ABI version differs from this kernel's pmc/vpmu_abi.h";
+		p->why = "vpmu: the plugin's ABI version differs from this kernel's include/questv/vpmu.h";
 		return PMC_ENODEV;
 	}
 	if (vcpu >= hdr(p)->n_vcpus) {

@@ -2,8 +2,8 @@
  * the hyperbolic bound prod(1 + U_i) <= 2 with U = C/T for Main VCPUs and
  * (2 - U)U for I/O VCPUs, in exact big-integer arithmetic. Shared by every
  * policy that schedules reservations rate-monotonically (rm, memguard). */
-#include "bignum.h"
-#include "core.h"
+#include "sched/bignum.h"
+#include "sched/core.h"
 
 #define PPM2 1000000000000ull /* 10^12 = (10^6)^2 */
 

@@ -1,6 +1,6 @@
 /* Scheduling-decision cost benchmark (see bench.h). */
-#include "bench.h"
-#include "../lib/xorshift.h"
+#include "sched/bench.h"
+#include "lib/xorshift.h"
 
 #define SIM_CYCLES_PER_US 1000u
 

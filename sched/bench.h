@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 #define SCHED_BENCH_MAX_VCPUS 64
 

@@ -1,4 +1,4 @@
-#include "bignum.h"
+#include "sched/bignum.h"
 
 static void trim(struct sched_big *b)
 {

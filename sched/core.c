@@ -1,12 +1,20 @@
 #include <stddef.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 		     struct vcpu **slots, unsigned nslots,
 		     const struct sched_trace *trace)
 {
-	c->policy = p;
+	c->ops = *p;
+	c->ops.init = p->init ? p->init : sched_generic_init;
+	c->ops.charge = p->charge ? p->charge : sched_generic_charge;
+	c->ops.on_block = p->on_block ? p->on_block : sched_generic_on_block;
+	c->ops.on_wake = p->on_wake ? p->on_wake : sched_generic_on_wake;
+	c->ops.on_tick = p->on_tick ? p->on_tick : sched_generic_on_tick;
+	c->ops.on_pmc_sample = p->on_pmc_sample ? p->on_pmc_sample : sched_generic_on_pmc_sample;
+	c->ops.stats = p->stats ? p->stats : sched_generic_stats;
+	c->policy = &c->ops;
 	c->slot = slots;
 	c->nslots = nslots;
 	c->count = 0;
@@ -22,7 +30,7 @@ void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 	c->board_self = 0;
 	for (unsigned i = 0; i < sizeof c->policy_state / sizeof c->policy_state[0]; i++)
 		c->policy_state[i] = 0;
-	p->init(c);
+	c->ops.init(c);
 }
 
 int sched_core_admit(struct sched_core *c, struct vcpu *v, struct sched_verdict *why)

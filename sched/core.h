@@ -7,12 +7,13 @@
 
 #include <stdint.h>
 
-#include "cache_board.h"
-#include "policy.h"
-#include "vcpu.h"
+#include "sched/cache_board.h"
+#include "sched/policy.h"
+#include "sched/vcpu.h"
 
 struct sched_core {
-	const struct sched_policy *policy;
+	const struct sched_policy *policy;  /* &ops */
+	struct sched_policy ops;  /* the policy's table, its NULL operations the generic ones */
 	struct vcpu **slot;       /* admitted VCPUs, caller storage */
 	unsigned nslots, count;
 	struct vcpu *running;     /* dispatched VCPU, or NULL when idle */
@@ -37,7 +38,10 @@ static inline uint64_t sched_be_key(const struct vcpu *v)
 }
 
 /* Set up c for policy p with room for nslots VCPUs in `slots` (which must
- * outlive c).  trace may be NULL.  Calls p->init. */
+ * outlive c).  trace may be NULL.  A NULL operation among init, charge,
+ * on_block, on_wake, on_tick, on_pmc_sample and stats means the generic
+ * one (sched_generic_*), so a policy's table lists only what it changes;
+ * c->policy is the filled-in table.  Calls its init. */
 void sched_core_init(struct sched_core *c, const struct sched_policy *p,
 		     struct vcpu **slots, unsigned nslots,
 		     const struct sched_trace *trace);

@@ -1,4 +1,4 @@
-#include "cycles.h"
+#include "sched/cycles.h"
 
 uint64_t sched_us_to_cycles(uint64_t us, uint32_t cycles_per_us)
 {

@@ -1,6 +1,6 @@
 /* LLC occupancy estimator (see llc_estimate.h). */
-#include "llc_estimate.h"
-#include "cycles.h"
+#include "sched/llc_estimate.h"
+#include "sched/cycles.h"
 
 #define ONE (1ull << LLC_FRAC_BITS)
 

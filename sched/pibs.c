@@ -10,7 +10,12 @@
  *
  * Rounding is always against the VCPU: budget U*T rounds down, the
  * eligibility push used/U rounds up. */
-#include "server.h"
+#include "sched/server.h"
+
+uint64_t vcpu_io_budget(uint32_t u_ppm, uint64_t period)
+{
+	return sched_muldiv(period, u_ppm, SCHED_PPM, 0);
+}
 
 void pibs_close(struct vcpu *v)
 {

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "vcpu.h"
+#include "sched/vcpu.h"
 
 struct sched_core;
 
@@ -21,6 +21,12 @@ struct sched_verdict {
 	const char *reason;
 };
 
+/*
+ * A policy's operations. admit and pick_next are its own; init, charge,
+ * on_block, on_wake, on_tick, on_pmc_sample and stats left NULL mean the
+ * generic ones (sched_generic_*, core.h), which sched_core_init() fills
+ * in: a policy's table lists only what it changes.
+ */
 struct sched_policy {
 	const char *name;
 	/* Reset policy state of a core whose VCPU set is empty. */

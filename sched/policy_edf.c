@@ -13,8 +13,8 @@
  * a set at exactly 1 is admitted and one cycle more is not. */
 #include <stddef.h>
 
-#include "bignum.h"
-#include "core.h"
+#include "sched/bignum.h"
+#include "sched/core.h"
 
 /* num/den += n/d, keeping num/den unreduced. */
 static int add_ratio(struct sched_big *num, struct sched_big *den, uint64_t n, uint64_t d)
@@ -75,13 +75,6 @@ static struct vcpu *edf_pick_next(struct sched_core *c, uint64_t now)
 
 const struct sched_policy sched_policy_edf = {
 	.name = "edf",
-	.init = sched_generic_init,
 	.admit = edf_admit,
 	.pick_next = edf_pick_next,
-	.charge = sched_generic_charge,
-	.on_block = sched_generic_on_block,
-	.on_wake = sched_generic_on_wake,
-	.on_tick = sched_generic_on_tick,
-	.on_pmc_sample = sched_generic_on_pmc_sample,
-	.stats = sched_generic_stats,
 };

@@ -31,7 +31,7 @@
  */
 #include <stddef.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 enum { PERIOD, BUDGET, PERIOD_END, MISSES, PERIODS, THROTTLED, MAX_MISSES, THROTTLED_NOW,
        OVER };
@@ -177,15 +177,9 @@ static int memguard_set_param(struct sched_core *c, const char *name, uint64_t v
 
 const struct sched_policy sched_policy_memguard = {
 	.name = "memguard",
-	.init = sched_generic_init,
 	.admit = sched_admit_rm,
 	.pick_next = memguard_pick_next,
-	.charge = sched_generic_charge,
-	.on_block = sched_generic_on_block,
-	.on_wake = sched_generic_on_wake,
-	.on_tick = sched_generic_on_tick,
 	.on_pmc_sample = memguard_on_pmc_sample,
-	.stats = sched_generic_stats,
 	.next_event = memguard_next_event,
 	.miss_budget = memguard_miss_budget,
 	.set_param = memguard_set_param,

@@ -33,7 +33,7 @@
  *         <= 2 * prod T_i * (10^12)^{n_io}. */
 #include <stddef.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 /* Multiply the inequality's sides by v's factors. */
 static uint64_t rm_key(const struct vcpu *v)
@@ -49,13 +49,6 @@ static struct vcpu *rm_pick_next(struct sched_core *c, uint64_t now)
 
 const struct sched_policy sched_policy_rm = {
 	.name = "rm",
-	.init = sched_generic_init,
 	.admit = sched_admit_rm,
 	.pick_next = rm_pick_next,
-	.charge = sched_generic_charge,
-	.on_block = sched_generic_on_block,
-	.on_wake = sched_generic_on_wake,
-	.on_tick = sched_generic_on_tick,
-	.on_pmc_sample = sched_generic_on_pmc_sample,
-	.stats = sched_generic_stats,
 };

@@ -3,7 +3,7 @@
  * and tests link all of them: an unlinked policy's address reads as NULL. */
 #include <stddef.h>
 
-#include "policy.h"
+#include "sched/policy.h"
 
 extern const struct sched_policy sched_policy_rm __attribute__((weak));
 extern const struct sched_policy sched_policy_edf __attribute__((weak));

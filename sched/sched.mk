@@ -15,21 +15,23 @@ BUILD ?= build
 SCHED ?= rm
 SCHED_PYTHON ?= /usr/bin/python3
 
-# make SCHED=<name>: one file per policy, so the files are the list.
-SCHED_POLICIES := $(sort $(patsubst $(SCHED_DIR)/policy_%.c,%,$(wildcard $(SCHED_DIR)/policy_*.c)))
+# make SCHED=<name>: one file per policy, so the files are the list
+# (policy_cache_aware.c is policy cache-aware: C file names take no hyphen).
+SCHED_POLICY_FILES := $(wildcard $(SCHED_DIR)/policy_*.c)
+SCHED_POLICIES := $(sort $(subst _,-,$(patsubst $(SCHED_DIR)/policy_%.c,%,$(SCHED_POLICY_FILES))))
 ifeq ($(filter $(SCHED),$(SCHED_POLICIES)),)
 $(error SCHED=$(SCHED) is not a scheduling policy; available: $(SCHED_POLICIES))
 endif
 
 SCHED_CORE_SRCS := $(addprefix $(SCHED_DIR)/,cycles.c bignum.c vcpu.c sporadic.c pibs.c core.c registry.c \
 	llc_estimate.c admit_rm.c)
-SCHED_SRCS := $(SCHED_CORE_SRCS) $(SCHED_DIR)/policy_$(SCHED).c
+SCHED_SRCS := $(SCHED_CORE_SRCS) $(SCHED_DIR)/policy_$(subst -,_,$(SCHED)).c
 SCHED_DEFINES := -DSCHED_POLICY_NAME='"$(SCHED)"'
 
 # Host builds link every policy: the simulator and tests cover all of them.
-SCHED_HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror $(HOST_CFLAGS)
-SCHED_HOST_SRCS := $(SCHED_CORE_SRCS) $(addprefix $(SCHED_DIR)/policy_,$(addsuffix .c,$(SCHED_POLICIES)))
-SCHED_SIM_LIB_SRCS := $(SCHED_DIR)/taskset.c $(SCHED_DIR)/policy_params.c $(SCHED_DIR)/sim/sim.c
+SCHED_HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I$(SCHED_ROOT) $(HOST_CFLAGS)
+SCHED_HOST_SRCS := $(SCHED_CORE_SRCS) $(SCHED_POLICY_FILES)
+SCHED_SIM_LIB_SRCS := $(SCHED_DIR)/taskset.c $(SCHED_DIR)/params.c $(SCHED_DIR)/sim/sim.c
 SCHED_HDRS := $(wildcard $(SCHED_DIR)/*.h $(SCHED_DIR)/sim/*.h)
 
 SCHED_BENCH_BIN := $(BUILD)/sched-bench
@@ -54,11 +56,11 @@ $(SCHED_TESTS): $(BUILD)/tests/%: $(SCHED_ROOT)/tests/unit/%.c $(SCHED_HOST_SRCS
 
 # The core must build freestanding, exactly as the kernel compiles it.
 SCHED_FREESTANDING_FLAGS := -std=c11 -ffreestanding -nostdlib -mno-red-zone \
-	-mgeneral-regs-only -fno-pic -Wall -Wextra -Werror
+	-mgeneral-regs-only -fno-pic -Wall -Wextra -Werror -I$(SCHED_ROOT)
 
 .PHONY: sched-check sched-freestanding-check
 sched-freestanding-check:
-	@for f in $(SCHED_CORE_SRCS) $(addprefix $(SCHED_DIR)/policy_,$(addsuffix .c,$(SCHED_POLICIES))); do \
+	@for f in $(SCHED_CORE_SRCS) $(SCHED_POLICY_FILES); do \
 		$(HOST_CC) $(SCHED_FREESTANDING_FLAGS) -c $$f -o /dev/null || exit 1; done
 	@echo "sched: core and policies compile freestanding"
 

@@ -3,7 +3,7 @@
 #ifndef SCHED_SERVER_H
 #define SCHED_SERVER_H
 
-#include "vcpu.h"
+#include "sched/vcpu.h"
 
 /* Sporadic server (Main VCPU), sporadic.c */
 void ss_wake(struct vcpu *v, uint64_t now);
@@ -16,6 +16,8 @@ void pibs_wake(struct vcpu *v, uint64_t now, uint64_t inherit_period);
 void pibs_close(struct vcpu *v);
 void pibs_replenish(struct vcpu *v, uint64_t now);
 uint64_t pibs_next_replenish(const struct vcpu *v);
+/* I/O budget for one activation: floor(U * period), in cycles. */
+uint64_t vcpu_io_budget(uint32_t u_ppm, uint64_t period);
 
 /* Start an activation at `now` (both kinds). */
 static inline void server_open(struct vcpu *v, uint64_t now)

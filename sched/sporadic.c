@@ -24,7 +24,7 @@
  * was preempted can see more, exactly as a periodic task delayed by higher
  * priority work can; that is what makes a sporadic server no worse than a
  * periodic task for everyone else, not better for itself.) */
-#include "server.h"
+#include "sched/server.h"
 
 static struct sched_repl *slot(struct vcpu *v, unsigned i)
 {

@@ -3,7 +3,7 @@
  * no C library, only the small helpers below. */
 #include <stdarg.h>
 
-#include "taskset.h"
+#include "sched/taskset.h"
 
 #define MAX_TOKENS 8
 #define LINE_MAX_LEN 512
@@ -303,7 +303,7 @@ static int parse_thread(struct taskset *ts, const struct line *l, char *err, siz
 	return 0;
 }
 
-/* "policy NAME KEY=VALUE ...": every pair checked against policy_params.c. */
+/* "policy NAME KEY=VALUE ...": every pair checked against params.c. */
 static int parse_policy(struct taskset *ts, const struct line *l, char *err, size_t errlen)
 {
 	int pol;

@@ -8,7 +8,7 @@
  *     thread NAME VCPU io-burst C MEAN_GAP   (VCPU must be an I/O VCPU)
  *     thread NAME VCPU busy               (never blocks)
  *     policy NAME KEY=VALUE ...           (parameters of policy NAME, see
- *                                          policy_params.c; one line per policy)
+ *                                          params.c; one line per policy)
  * A thread's VCPU must be declared on an earlier line. Periodic and busy
  * threads may end with work=KIND:PCT[:PASSES]: instead of spinning they
  * run a memory workload over PCT percent of the LLC (1..1000), KIND one of
@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy_params.h"
-#include "vcpu.h"
+#include "sched/params.h"
+#include "sched/vcpu.h"
 
 #define TS_MAX_VCPUS 64
 #define TS_MAX_THREADS 256
@@ -54,7 +54,7 @@ struct ts_thread {
 	uint32_t passes;      /* per periodic job */
 };
 
-/* One KEY=VALUE of a policy line, checked against policy_params.c. */
+/* One KEY=VALUE of a policy line, checked against params.c. */
 struct ts_param {
 	unsigned policy;                      /* sched_param_policy() index */
 	const struct sched_param_spec *spec;

@@ -1,7 +1,7 @@
 /* VCPU life cycle common to both kinds, dispatching the rules that differ
  * (replenishment) to sporadic.c and pibs.c. */
-#include "vcpu.h"
-#include "server.h"
+#include "sched/vcpu.h"
+#include "sched/server.h"
 
 #define PERIOD_LIMIT (1ull << 62) /* keeps C + T and U*T products in range */
 
@@ -55,11 +55,6 @@ void vcpu_init_be(struct vcpu *v, const char *name)
 	init_common(v, name, VCPU_BE);
 	v->budget = 0;
 	v->period = 0;
-}
-
-uint64_t vcpu_io_budget(uint32_t u_ppm, uint64_t period)
-{
-	return sched_muldiv(period, u_ppm, SCHED_PPM, 0);
 }
 
 void vcpu_wake(struct vcpu *v, uint64_t now, uint64_t inherit_period)

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cycles.h"
-#include "llc_estimate.h"
+#include "sched/cycles.h"
+#include "sched/llc_estimate.h"
 
 /* Pending replenishments per Main VCPU.  When full, new ones merge into the
  * last (see sporadic.c): later, never earlier, so the bound stays safe. */
@@ -138,9 +138,6 @@ static inline uint64_t vcpu_deadline(const struct vcpu *v)
 {
 	return v->act + v->period;
 }
-
-/* I/O budget for one activation: floor(U * period), in cycles. */
-uint64_t vcpu_io_budget(uint32_t u_ppm, uint64_t period);
 
 /* Record a PMC sample into v's statistics (sums and count). */
 void vcpu_record_pmc(struct vcpu *v, const struct sched_pmc_sample *s);

@@ -1,8 +1,9 @@
 /* lwIP's assertion handler in the sandbox kernel (arch/cc.h): one record
  * naming the broken invariant, then the run ends as a failed sandbox. */
-#include "arch/cc.h"
+#include "kernel/net/arch/cc.h"
 #include "include/questv/hypercall.h"
-#include "kernel/kernel.h"
+#include "kernel/end_run.h"
+#include "kernel/kinfo.h"
 #include "lib/record.h"
 
 void net_platform_assert(const char *msg, const char *file, int line)

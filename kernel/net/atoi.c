@@ -1,7 +1,7 @@
 /* atoi for lwIP in the kernel (freestanding/stdlib.h): decimal digits after
  * an optional sign; stops at the first non-digit. Overflow is undefined in
  * C; here it wraps, which netif_find (a u8_t) tolerates. */
-#include "freestanding/stdlib.h"
+#include "kernel/net/freestanding/stdlib.h"
 
 int atoi(const char *s)
 {

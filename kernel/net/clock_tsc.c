@@ -1,5 +1,5 @@
 /* TSC-based milliseconds for net_clock (see clock_tsc.h). */
-#include "clock_tsc.h"
+#include "kernel/net/clock_tsc.h"
 #include "lib/x86.h"
 
 void net_tsc_clock_init(struct net_tsc_clock *c, uint64_t tsc_hz)

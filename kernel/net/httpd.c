@@ -1,5 +1,5 @@
 /* HTTP/1.0 server on lwIP's raw TCP API: see httpd.h. */
-#include "httpd.h"
+#include "kernel/net/httpd.h"
 #include "lib/string.h"
 #include "lib/record.h"
 #include "lwip/tcp.h"

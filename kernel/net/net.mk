@@ -28,11 +28,11 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/core/,init.c def.c inet_chksum.c ip.c m
 	$(LWIP_DIR)/src/netif/ethernet.c
 
 # Ours, kernel only: the device around the rings and the sandbox's network mode.
-NET_KERNEL_SRCS := $(addprefix $(NET_DIR)/,e1000_dev.c net_sandbox.c nic_fault.c nic_recovery.c \
-	rescue.c net_faults.c) lib/watchdog.c
+NET_KERNEL_SRCS := $(addprefix $(NET_DIR)/,e1000/e1000_dev.c net_sandbox.c recovery/nic_fault.c \
+	recovery/nic_recovery.c recovery/rescue.c recovery/net_faults.c) lib/watchdog.c
 # Ours, built for kernel and host alike.
 NET_PORT_SRCS := $(addprefix $(NET_DIR)/,net_clock.c net_rand.c netif_glue.c net_loop.c \
-	e1000_ring.c vnic_ring.c vnic.c vnic_switch.c httpd.c net_status.c)
+	e1000/e1000_ring.c vnic_ring.c vnic.c vnic_switch.c httpd.c net_status.c)
 # lib/spsc_ring.c unless LIB_SRCS already links it (issue 8 may add it there).
 NET_SPSC_SRCS := $(filter-out $(LIB_SRCS),lib/spsc_ring.c)
 NET_SRCS := $(NET_PORT_SRCS) $(NET_DIR)/clock_tsc.c $(NET_DIR)/assert_kernel.c $(NET_DIR)/atoi.c \

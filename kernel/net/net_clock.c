@@ -1,5 +1,5 @@
 /* sys_now() for lwIP over an installable clock (net_clock.h). */
-#include "net_clock.h"
+#include "kernel/net/net_clock.h"
 #include "lwip/sys.h"
 
 static uint64_t (*clock_fn)(void *ctx);

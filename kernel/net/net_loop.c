@@ -1,5 +1,5 @@
 /* The NO_SYS network context: see net_loop.h. */
-#include "net_loop.h"
+#include "kernel/net/net_loop.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 

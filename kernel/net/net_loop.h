@@ -9,7 +9,7 @@
  */
 #ifndef QUESTV_NET_LOOP_H
 #define QUESTV_NET_LOOP_H
-#include "netif_glue.h"
+#include "kernel/net/netif_glue.h"
 
 /* lwIP's global init; once per boot of the stack. */
 void net_stack_init(void);

@@ -4,7 +4,8 @@
  * kernel seeds it from the TSC and its sandbox number) so that sandboxes
  * and runs do not pick the same ports; the host seeds it for replay.
  */
-#include "net_rand.h"
+#include "kernel/net/net_rand.h"
+#include "lib/xorshift.h"
 
 static uint64_t state = 0x9e3779b97f4a7c15ull;
 
@@ -15,8 +16,5 @@ void net_rand_seed(uint64_t seed)
 
 uint32_t net_rand(void)
 {
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return (uint32_t)((state * 0x2545f4914f6cdd1dull) >> 32);
+	return (uint32_t)(xorshift64star(&state) >> 32);
 }

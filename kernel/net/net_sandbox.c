@@ -1,19 +1,20 @@
 /* A sandbox on the network: see net_sandbox.h. */
-#include "net_sandbox.h"
-#include "clock_tsc.h"
-#include "e1000_dev.h"
-#include "net_faults.h"
-#include "nic_recovery.h"
-#include "rescue.h"
-#include "httpd.h"
-#include "net_clock.h"
-#include "net_loop.h"
-#include "net_status.h"
-#include "vnic.h"
-#include "vnic_switch.h"
+#include "kernel/net/net_sandbox.h"
+#include "kernel/net/clock_tsc.h"
+#include "kernel/net/e1000/e1000_dev.h"
+#include "kernel/net/recovery/net_faults.h"
+#include "kernel/net/recovery/nic_recovery.h"
+#include "kernel/net/recovery/rescue.h"
+#include "kernel/net/httpd.h"
+#include "kernel/net/net_clock.h"
+#include "kernel/net/net_loop.h"
+#include "kernel/net/net_status.h"
+#include "kernel/net/vnic.h"
+#include "kernel/net/vnic_switch.h"
 #include "kernel/contain.h"
-#include "kernel/irq.h"
-#include "kernel/kernel.h"
+#include "kernel/trap.h"
+#include "kernel/cmdline.h"
+#include "kernel/kinfo.h"
 #include "kernel/paging.h"
 #include "lib/lapic.h"
 #include "lib/record.h"
@@ -170,23 +171,23 @@ static void on_end(void *ctx)
 /* /status "loop": the network loop's cost (every sandbox; cycles in TSC,
  * so a load step's cycles per frame is the difference of two snapshots),
  * and the driver sandbox's NIC and fault counters. */
-static void loop_counters(void *jb, void *ctx)
+static void loop_counters(struct record *r, void *ctx)
 {
 	struct nic_driver *nd = ctx;
 	const struct e1000_dev *d = nic_driver_dev(nd);
 
-	net_status_u64(jb, "busy_cycles", net.busy_cycles);
-	net_status_u64(jb, "frames_handled", net.frames);
+	rec_u64(r, "busy_cycles", net.busy_cycles);
+	rec_u64(r, "frames_handled", net.frames);
 	if (!net.driver)
 		return;
-	net_status_u64(jb, "nic_irqs", d->st.irqs);
-	net_status_u64(jb, "nic_rx_overruns", d->st.rx_overruns);
-	net_status_u64(jb, "nic_rx_errors", d->rx.st.errors);
-	net_status_u64(jb, "nic_rx_repaired", d->rx.st.addr_repaired + d->rx.st.resyncs);
-	net_status_u64(jb, "nic_tx_full", d->tx.st.full);
-	net_status_u64(jb, "nic_starts", nd->inst[0].st.starts + nd->inst[1].st.starts);
-	net_status_u64(jb, "faults_recovered", nd->recovered);
-	net_status_u64(jb, "faults_not_recovered", nd->not_recovered);
+	rec_u64(r, "nic_irqs", d->st.irqs);
+	rec_u64(r, "nic_rx_overruns", d->st.rx_overruns);
+	rec_u64(r, "nic_rx_errors", d->rx.st.errors);
+	rec_u64(r, "nic_rx_repaired", d->rx.st.addr_repaired + d->rx.st.resyncs);
+	rec_u64(r, "nic_tx_full", d->tx.st.full);
+	rec_u64(r, "nic_starts", nd->inst[0].st.starts + nd->inst[1].st.starts);
+	rec_u64(r, "faults_recovered", nd->recovered);
+	rec_u64(r, "faults_not_recovered", nd->not_recovered);
 }
 
 static void record_ready(uint32_t ip)

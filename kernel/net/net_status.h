@@ -7,18 +7,19 @@
 #define QUESTV_NET_STATUS_H
 #include <stddef.h>
 #include <stdint.h>
-#include "netif_glue.h"
-#include "vnic.h"
-#include "vnic_switch.h"
+#include "kernel/net/netif_glue.h"
+#include "kernel/net/vnic.h"
+#include "kernel/net/vnic_switch.h"
+#include "lib/record.h"
 
 struct net_status_src {
 	unsigned sandbox;
 	const struct net_if *nif;
 	const struct vnic *vnic;         /* NULL unless behind a VNIC */
 	const struct vnic_switch *sw;    /* NULL unless the driver sandbox */
-	/* Extra counters of the caller (e.g. the driver's), or NULL; they go
+	/* Extra counters of the caller (e.g. the driver's, with rec_u64()), or NULL; they go
 	 * into an object named extra_name. */
-	void (*extra)(void *jb, void *ctx);
+	void (*extra)(struct record *r, void *ctx);
 	void *extra_ctx;
 	const char *extra_name;
 };
@@ -27,8 +28,5 @@ struct net_status_src {
  * small the document is {"truncated":true} (still valid JSON) if that fits,
  * else empty. */
 size_t net_status_json(char *buf, size_t cap, void *src);
-
-/* For extra(): add "key":v to the current object. */
-void net_status_u64(void *jb, const char *key, uint64_t v);
 
 #endif

@@ -1,5 +1,5 @@
 /* lwIP netif over struct nic: see netif_glue.h. */
-#include "netif_glue.h"
+#include "kernel/net/netif_glue.h"
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"

@@ -16,7 +16,7 @@
 #define QUESTV_NET_NETIF_GLUE_H
 #include <stdint.h>
 #include "lwip/netif.h"
-#include "nic.h"
+#include "kernel/net/nic.h"
 
 struct net_if_stats {
 	uint64_t rx_frames, rx_bytes;      /* handed to lwIP */

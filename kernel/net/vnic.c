@@ -1,5 +1,5 @@
 /* A sandbox's virtual NIC over two shared rings: see vnic.h. */
-#include "vnic.h"
+#include "kernel/net/vnic.h"
 
 static int vnic_tx(void *dev, const void *frame, size_t len)
 {

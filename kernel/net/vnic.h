@@ -7,8 +7,8 @@
  */
 #ifndef QUESTV_NET_VNIC_H
 #define QUESTV_NET_VNIC_H
-#include "nic.h"
-#include "vnic_ring.h"
+#include "kernel/net/nic.h"
+#include "kernel/net/vnic_ring.h"
 
 struct vnic_stats {
 	uint64_t tx_frames, tx_dropped;   /* dropped: ring full or frame too long */

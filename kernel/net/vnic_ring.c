@@ -1,5 +1,5 @@
 /* One direction of a VNIC link: see vnic_ring.h. */
-#include "vnic_ring.h"
+#include "kernel/net/vnic_ring.h"
 
 _Static_assert(VNIC_SLOT_SIZE >= NET_FRAME_MAX + SPSC_SLOT_HDR, "a slot holds a frame");
 _Static_assert(VNIC_SLOT_SIZE % SPSC_CACHE_LINE == 0, "slots on cache lines");

@@ -16,7 +16,7 @@
 #define QUESTV_NET_VNIC_RING_H
 #include <stdbool.h>
 #include "lib/spsc_ring.h"
-#include "nic.h"
+#include "kernel/net/nic.h"
 
 #define VNIC_SLOT_SIZE 1536u  /* >= NET_FRAME_MAX + SPSC_SLOT_HDR, a multiple of 64 */
 

@@ -1,6 +1,6 @@
 /* MAC switching between the uplink, the local stack and VNIC ports: see
  * vnic_switch.h for the rules. */
-#include "vnic_switch.h"
+#include "kernel/net/vnic_switch.h"
 #include "lib/string.h"
 
 #define SRC_UPLINK (-1)

@@ -27,8 +27,8 @@
 #ifndef QUESTV_NET_VNIC_SWITCH_H
 #define QUESTV_NET_VNIC_SWITCH_H
 #include <stdbool.h>
-#include "nic.h"
-#include "vnic_ring.h"
+#include "kernel/net/nic.h"
+#include "kernel/net/vnic_ring.h"
 
 #define VNIC_SWITCH_MAX_PORTS 8  /* at most 8 sandboxes */
 

@@ -5,12 +5,12 @@
  * RIP after an exit is computed here from the known instruction length
  * (and taken from next_rip when the CPU reports NRIP save).
  */
-#include "svm.h"
-#include "../virt.h"
-#include "../msr_policy.h"
-#include "../page_pool.h"
-#include "../../lib/x86.h"
-#include "../../lib/string.h"
+#include "monitor/arch/svm.h"
+#include "monitor/virt.h"
+#include "monitor/page_pool.h"
+#include "lib/x86.h"
+#include "lib/string.h"
+#include "monitor/msr_policy.h"
 
 #define CPUID_SVM_LEAF     0x8000000Au
 #define CPUID_EXT_FEATURES 0x80000001u

@@ -6,7 +6,7 @@
  * and out here. VMLOAD/VMSAVE move the guest's FS/GS/TR/LDTR and syscall
  * MSRs, which the monitor itself never uses.
  */
-#include "guest_regs.inc"
+#include "monitor/arch/guest_regs.inc"
 
 	.text
 	.global svm_enter

@@ -13,13 +13,13 @@
  * Hypercalls: VMCALL exits directly (the boot information tells the
  * sandbox kernel to use VMCALL rather than SVM's VMMCALL).
  */
-#include "vmx.h"
-#include "../virt.h"
-#include "../msr_policy.h"
-#include "../page_pool.h"
-#include "../../lib/record.h"
-#include "../../lib/x86.h"
-#include "../../lib/string.h"
+#include "monitor/arch/vmx.h"
+#include "monitor/virt.h"
+#include "monitor/page_pool.h"
+#include "lib/record.h"
+#include "lib/x86.h"
+#include "lib/string.h"
+#include "monitor/msr_policy.h"
 
 #define CPUID_1_ECX_VMX   (1u << 5)
 #define MAX_CORES         16

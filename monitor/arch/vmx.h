@@ -3,7 +3,7 @@
 #define QUESTV_VMX_H
 
 #include <stdint.h>
-#include "vmx_controls.h"
+#include "monitor/arch/vmx_controls.h"
 
 /* 16-bit fields */
 #define VMCS_VPID                    0x0000

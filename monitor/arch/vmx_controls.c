@@ -1,5 +1,5 @@
 /* VMX control derivation (see vmx_controls.h). */
-#include "vmx_controls.h"
+#include "monitor/arch/vmx_controls.h"
 
 struct ctl_name {
 	uint32_t bit;

@@ -7,7 +7,7 @@
  * (which lands at vmx_exit_point with RSP = the HOST_RSP written below),
  * 1 if the CPU refused the entry (VMfailValid / VMfailInvalid).
  */
-#include "guest_regs.inc"
+#include "monitor/arch/guest_regs.inc"
 
 #define VMCS_HOST_RSP 0x6C14
 

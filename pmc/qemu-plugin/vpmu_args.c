@@ -21,7 +21,7 @@ const char vpmu_usage[] =
 	"  lat_l2=N lat_llc=N lat_mem=N lat_walk=N  cycles added per access served\n"
 	"                       by L2 / LLC / memory, per page-walk reference\n"
 	"                       (defaults 12, 40, 200, 20)\n"
-	"  shm=PATH             publish counters in PATH (layout: pmc/vpmu_abi.h)\n"
+	"  shm=PATH             publish counters in PATH (layout: include/questv/vpmu.h)\n"
 	"  out=FILE             write per-vCPU totals as JSON lines at exit\n"
 	"SIZE takes K, M or G; sizes, lines and set counts must be powers of two;\n"
 	"all cache levels use one line size.\n";

@@ -14,7 +14,7 @@ struct vpmu_config {
 	struct cache_geometry llc;  /* shared by all vCPUs */
 	uint32_t dtlb_entries, dtlb_ways, page_size; /* per-vCPU DTLB */
 	uint32_t cpi_milli;	    /* base CPI x 1000 */
-	uint32_t lat_l2, lat_llc, lat_mem, lat_walk_ref; /* cycles, see vpmu_abi.h */
+	uint32_t lat_l2, lat_llc, lat_mem, lat_walk_ref; /* cycles, see include/questv/vpmu.h */
 	const char *shm;	    /* shared-memory file to publish in, or NULL */
 	const char *out;	    /* JSON-lines totals at exit, or NULL */
 };

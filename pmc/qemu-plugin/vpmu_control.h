@@ -1,12 +1,12 @@
 /* The guest-programmable side of the vPMU: turns a vCPU's control page
  * (event selection, enable mask, reset and measured-region requests; see
- * pmc/vpmu_abi.h) and the model's running totals into the counter values the
+ * include/questv/vpmu.h) and the model's running totals into the counter values the
  * guest reads. Polled once per translated block, on the vCPU's own thread. */
 #ifndef PMC_VPMU_CONTROL_H
 #define PMC_VPMU_CONTROL_H
 
 #include <stdint.h>
-#include "pmc/vpmu_abi.h"
+#include "include/questv/vpmu.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
 
 /* Plugin-private state of one vCPU's counter slots. */

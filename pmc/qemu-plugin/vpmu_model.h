@@ -3,7 +3,7 @@
  *
  * No QEMU dependency: the plugin feeds it instruction counts and data
  * accesses; unit tests feed it synthetic ones. Totals are kept directly in
- * the vCPUs' counter pages of the shared-memory layout (pmc/vpmu_abi.h), so
+ * the vCPUs' counter pages of the shared-memory layout (include/questv/vpmu.h), so
  * readers of the file see them live. */
 #ifndef PMC_VPMU_MODEL_H
 #define PMC_VPMU_MODEL_H
@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "pmc/cache_model.h"
-#include "pmc/vpmu_abi.h"
+#include "include/questv/vpmu.h"
 #include "pmc/qemu-plugin/vpmu_config.h"
 
 struct vpmu_cpu {

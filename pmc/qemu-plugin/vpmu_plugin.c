@@ -8,7 +8,7 @@
  * and expose the same file to the guest with
  *   -object memory-backend-file,id=vpmu,share=on,mem-path=/dev/shm/questv-vpmu-RUN,size=256K
  *   -device ivshmem-plain,memdev=vpmu
- * Arguments: vpmu_args.c (vpmu_usage). Layout: pmc/vpmu_abi.h.
+ * Arguments: vpmu_args.c (vpmu_usage). Layout: include/questv/vpmu.h.
  *
  * Memory accesses (the costly part: 3x on a boot) are instrumented only once
  * some vCPU has enabled a counter: until then translated blocks carry only

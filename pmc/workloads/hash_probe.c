@@ -2,6 +2,7 @@
  * key/value slots, half full) filling the buffer, probed PASSES * slots
  * times with random keys of which half are present. Scattered accesses with
  * short runs: the database-like case. */
+#include "lib/xorshift.h"
 #include "pmc/workloads/workload.h"
 
 struct slot {
@@ -42,7 +43,7 @@ static WL_RUN uint64_t wl_hash_probe_run(uint8_t *mem, const struct wl_params *p
 	const volatile struct slot *t = (const volatile struct slot *)mem;
 	uint64_t n = slots(p), mask = n - 1, state = p->seed | 1, found = 0;
 	for (uint64_t q = 0; q < n * p->passes; q++) {
-		uint64_t k = wl_random(&state) % n + 1, h = hash(k) & mask;
+		uint64_t k = xorshift64star(&state) % n + 1, h = hash(k) & mask;
 		for (;;) {
 			uint64_t key = t[h].key;
 			if (key == k) {

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include "pmc/pmc.h"
 #include "pmc/pmc_vpmu.h"
-#include "pmc/vpmu_abi.h"
+#include "include/questv/vpmu.h"
 #include "pmc/workloads/workload.h"
 
 #define ALIGN (2u << 20)

@@ -3,6 +3,7 @@
  * depends on the previous one and the order defeats locality: the latency
  * case. Links are offsets, not pointers, so the layout is the same at any
  * base address. */
+#include "lib/xorshift.h"
 #include "pmc/workloads/workload.h"
 
 #define NODE 64u
@@ -15,7 +16,7 @@ static void prepare(uint8_t *mem, const struct wl_params *p)
 		next[i * (NODE / 4)] = (uint32_t)i;
 	/* Sattolo: swapping each i with a j < i yields one cycle through all. */
 	for (uint64_t i = n - 1; i > 0; i--) {
-		uint64_t j = wl_random(&state) % i;
+		uint64_t j = xorshift64star(&state) % i;
 		uint32_t t = next[i * (NODE / 4)];
 		next[i * (NODE / 4)] = next[j * (NODE / 4)];
 		next[j * (NODE / 4)] = t;

@@ -32,19 +32,6 @@ const struct workload *workload_at(unsigned i);
 /* The workload called NAME, or NULL. */
 const struct workload *workload_find(const char *name);
 
-/* Deterministic pseudo-random numbers (xorshift64*): same sequence on host
- * and guest for the same seed. *STATE must start non-zero. Inline, so its
- * work is attributed to the measured run function that calls it. */
-static inline uint64_t wl_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
 /* Keep the run functions out of line on every compiler setting: cachegrind
  * attributes counts by function, and the validation sums wl_*_run only. */
 #define WL_RUN __attribute__((noinline))

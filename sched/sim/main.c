@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "sched/sim/sim.h"
 
 #define MAX_FILE (1u << 20)
 

@@ -1,8 +1,8 @@
 #include <stdbool.h>
 
-#include "../core.h"
-#include "rng.h"
-#include "sim.h"
+#include "sched/core.h"
+#include "sched/sim/rng.h"
+#include "sched/sim/sim.h"
 
 struct sim_thread {
 	const struct ts_thread *def;
@@ -304,7 +304,7 @@ void sim_run(const struct taskset *ts, const struct sched_policy *policy,
 	for (unsigned i = 0; i < s.core.count; i++) {
 		struct vcpu_stats st;
 
-		policy->stats(&s.core, s.core.slot[i], &st);
+		s.core.policy->stats(&s.core, s.core.slot[i], &st);
 		if (st.max_overrun > res->max_overrun)
 			res->max_overrun = st.max_overrun;
 	}

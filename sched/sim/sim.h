@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../policy.h"
-#include "../taskset.h"
+#include "sched/policy.h"
+#include "sched/taskset.h"
 
 #define SIM_CYCLES_PER_US 1000u
 /* Period an I/O VCPU inherits when no Main VCPU was admitted to cause I/O:

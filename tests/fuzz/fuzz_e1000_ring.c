@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/xorshift.h"
-#include "test_net_peer.h"
-#include "e1000_ring.h"
+#include "tests/unit/test_net_peer.h"
+#include "kernel/net/e1000/e1000_ring.h"
 
 #define N     64u
 #define BUFSZ 2048u

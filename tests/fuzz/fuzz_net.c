@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/xorshift.h"
-#include "test_net_peer.h"
-#include "httpd.h"
-#include "net_rand.h"
-#include "net_status.h"
+#include "tests/unit/test_net_peer.h"
+#include "kernel/net/httpd.h"
+#include "kernel/net/net_rand.h"
+#include "kernel/net/net_status.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 

@@ -2,9 +2,10 @@
 polluter to its LLC-miss budget, and the tiny cache-interference
 experiment runs end to end with no real-time deadline missed.
 
-Both boot under the vPMU with a 1 MiB LLC (as the experiment does), through
-kernel/exp_cache.c's roles: sandbox 0 the real-time task, sandbox 1 a
-polluter streaming over 4x the LLC.
+Both boot under the vPMU with a 1 MiB LLC (as the experiment does), with
+the experiment's task sets as vcpu/thread/policy lines of the system
+config: sandbox 0 the real-time task, sandbox 1 a polluter streaming over
+4x the LLC.
 """
 import csv
 import subprocess
@@ -14,15 +15,16 @@ import pytest
 from conftest import ROOT, make_iso, run_iso
 
 BUDGET = 2000          # LLC misses per 1 ms regulation period
-PARAMS = f"memguard:budget={BUDGET},period_us=1000,slice_us=200"
-ARGS = f"exp=cache-interference steady_ms=0 ci_ms=40 params={PARAMS}"
+POLICY = f"policy = memguard budget={BUDGET} period_us=1000 slice_us=200"
+TASKS = ["vcpu = rt main 9000 10000\nthread = rtj rt periodic 9000 10000 work=reuse:50:2",
+         "vcpu = pol be\nthread = polw pol busy work=stream:400"]
 
 
 def memguard_config():
     text = ""
-    for i, roles in enumerate(["rt", "pol"]):
+    for i, tasks in enumerate(TASKS):
         text += (f"[sandbox {i}]\ncore = {i}\nmemory = 32M\nconsole = com{i + 1}\n"
-                 f'args = "{ARGS} ci={roles}"\n\n')
+                 f'args = "steady_ms=40"\n{tasks}\n{POLICY}\n\n')
     return text
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PY = "/usr/bin/python3"
 
-# Named boot so that analysis/boot_table.py plots it. The hang case asks for a
+# Named boot so that analysis/boot.py plots it. The hang case asks for a
 # ten-minute steady window and gets eight seconds.
 TINY = """\
 description: two boots of one sandbox, the second one killed by its timeout

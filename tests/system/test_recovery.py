@@ -2,7 +2,7 @@
 recovery in a served web system, the web server answering afterwards; and a small campaign
 through `python3 -m experiments.faults` (what `make faults` runs)."""
 from conftest import ROOT, RESULTS
-from experiments import campaign, faults, faultplan, faultsession, images, spec, websession
+from experiments import campaign, faults, faultplan, faultsession, images, spec, webserver
 from experiments.boot import boot
 
 KINDS = ["wild-write", "descriptor-corruption", "hang", "bad-dma"]
@@ -32,7 +32,7 @@ def test_every_kind_recovers_locally_and_remotely_and_the_server_answers():
         sessions.append(CheckAfterFaults(*a, plan=run.fault, driver=driver, rescuer=rescuer))
         return sessions[-1]
     b = boot(iso, "test-recovery", results=str(RESULTS), config=str(conf), timeout=run.timeout,
-             smp=2, **websession.boot_options(run.nets, session=make))
+             smp=2, **webserver.boot_options(run.nets, session=make))
     where = f"see {b.run_dir}"
     assert not b.timed_out and b.status == 0, where
 

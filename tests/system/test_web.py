@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import ROOT, make_iso, run_iso
-from experiments import httperf, loadseries, netsys, websession
+from experiments import httperf, loadseries, netsys, webserver
 from experiments.qemu import decode_exit
 from experiments.records import by_ev, collect
 
@@ -73,7 +73,7 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path):
     text = WEB_CONF.read_text()
     nets = netsys.from_config(text)
     assert {n.role for n in nets} == {"driver", "vnic"}, "web.conf needs a driver and a VNIC"
-    opts = websession.boot_options(nets, serve_s=None)
+    opts = webserver.boot_options(nets, serve_s=None)
     checks = Checks(nets, opts.pop("session"))
     t0 = time.monotonic()
     b = run_iso(make_iso(text, tmp_path, "web"), "web", timeout=150, session=checks, **opts)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "monitor/config.h"
 
 #define MIB CFG_MIB
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "elf_load.h"
+#include "monitor/elf_load.h"
 
 struct ehdr {
 	unsigned char ident[16];

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "nested_pt.h"
+#include "monitor/nested_pt.h"
 
 #define MAX_PAGES 64
 

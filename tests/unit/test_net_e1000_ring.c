@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "e1000_ring.h"
+#include "kernel/net/e1000/e1000_ring.h"
 
 #define N     16u
 #define BUFSZ 2048u

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "test_net_peer.h"
-#include "httpd.h"
-#include "net_status.h"
+#include "tests/unit/test_net_peer.h"
+#include "kernel/net/httpd.h"
+#include "kernel/net/net_status.h"
 
 static struct tcp_peer peer;
 static uint16_t next_port = 40000;

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "test_net_peer.h"
-#include "net_loop.h"
+#include "tests/unit/test_net_peer.h"
+#include "kernel/net/net_loop.h"
 #include "lwip/stats.h"
 
 static uint8_t f[2048];

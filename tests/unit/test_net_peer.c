@@ -1,8 +1,8 @@
 /* The host test world: see test_net_peer.h. */
 #include <string.h>
-#include "test_net_peer.h"
-#include "net_clock.h"
-#include "net_loop.h"
+#include "tests/unit/test_net_peer.h"
+#include "kernel/net/net_clock.h"
+#include "kernel/net/net_loop.h"
 #include "lwip/timeouts.h"
 
 const uint8_t stack_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };

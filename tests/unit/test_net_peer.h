@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "netif_glue.h"
+#include "kernel/net/netif_glue.h"
 
 #define STACK_IP   0x0a00020fu   /* 10.0.2.15 */
 #define PEER_IP    0x0a000202u   /* 10.0.2.2 */

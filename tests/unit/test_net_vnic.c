@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vnic.h"
-#include "vnic_switch.h"
+#include "kernel/net/vnic.h"
+#include "kernel/net/vnic_switch.h"
 
 #define REGION (16 * 1024)   /* 8 slots of VNIC_SLOT_SIZE */
 #define NSB 2

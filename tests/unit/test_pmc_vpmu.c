@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include "pmc/pmc.h"
 #include "pmc/pmc_vpmu.h"
-#include "pmc/vpmu_abi.h"
+#include "include/questv/vpmu.h"
 #include "pmc/qemu-plugin/vpmu_control.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 #define SLOTS 8
 

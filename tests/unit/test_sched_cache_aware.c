@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 #define MS 1000000ull
 #define LINES 131072ull

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "llc_estimate.h"
+#include "sched/llc_estimate.h"
 
 #define C 131072ull   /* 8 MiB of 64-byte lines */
 

@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vcpu.h"
+#include "sched/server.h"
+#include "sched/vcpu.h"
 
 static struct sched_event last;
 static int events;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core.h"
+#include "sched/core.h"
 
 static const char *const names[] = { "rm", "edf" };
 
@@ -36,17 +36,27 @@ static void test_registry(void **state)
 
 	(void)state;
 	for (; (p = sched_policy_at(n)) != NULL; n++) {
+		struct vcpu *slots[1];
+		struct sched_core c;
 		assert_ptr_equal(sched_policy_lookup(p->name), p);
-		assert_non_null(p->init);
 		assert_non_null(p->admit);
 		assert_non_null(p->pick_next);
-		assert_non_null(p->charge);
-		assert_non_null(p->on_block);
-		assert_non_null(p->on_wake);
-		assert_non_null(p->on_tick);
-		assert_non_null(p->on_pmc_sample);
-		assert_non_null(p->stats);
+		/* The core's table: the policy's operations, the generic ones
+		 * where the policy's table leaves them NULL. */
+		sched_core_init(&c, p, slots, 1, NULL);
+		assert_ptr_equal(c.policy->admit, p->admit);
+		assert_ptr_equal(c.policy->init, p->init ? p->init : sched_generic_init);
+		assert_ptr_equal(c.policy->charge, p->charge ? p->charge : sched_generic_charge);
+		assert_ptr_equal(c.policy->on_block, p->on_block ? p->on_block : sched_generic_on_block);
+		assert_ptr_equal(c.policy->on_wake, p->on_wake ? p->on_wake : sched_generic_on_wake);
+		assert_ptr_equal(c.policy->on_tick, p->on_tick ? p->on_tick : sched_generic_on_tick);
+		assert_ptr_equal(c.policy->on_pmc_sample,
+				 p->on_pmc_sample ? p->on_pmc_sample : sched_generic_on_pmc_sample);
+		assert_ptr_equal(c.policy->stats, p->stats ? p->stats : sched_generic_stats);
 	}
+	/* memguard changes how samples are taken; rm keeps the generic one. */
+	assert_ptr_not_equal(sched_policy_lookup("memguard")->on_pmc_sample, NULL);
+	assert_null(sched_policy_lookup("rm")->on_pmc_sample);
 	assert_int_equal(n, 4);
 	assert_string_equal(sched_policy_lookup("memguard")->name, "memguard");
 	assert_string_equal(sched_policy_lookup("cache-aware")->name, "cache-aware");

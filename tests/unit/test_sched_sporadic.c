@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vcpu.h"
+#include "sched/vcpu.h"
 
 static uint64_t pending_total(const struct vcpu *v)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core.h"
-#include "taskset.h"
+#include "sched/core.h"
+#include "sched/taskset.h"
 
 static struct taskset ts;
 static char err[320];

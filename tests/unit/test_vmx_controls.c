@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "arch/vmx_controls.h"
+#include "monitor/arch/vmx_controls.h"
 
 /* Common to the Bochs models and Sandy Bridge .. Broadwell parts. */
 #define PIN      0x7f00000016ull

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from analysis import gnuplot, load, markdown, report, tlb_figure
+from analysis import gnuplot, load, markdown, report, tlb
 from experiments import summary
 
 
@@ -45,10 +45,10 @@ def test_missing_experiment_is_a_clear_error(tmp_path):
 
 def test_tlb_points_are_cycles_per_access_by_mode(tmp_path):
     res = fake_results(tmp_path, {(True, False): lambda n: 10 * n, (False, False): lambda n: 20 * n})
-    p = tlb_figure.points(res)
+    p = tlb.points(res)
     nested = p[(p["paging"] == "nested") & (p["order"] == "random")].sort_values("pages")
     assert list(nested["per_access"]) == [20, 40, 80]
-    text = tlb_figure.section(res, {"tlb_overheads": {"claim": "c", "source": "s"}})
+    text = tlb.section(res, {"tlb_overheads": {"claim": "c", "source": "s"}})
     assert "| 4 | 40.00 | 80.00 | 2.00 |" in text          # N, native, nested, ratio
     assert "**1 run(s) failed**" in text
     assert (res / "tlb" / "tlb-tsc.png").stat().st_size > 0

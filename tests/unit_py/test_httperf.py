@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from experiments import httperf, loadplan, loadseries, netsys, schema, websession
+from experiments import httperf, loadplan, loadseries, netsys, schema, webserver
 
 # httperf 0.9.0's summary (Debian 12), as printed after a 120 req/s run with -v.
 OUTPUT = """\
@@ -180,7 +180,7 @@ def test_web_session_checks_loads_and_ends(web_guest, tmp_path):
     nets = [netsys.NetSandbox(0, "driver", "10.0.2.15")]
     steps = loadplan.steps({"rate": 20, "seconds": 2, "phases": ["driver"], "timeout": 2}, nets)
     log = []
-    s = websession.WebSession(nets, {0: web_guest.port}, steps, log=log.append)
+    s = webserver.WebSession(nets, {0: web_guest.port}, steps, log=log.append)
     recs = s.run(tmp_path, alive=lambda: True)
     evs = [r["ev"] for r in recs]
     assert "harness_error" not in evs, recs
@@ -202,7 +202,7 @@ def test_web_session_checks_loads_and_ends(web_guest, tmp_path):
 def test_web_session_fails_when_a_sandbox_never_serves(web_guest, tmp_path):
     (tmp_path / "monitor.log").write_text('{"ev":"run_end","status":4}\n')
     nets = [netsys.NetSandbox(0, "driver", "10.0.2.15")]
-    recs = websession.WebSession(nets, {0: web_guest.port}).run(tmp_path, alive=lambda: True)
+    recs = webserver.WebSession(nets, {0: web_guest.port}).run(tmp_path, alive=lambda: True)
     assert recs[0]["ev"] == "harness_error" and "before net_ready from sandbox 0" in recs[0]["msg"]
     assert [r["path"] for r in recs[1:]] == ["/end"]       # still asked to end
 
@@ -210,7 +210,7 @@ def test_web_session_fails_when_a_sandbox_never_serves(web_guest, tmp_path):
 def test_interrupt_ends_serving(web_guest, tmp_path):
     net_ready_log(tmp_path)
     nets = [netsys.NetSandbox(0, "driver", "10.0.2.15")]
-    s = websession.WebSession(nets, {0: web_guest.port}, serve_s=None)
+    s = webserver.WebSession(nets, {0: web_guest.port}, serve_s=None)
     threading.Timer(0.5, s.interrupt).start()
     t0 = time.monotonic()
     recs = s.run(tmp_path, alive=lambda: True)

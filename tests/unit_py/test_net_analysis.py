@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from analysis import shared_driver_table, webserver_figure
+from analysis import shared_driver, webserver
 from experiments import summary
 
 pytest.importorskip("pandas")
@@ -44,11 +44,11 @@ def test_webserver_table_and_figure(tmp_path):
             second(1, 1, "vnic", 0, 120), second(1, 1, "vnic", 1, 100, sent=101),
             second(1, 1, "vnic", 2, 120)]
     res = write_runs(tmp_path, "webserver", [("default_r0", {}, recs)])
-    p = webserver_figure.placements(res).set_index("sandbox")
+    p = webserver.placements(res).set_index("sandbox")
     assert (p.loc[0, "seconds"], p.loc[0, "replies_min"], p.loc[0, "replies_mean"]) == (3, 119, 120)
     assert p.loc[0, "low"] == 0 and p.loc[1, "low"] == 1 and p.loc[1, "sent_min"] == 101
     assert p.loc[1, "errors"] == 5
-    text = webserver_figure.section(res)
+    text = webserver.section(res)
     assert "| driver (sandbox 0) | 120 | 3 | 119 | 120.0 | 121 | 0 | 120 | 0 |" in text
     assert (res / "webserver" / "webserver.png").stat().st_size > 0
 
@@ -65,11 +65,11 @@ def test_shared_driver_rates_and_cycles(tmp_path):
            stats(0, "driver", 2500), stats(1, "vnic", 3000), stats(2, "vnic", 3200)]
     res = write_runs(tmp_path, "shared-driver", [("sharing-1_r0", {"sharing": 1}, one),
                                                  ("sharing-2_r0", {"sharing": 2}, two)])
-    r = shared_driver_table.rates(res).set_index("sharing")
+    r = shared_driver.rates(res).set_index("sharing")
     assert (r.loc[1, "max_rate"], r.loc[1, "first_failed"]) == (100, 150)
     assert (r.loc[2, "max_rate"], r.loc[2, "first_failed"]) == (50, 100)  # both must keep up
-    c = shared_driver_table.cycles(res).set_index("sharing")
+    c = shared_driver.cycles(res).set_index("sharing")
     assert (c.loc[2, "driver_cpf"], c.loc[2, "vnic_cpf"], c.loc[2, "vnic_frames"]) == (2500, 3100, 2000)
-    text = shared_driver_table.section(res)
+    text = shared_driver.section(res)
     assert "| 2 | sharing-2_r0 | 50 | 100 | 100 | 2,500 | 1,000 | 3,100 | 2,000 |" in text
     assert (res / "shared-driver" / "shared-driver-cycles.png").stat().st_size > 0

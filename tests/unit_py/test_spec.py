@@ -1,8 +1,10 @@
 """Loading experiment files: the shipped ones, and errors that name key and problem."""
+import subprocess
 import textwrap
 
 import pytest
 
+from conftest import ROOT
 from experiments import spec
 from experiments.errors import SpecError
 
@@ -109,3 +111,13 @@ def test_unknown_experiment_lists_the_known_ones():
     with pytest.raises(SpecError) as e:
         spec.load("no-such-experiment")
     assert "boot" in e.value.problem and "tlb" in e.value.problem
+
+
+def test_policies_are_the_policy_files_only():
+    # sched/params.c is no policy; policy_cache_aware.c is "cache-aware".
+    names = spec.policies(ROOT)
+    assert names == sorted(names) and "params" not in names and "cache-aware" in names
+    out = subprocess.run(["make", "-s", "SCHED=bogus", "build/kernel.elf"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode != 0
+    assert f"available: {' '.join(names)}" in out.stderr

@@ -36,3 +36,21 @@ def test_list_form_and_shared_regions():
 def test_native_system_has_no_sandboxes_and_one_core():
     assert sysconf.sandboxes({"native": True, "args": "exp=tlb"}) == []
     assert sysconf.cores({"native": True}) == 1
+
+
+def test_tasks_become_task_set_lines_of_the_section():
+    system = {"sandboxes": [{"core": 0, "memory": "32M", "console": "com1",
+                             "tasks": "vcpu rt main 9000 10000; thread rtj rt periodic 9000 10000; "
+                                      "policy rm slice_us=200"}]}
+    lines = sysconf.render(system).splitlines()
+    at = lines.index("[sandbox 0]")
+    assert lines[at + 4:at + 7] == ["vcpu = rt main 9000 10000", "thread = rtj rt periodic 9000 10000",
+                                    "policy = rm slice_us=200"]
+
+
+def test_tasks_other_than_task_set_lines_are_refused():
+    import pytest
+    from experiments.errors import SpecError
+    for bad in ("vcpu rt main 1 2; args x=1", "thread", "vcpu a \"b\""):
+        with pytest.raises(SpecError, match=r"system\.sandboxes\[0\]\.tasks\["):
+            sysconf.sandboxes({"sandboxes": [{"core": 0, "tasks": bad}]})

@@ -2,7 +2,7 @@
  * ASan prints the stack and the fuzzer reports the input as a crash. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "arch/cc.h"
+#include "kernel/net/arch/cc.h"
 
 void net_platform_assert(const char *msg, const char *file, int line)
 {

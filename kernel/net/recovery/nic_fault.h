@@ -1,0 +1,52 @@
+/*
+ * Fault injection into the NIC driver of the driver sandbox (issue 8). A
+ * strike runs inside the driver's receive poll (e1000_dev.fault_hook), so
+ * it is driver code going wrong, not a test reaching in from outside:
+ *
+ *  - wild-write: a store outside the sandbox's memory. The nested page
+ *    table refuses it; the monitor reflects #GP; containment unwinds.
+ *  - descriptor-corruption: garbage in the status and length of RX and TX
+ *    descriptors, including the next one the driver reads (DD set, an
+ *    impossible length). Addresses are left alone: a device-owned
+ *    descriptor with a foreign address is bad-dma, which only an IOMMU
+ *    could stop. Found by the ring checks (e1000_dev_anomalies).
+ *  - hang: the driver spins with interrupts off. Found by the rescuer's
+ *    heartbeat watchdog, which unwinds it with an NMI (rescue.h).
+ *  - bad-dma: the host-physical address of another sandbox's memory in
+ *    the RX and TX descriptors the driver is about to hand to the device.
+ *    The RX one is caught by the address audit before RDT moves; the TX
+ *    one is rewritten from the shadow when the next frame fills it. A
+ *    descriptor changed after the hand-over would be DMA'd: no IOMMU here.
+ */
+#ifndef QUESTV_NET_NIC_FAULT_H
+#define QUESTV_NET_NIC_FAULT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/net/e1000/e1000_dev.h"
+
+enum nic_fault_kind { NIC_FAULT_WILD_WRITE, NIC_FAULT_DESC_CORRUPT, NIC_FAULT_HANG,
+		      NIC_FAULT_BAD_DMA, NIC_FAULT_KINDS };
+
+/* The kind's name ("wild-write", ...). */
+const char *nic_fault_name(enum nic_fault_kind k);
+/* Its kind, or -1 for a name that is none. Also takes the short
+ * spellings wild, desc, hang and dma. */
+int nic_fault_parse(const char *name, unsigned len);
+
+/* The last strike, for timing and reporting. */
+struct nic_fault_shot {
+	enum nic_fault_kind kind;
+	uint64_t tsc;             /* just before the faulty act */
+	uint64_t violations;      /* bootinfo.violations before it */
+	bool fired;
+};
+extern struct nic_fault_shot nic_fault_last;
+
+/*
+ * Strike d's next receive poll with kind. bad_dma_target: a host-physical
+ * address outside this sandbox (another's memory); wild_target: an
+ * address outside this sandbox's RAM that the kernel's page tables map.
+ */
+void nic_fault_arm(struct e1000_dev *d, enum nic_fault_kind kind, uint64_t bad_dma_target,
+		   uint64_t wild_target, uint64_t seed);
+#endif

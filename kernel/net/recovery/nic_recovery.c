@@ -1,0 +1,185 @@
+/* NIC driver recovery (see nic_recovery.h). */
+#include "kernel/net/recovery/nic_recovery.h"
+#include "kernel/net/recovery/nic_fault.h"
+#include "kernel/kinfo.h"
+#include "lib/record.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+#include "lwip/etharp.h"
+
+#define PROBE_TIMEOUT_MS 2000
+#define PROBE_RETRY_MS   20    /* ARP again: the first request may go out before the link is up */
+#define RESCUE_TIMEOUT_MS 500
+#define GATEWAY 0x0a000202u   /* 10.0.2.2, QEMU user networking's */
+
+int nic_driver_open(struct nic_driver *nd, const struct bootinfo_device *bd, uint64_t dma_offset,
+		    const char **why)
+{
+	if (e1000_dev_setup(&nd->inst[0], bd, dma_offset, why) ||
+	    e1000_dev_setup(&nd->inst[1], bd, dma_offset, why))
+		return -1;
+	nd->active = 0;
+	nd->tsc_per_us = kinfo.tsc_hz / 1000000 ? kinfo.tsc_hz / 1000000 : 1;
+	nd->has_rescue = !rescue_open(&nd->rescue, true, 0);
+	return 0;
+}
+
+struct e1000_dev *nic_driver_dev(struct nic_driver *nd)
+{
+	return &nd->inst[nd->active];
+}
+
+int nic_driver_add_mac(struct nic_driver *nd, const uint8_t mac[6])
+{
+	return e1000_dev_add_mac(&nd->inst[0], mac) | e1000_dev_add_mac(&nd->inst[1], mac);
+}
+
+void nic_driver_publish(struct nic_driver *nd)
+{
+	if (nd->has_rescue)
+		rescue_publish(&nd->rescue, &nd->inst[0]);
+	e1000_dev_start(&nd->inst[0], true);
+	nd->anomalies = e1000_dev_anomalies(&nd->inst[0]);
+}
+
+bool nic_driver_corrupted(struct nic_driver *nd)
+{
+	uint64_t now = e1000_dev_anomalies(nic_driver_dev(nd));
+	bool risen = now != nd->anomalies;
+	nd->anomalies = now;
+	return risen;
+}
+
+static void phase(const struct nic_driver *nd, const char *name, uint64_t cycles)
+{
+	struct record r;
+	rec_begin(&r, "recovery");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "seq", nd->seq);
+	rec_str(&r, "mode", nd->mode_name);
+	rec_str(&r, "phase", name);
+	rec_u64(&r, "cycles", cycles);
+	rec_str(&r, "clock", nd->clock);
+	rec_end(&r);
+}
+
+static void record_fault(const struct nic_driver *nd, const char *detected_by,
+			 const struct contain *c)
+{
+	struct record r;
+	rec_begin(&r, "fault");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "seq", nd->seq);
+	rec_str(&r, "kind", nd->fault_kind);
+	rec_str(&r, "mode", nd->mode_name);
+	rec_str(&r, "detected_by", detected_by);
+	if (c)
+		rec_u64(&r, "vector", c->vector);
+	rec_u64(&r, "detect_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
+	rec_end(&r);
+}
+
+/* The monitor's share, when the fault exited to it (bootinfo.h stamps). */
+static void exit_phases(struct nic_driver *nd, const struct contain *c)
+{
+	const struct bootinfo *bi = kinfo.bi;
+	if (!c || !nic_fault_last.fired || bi->violations == nic_fault_last.violations)
+		return;
+	phase(nd, "vm_exit", bi->violation_exit_tsc - nic_fault_last.tsc);
+	phase(nd, "vm_enter", c->fault_tsc - bi->violation_enter_tsc);
+}
+
+static void network_reinit(struct nic_driver *nd)
+{
+	struct netif *n = &nd->nif->netif;
+	uint64_t t = rdtsc();
+
+	netif_set_link_down(n);
+	etharp_cleanup_netif(n);
+	netif_set_link_up(n);
+	etharp_gratuitous(n);
+	phase(nd, "network_reinit", rdtsc() - t);
+	nd->probing = true;
+	nd->probe_deadline = rdtsc() + nd->tsc_per_us * 1000 * PROBE_TIMEOUT_MS;
+	nd->probe_retry = 0;
+	nd->probe_requests = 0;
+}
+
+void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const char *detected_by,
+			const struct contain *c)
+{
+	struct e1000_dev *faulty = nic_driver_dev(nd);
+	uint64_t t;
+
+	/* Nothing was injected: a watchdog that misjudged a slow turn (a vCPU
+	 * the host did not run for a while) - the unwound driver still needs
+	 * recovering, but it is no fault found. */
+	nd->fault_kind = nic_fault_last.fired ? nic_fault_name(nic_fault_last.kind) : "false-alarm";
+	nd->counting = nic_fault_last.fired;
+	if (!nic_fault_last.fired)
+		nd->false_alarms++;
+	nd->fault_tsc = nic_fault_last.fired ? nic_fault_last.tsc : rdtsc();
+	if (mode == RECOVERY_REMOTE && !nd->has_rescue)
+		mode = RECOVERY_LOCAL;   /* no rescuer configured: say so in the record */
+	nd->mode_name = mode == RECOVERY_REMOTE ? "remote" : "local";
+	record_fault(nd, detected_by, c);
+	exit_phases(nd, c);
+	e1000_dev_quiesce(faulty);
+	if (mode == RECOVERY_LOCAL) {
+		t = rdtsc();
+		nd->active ^= 1;
+		nd->sw->uplink = e1000_dev_nic(nic_driver_dev(nd));
+		phase(nd, "driver_switch", rdtsc() - t);
+	} else {
+		t = rdtsc();
+		if (!rescue_fetch(&nd->rescue, &nd->inst[0], nd->tsc_per_us * 1000, RESCUE_TIMEOUT_MS))
+			nd->mode_name = "remote-failed";
+		phase(nd, "ipi_rtt", rdtsc() - t);
+		nd->active = 0;
+		nd->sw->uplink = e1000_dev_nic(&nd->inst[0]);
+	}
+	t = rdtsc();
+	e1000_dev_start(nic_driver_dev(nd), nd->reset_on_recovery);
+	phase(nd, "driver_reinit", rdtsc() - t);
+	nd->anomalies = e1000_dev_anomalies(nic_driver_dev(nd));
+	if (nd->has_rescue)
+		nd->rescue.area->abort_request = 0;
+	network_reinit(nd);
+	nic_fault_last.fired = false;
+	nd->seq++;
+}
+
+bool nic_driver_probe_poll(struct nic_driver *nd)
+{
+	struct eth_addr *mac;
+	const ip4_addr_t *ip;
+	ip4_addr_t gw;
+	struct record r;
+	bool answered;
+
+	if (!nd->probing)
+		return false;
+	ip4_addr_set_u32(&gw, lwip_htonl(GATEWAY));
+	answered = etharp_find_addr(&nd->nif->netif, &gw, &mac, &ip) >= 0;
+	if (!answered && rdtsc() < nd->probe_deadline) {
+		if (rdtsc() >= nd->probe_retry) {
+			etharp_request(&nd->nif->netif, &gw);
+			nd->probe_requests++;
+			nd->probe_retry = rdtsc() + nd->tsc_per_us * 1000 * PROBE_RETRY_MS;
+		}
+		return true;
+	}
+	nd->probing = false;
+	if (nd->counting)
+		answered ? nd->recovered++ : nd->not_recovered++;
+	rec_begin(&r, "recovered");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "seq", nd->seq - 1);
+	rec_str(&r, "kind", nd->fault_kind);
+	rec_str(&r, "mode", nd->mode_name);
+	rec_bool(&r, "ok", answered);
+	rec_u64(&r, "arp_requests", nd->probe_requests);
+	rec_u64(&r, "recovery_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
+	rec_end(&r);
+	return false;
+}

@@ -1,0 +1,126 @@
+/* The rescue channel (see rescue.h). */
+#include "kernel/net/recovery/rescue.h"
+#include "kernel/vectors.h"
+#include "kernel/kinfo.h"
+#include "kernel/shared.h"
+#include "lib/lapic.h"
+#include "lib/record.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+#define ICR_NMI 0x400u   /* delivery mode NMI (the vector is ignored) */
+
+_Static_assert(sizeof(struct e1000_dev) <= RESCUE_IMAGE_MAX, "the driver's state fits the image");
+
+int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms)
+{
+	for (unsigned i = 0; kinfo.bi && i < kinfo.bi->nshared; i++) {
+		const struct bootinfo_shared *s = &kinfo.bi->shared[i];
+		if (strncmp(s->name, "rescue", sizeof s->name) || s->nmembers != 2 ||
+		    s->size < SHARED_MARKS_BYTES + sizeof(struct rescue_area))
+			continue;
+		/* Past the boot marks: every field must start at zero. */
+		r->area = (struct rescue_area *)(s->gpa + SHARED_MARKS_BYTES);
+		r->peer = s->members[0] == kinfo.sandbox ? s->members[1] : s->members[0];
+		r->driver = driver;
+		watchdog_init(&r->wd, hang_timeout_ms);
+		return 0;
+	}
+	return -1;
+}
+
+static void ipi_peer(const struct rescue *r)
+{
+	lapic_send(kinfo.bi->peer_apic[r->peer], VEC_RESCUE);
+}
+
+void rescue_publish(struct rescue *r, const struct e1000_dev *d)
+{
+	memcpy(r->area->image, d, sizeof *d);
+	__atomic_store_n(&r->area->image_len, (uint32_t)sizeof *d, __ATOMIC_RELEASE);
+}
+
+/* The image must describe this sandbox's device and only its own memory:
+ * the rescuer is trusted to restore, not to aim the device elsewhere. */
+static bool image_sane(const struct e1000_dev *img, const struct e1000_dev *now)
+{
+	if (img->regs != now->regs || img->dma_offset != now->dma_offset ||
+	    img->rx_desc_mem != now->rx_desc_mem || img->tx_desc_mem != now->tx_desc_mem ||
+	    img->nextra >= E1000_MAX_MACS)
+		return false;
+	for (unsigned i = 0; i < E1000_RX_COUNT; i++)
+		if (img->rx_bufs[i].va != now->rx_bufs[i].va || img->rx_bufs[i].pa != now->rx_bufs[i].pa)
+			return false;
+	for (unsigned i = 0; i < E1000_TX_COUNT; i++)
+		if (img->tx_bufs[i].va != now->tx_bufs[i].va || img->tx_bufs[i].pa != now->tx_bufs[i].pa)
+			return false;
+	return true;
+}
+
+bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, uint64_t timeout_ms)
+{
+	static struct e1000_dev img;
+	uint32_t seq = r->area->request + 1;
+	uint64_t deadline = rdtsc() + tsc_per_ms * timeout_ms;
+	struct e1000_dev_stats keep = d->st;
+
+	__atomic_store_n(&r->area->request, seq, __ATOMIC_RELEASE);
+	ipi_peer(r);
+	/* Sleep until the answer's IPI (or a tick): spinning would keep the
+	 * rescuer's vCPU from running where vCPUs share a host thread (QEMU's
+	 * round robin under icount). */
+	for (;;) {
+		cli();
+		if (__atomic_load_n(&r->area->reply, __ATOMIC_ACQUIRE) == seq)
+			break;
+		if (rdtsc() > deadline) {
+			sti();
+			return false;
+		}
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+	sti();
+	memcpy(&img, r->area->image, sizeof img);
+	if (!image_sane(&img, d))
+		return false;
+	*d = img;
+	d->st = keep;   /* counters are history, not state */
+	return true;
+}
+
+static void nmi_driver(const struct rescue *r)
+{
+	struct record rec;
+	r->area->abort_request = 1;
+	lapic_send(kinfo.bi->peer_apic[r->peer], ICR_NMI);
+	rec_begin(&rec, "watchdog");
+	rec_u64(&rec, "sandbox", kinfo.sandbox);
+	rec_u64(&rec, "watched", r->peer);
+	rec_u64(&rec, "heartbeat", r->area->heartbeat);
+	rec_u64(&rec, "hangs", r->wd.hangs);
+	rec_end(&rec);
+}
+
+bool rescue_poll(struct rescue *r, uint64_t now_ms)
+{
+	uint32_t req = __atomic_load_n(&r->area->request, __ATOMIC_ACQUIRE);
+
+	if (!r->image_len) {
+		uint32_t len = __atomic_load_n(&r->area->image_len, __ATOMIC_ACQUIRE);
+		if (len && len <= RESCUE_IMAGE_MAX) {
+			memcpy(r->clean, r->area->image, len);
+			r->image_len = len;
+		}
+	}
+	if (req != r->served && r->image_len) {
+		memcpy(r->area->image, r->clean, r->image_len);
+		r->served = req;
+		__atomic_store_n(&r->area->reply, req, __ATOMIC_RELEASE);
+		ipi_peer(r);
+	}
+	if (watchdog_check(&r->wd, r->area->heartbeat, now_ms)) {
+		nmi_driver(r);
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,67 @@
+/*
+ * The rescue channel between the driver sandbox and its rescuer: a shared
+ * region named "rescue" (at least 16K: the area follows the boot marks'
+ * page, kernel/shared.h) with exactly those two members (the config says
+ * who rescues by listing it), and IPIs (VEC_RESCUE) both ways; no monitor.
+ *
+ *  - heartbeat: the driver sandbox bumps it as its network loop turns; the
+ *    rescuer watches it (lib/watchdog.h) and, when it stops, sets
+ *    abort_request and sends the driver's core an NMI: a driver spinning
+ *    with interrupts off is unwound (kernel/contain.h).
+ *  - clean image: at boot the driver sandbox publishes its driver's state
+ *    as set up (struct e1000_dev, rings not started); the rescuer keeps a
+ *    private copy, out of the faulty sandbox's reach. In remote recovery
+ *    the driver sandbox asks for it (request, IPI), the rescuer writes it
+ *    back into the region and answers (reply, IPI): the "IPI round trip".
+ */
+#ifndef QUESTV_NET_RESCUE_H
+#define QUESTV_NET_RESCUE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/net/e1000/e1000_dev.h"
+#include "lib/watchdog.h"
+
+#define RESCUE_IMAGE_MAX 8192
+
+struct rescue_area {
+	volatile uint64_t heartbeat;      /* driver: 0 = not watched */
+	volatile uint32_t abort_request;  /* rescuer: the NMI that follows is a watchdog's */
+	volatile uint32_t request, reply; /* sequence numbers */
+	volatile uint32_t image_len;      /* driver: boot image published */
+	volatile uint32_t driver_done;    /* driver: stopped serving; the rescuer stops too */
+	uint8_t image[RESCUE_IMAGE_MAX];
+};
+
+struct rescue {
+	struct rescue_area *area;
+	unsigned peer;                    /* the other member */
+	bool driver;                      /* which end this is */
+	/* Rescuer only. */
+	struct watchdog wd;
+	uint32_t served;
+	uint32_t image_len;
+	uint8_t clean[RESCUE_IMAGE_MAX];
+};
+
+/* Open this sandbox's end of region "rescue", if it has one: 0, or -1
+ * when there is none (or it is too small or not between two). */
+int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms);
+
+/* Driver: publish the clean image of d (before it starts). */
+void rescue_publish(struct rescue *r, const struct e1000_dev *d);
+/* Driver: the loop turned. */
+static inline void rescue_beat(struct rescue *r) { r->area->heartbeat++; }
+
+/* Driver: ask for the clean image and wait for it (at most timeout_ms of
+ * TSC, tsc_per_ms); copy it into *d if it is sane. true on success. */
+bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, uint64_t timeout_ms);
+
+/* Driver: it stops serving (the rescuer follows: rescue_driver_done). */
+static inline void rescue_finish(struct rescue *r) { r->area->driver_done = 1; }
+/* Rescuer: has the driver sandbox stopped serving? */
+static inline bool rescue_driver_done(const struct rescue *r) { return r->area->driver_done; }
+
+/* Rescuer: keep the boot image, serve requests, watch the heartbeat
+ * (now_ms: its clock). Returns true when it just sent an NMI for a hang. */
+bool rescue_poll(struct rescue *r, uint64_t now_ms);
+#endif

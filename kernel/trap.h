@@ -1,0 +1,29 @@
+/*
+ * What the trap handler (trap.c) counts, and the hooks it calls: interrupts
+ * beyond the scheduler's and the fatal exceptions.
+ */
+#ifndef QUESTV_KERNEL_TRAP_H
+#define QUESTV_KERNEL_TRAP_H
+#include <stdint.h>
+#include "include/questv/bootinfo.h"
+#include "kernel/vectors.h"
+
+struct irq_counts {
+	volatile uint64_t timer_ticks;
+	volatile uint64_t ipis_received;
+	volatile uint64_t net_kicks;
+	volatile uint64_t device_irqs;
+	volatile uint64_t stray_irqs;   /* a device vector nobody handles */
+	volatile uint64_t rescue_ipis;
+	volatile uint64_t nmis;         /* NMIs that unwound nothing */
+};
+extern struct irq_counts irq_counts;
+
+/* Called on every timer tick, from the interrupt (may be 0). */
+extern void (*volatile timer_hook)(void);
+
+/* Called for the interrupt of assigned device i (bootinfo.device[i]), from
+ * the interrupt; it must silence the device (a level-triggered line
+ * otherwise fires again at once). */
+extern void (*volatile device_irq_hook[BOOTINFO_MAX_DEVICES])(void);
+#endif
