@@ -170,10 +170,12 @@ def summary(b):
             lines.append(f"exits {window + ':':7} {per}")
     iso = b.ev("isolation")
     if iso:
-        blocked = sum(1 for r in iso if r.get("result") == "blocked")
+        count = {k: sum(1 for r in iso if r.get("result") == k)
+                 for k in ("blocked", "harmless", "not_tried")}
         sums = b.ev("isolation_checksum")
         same = sum(1 for r in sums if r["unchanged"])
-        lines.append(f"isolation:  {blocked}/{len(iso)} attempts blocked, "
+        lines.append(f"isolation:  {count['blocked']}/{len(iso)} attempts blocked, "
+                     f"{count['harmless']} harmless, {count['not_tried']} not tried, "
                      f"{same}/{len(sums)} checksums unchanged")
     for r in sorted(b.ev("net_stats"), key=lambda r: r["sandbox"]):
         lines.append(f"net sb{r['sandbox']}:    {r.get('role', '?')}, rx {r.get('rx_frames')} / "
