@@ -2,8 +2,7 @@
  * Isolation probe coordination. Sandboxes probe one at a time while all
  * the others wait inside the monitor, so their memory cannot change: a
  * checksum of each other sandbox (and of the monitor's state, checksum.h:
- * monitor_checksum) taken before
- * and after a probe must match.
+ * monitor_checksum) taken before and after a probe must match.
  *
  * Nobody holds the others forever: a sandbox that has not asked for its
  * turn PROBE_ARRIVE_MS after the first did, or holds the turn longer than
