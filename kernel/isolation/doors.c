@@ -14,7 +14,7 @@
 #define ICR_SIPI         0x00600u
 #define ICR_LOGICAL      0x00800u
 #define ICR_ALL_BUT_SELF 0xC0000u
-#define IPI_FLOOD        10000
+#define IPI_FLOOD        2000
 #define UNUSED_VECTOR    0x99
 #define IOAPIC_MMIO      0xFEC00000ull
 #define HPET_MMIO        0xFED00000ull
