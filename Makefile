@@ -36,7 +36,8 @@ objs = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu bench-vpmu faults
+.PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu \
+	validate-vpmu-real bench-vpmu faults slurm-check
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -70,14 +71,15 @@ debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
 
 # --- experiments (README "Experiments") ---------------------------------
-# make exp E=tlb [J=2]: run one experiment (resumes; RERUN=1 runs everything again),
-# then write its table and plots. make reproduce: the paper set and results/REPORT.md.
+# make exp E=tlb [J=2] [FULL=1]: run one experiment (resumes; RERUN=1 runs everything again),
+# then write its table and plots. make reproduce [FULL=1]: the paper set as one batch (runs
+# under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
 REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
-	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun); \
+	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis $(E) && exit $$status
 
 # make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
@@ -88,7 +90,7 @@ faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED)
 
 reproduce: deps
-	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun); \
+	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis report && exit $$status
 
 # --- tests -------------------------------------------------------------
@@ -121,7 +123,11 @@ system: iso $(BUILD)/pmc-workload
 pyunit:
 	$(PY) -m pytest -q tests/unit_py
 
-test: unit pyunit sched-check imports system bench-short
+# A private single-node Slurm runs the boot sweep through its generated job files.
+slurm-check: deps iso
+	scripts/slurm-check.sh boot
+
+test: unit pyunit sched-check imports system bench-short slurm-check
 
 # No two files import each other (scripts/import_circles.py: calls between
 # the built objects, includes between modules).
@@ -139,9 +145,13 @@ bench: iso $(BUILD)/sched-bench
 	$(BUILD)/sched-bench $(if $(BENCH_N),-n $(BENCH_N)) $(SCHED_POLICIES)
 	$(PY) -m experiments.bench_sched --build $(BUILD) $(if $(BENCH_N),--decisions $(BENCH_N))
 
-# The vPMU against cachegrind, and cross-core interference (pmc/, issue 4).
+# The vPMU against cachegrind, and cross-core interference (pmc/).
 validate-vpmu: iso $(BUILD)/pmc-workload
 	$(PY) -m experiments.vpmu_validate --build $(BUILD)
+
+# The vPMU counting unmodified Debian programs under qemu-x86_64 (count=all) against cachegrind.
+validate-vpmu-real: deps $(BUILD)/vpmu.so
+	$(PY) -m experiments.vpmu_real
 
 # The vPMU's cost: slowdown over plain TCG, wall time against cachegrind.
 bench-vpmu: iso $(BUILD)/pmc-workload

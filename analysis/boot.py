@@ -46,7 +46,7 @@ def section(results=load.RESULTS, published=None):
             series.append((label, list(zip(sub["sandboxes"], sub["boot_cycles"] / 1e6))))
     # Log scales: the two clocks differ by two orders of magnitude; 1, 2, 4 sandboxes.
     figs = gnuplot.plot(out / "boot", series, "Boot: monitor entry to all sandboxes ready",
-                        "sandboxes", "Mcycles", logx=True, logy=True)
+                        "sandboxes", "Mcycles", logx=True, logy=True, xtics="data")
     text = (f"## Boot time (`{EXP}`)\n\n"
             "Cycles from the monitor's first instruction until the last sandbox reported "
             "`sandbox_ready` (GRUB excluded), the monitor's own setup (CPU checks, TSC/LAPIC "

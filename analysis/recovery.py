@@ -73,7 +73,8 @@ def section(results=load.RESULTS, published=None):
     runs = load.runs(EXP, results)
     rec = _with_clock(load.records(EXP, "recovery", results, ok_only=False), runs)
     text = [f"## Recovery phase costs (`{EXP}`)\n\n",
-            "Each kind of NIC driver fault five times per mode, one at a time: *local* "
+            "Each kind of NIC driver fault several times per mode (the *records* count in "
+            "each cell), one at a time: *local* "
             "switches to the standby driver instance in the faulty sandbox, *remote* has the "
             "rescuer sandbox, woken by IPI, hand back the clean driver image it kept since "
             "boot. Cells: median (10th-90th percentile, records). *vm_exit* and *vm_enter* "

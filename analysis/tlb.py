@@ -87,8 +87,10 @@ def section(results=load.RESULTS, published=None):
                 s = sub[(sub["paging"] == paging) & (sub["order"] == order)].sort_values("pages")
                 if len(s):
                     series.append((f"{paging}, {order}", list(zip(s["pages"], s["per_access"]))))
+        # From 0: under icount all four series lie on one flat line, which a tight
+        # autoscaled axis would dress up as variation.
         figs = gnuplot.plot(out / f"tlb-{tag}", series, f"Data-TLB: {ylabel}", "pages touched (N)",
-                            ylabel, logx=True)
+                            ylabel, logx=True, yrange=(0, None))
         wide = sub.pivot_table(index="pages", columns=["paging", "order"], values="per_access")
         rows = []
         for n, r in wide.iterrows():

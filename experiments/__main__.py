@@ -2,7 +2,10 @@
 
     list                          the experiments in experiments/configs/
     show NAME                     its description, settings and runs, with their state
-    run NAME... [-j N] [--rerun]  boot every run not yet complete; exit status = failed runs
+    run NAME... [-j N] [--rerun] [--full]
+                                  boot every run not yet complete, as one batch (runs under
+                                  a load one at a time, the others beside them); --full: the
+                                  files' longer versions; exit status = failed runs
     sweep NAME [--slurm DIR]      the runs, numbered; or write a Slurm array job for them
     build NAME                    build its images and ISOs only (before a cluster batch)
     collect NAME                  rewrite results/NAME/runs.csv from the runs' folders
@@ -49,14 +52,17 @@ def cmd_show(a):
 
 
 def cmd_run(a):
-    failed = 0
-    for name in a.names:
-        s = specs.load(name)
-        indices = a.index
-        if indices and any(not 0 <= i < len(s.runs) for i in indices):
+    batch = [specs.load(name, full=a.full) for name in a.names]
+    indices = None
+    if a.index:
+        if len(batch) != 1:
+            raise SpecError("--index", "selects runs of one experiment: name one")
+        s = batch[0]
+        if any(not 0 <= i < len(s.runs) for i in a.index):
             raise SpecError("--index", f"{s.name} has runs 0..{len(s.runs) - 1}")
-        _, f = runner.execute(s, a.results, a.jobs, a.rerun, indices, build=not a.no_build)
-        failed += f
+        indices = {s.name: a.index}
+    _, failed = runner.execute_set(batch, a.results, a.jobs, a.rerun, indices,
+                                   build=not a.no_build)
     if failed:
         print(f"{failed} run(s) failed", file=sys.stderr)
     return min(failed, MAX_STATUS)
@@ -110,6 +116,7 @@ def main(argv=None):
     p.add_argument("--rerun", action="store_true", help="run complete runs again too")
     p.add_argument("--index", type=int, action="append", help="only run number I (repeatable)")
     p.add_argument("--no-build", action="store_true", help="use the images already built")
+    p.add_argument("--full", action="store_true", help="the longer version of each file (its `full`)")
     p.set_defaults(fn=cmd_run)
     p = sub.add_parser("sweep", parents=[common])
     p.add_argument("name")

@@ -109,14 +109,13 @@ def run(cmd, timeout, on_poll=None, poll_s=0.05):
     """Run Bochs until it exits or timeout seconds pass (then kill it).
 
     Same contract as qemu.run: returns (returncode or None, timed_out, wall
-    seconds, Bochs's own output).
+    seconds, Bochs's own output, its CPU seconds).
     """
     run_dir = _run_dir_of(cmd)
     with open(run_dir / "monitor.log", "wb") as out, open(run_dir / "bochs.err", "wb") as err:
-        proc, timed_out, wall = supervise(cmd, timeout, on_poll, poll_s, "bochs",
-                                          stdout=out, stderr=err, cwd=run_dir)
-        proc.wait()
+        proc, timed_out, wall, cpu = supervise(cmd, timeout, on_poll, poll_s, "bochs",
+                                               stdout=out, stderr=err, cwd=run_dir)
     own = split_stdout(run_dir)
     errs = (run_dir / "bochs.err").read_text(errors="replace")
     (run_dir / "bochs.err").unlink()
-    return (None if timed_out else proc.returncode), timed_out, wall, own + errs
+    return (None if timed_out else proc.returncode), timed_out, wall, own + errs, cpu

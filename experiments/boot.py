@@ -109,7 +109,8 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
             if beside:
                 beside.start()
             popen = {"start_new_session": True} if own_sigint else {}
-            rc, timed_out, wall, out = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1, **popen)
+            rc, timed_out, wall, out, cpu = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1,
+                                                    **popen)
         finally:
             if beside:
                 beside.finish()
@@ -125,7 +126,7 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
     meta = {"iso": str(iso), "command": cmd, "git_revision": rev, "git_dirty": dirty,
             "timeout_s": timeout, "timed_out": timed_out, "qemu_returncode": rc,
             "debug_exit_status": emu.decode_exit(rc), "run_end_status": status,
-            "wall_s": round(wall, 3),
+            "wall_s": round(wall, 3), "cpu_s": cpu,
             "ready_wall_s": round(ready["t"], 3) if "t" in ready else None}
     if emulator != "qemu":
         # Same keys, named for what ran; Bochs's exit status is no verdict.

@@ -25,7 +25,7 @@ from .records import collect
 from .session import END_GRACE_S
 from .webserver import POLL_S, WebSession
 
-TAIL_S = 0.05           # console poll: how precisely a fault is placed on the load's time line
+TAIL_S = 0.01           # console poll: how precisely a fault is placed on the load's time line
 SHOW_EVERY_S = 2.0      # at most one line this often; one at least every QUIET_S
 QUIET_S = 30.0
 STAMPED = {"inject": "n", "fault": "seq", "recovered": "seq", "progress": "t_us"}

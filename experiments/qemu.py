@@ -95,9 +95,11 @@ def run(cmd, timeout, on_poll=None, poll_s=0.05, **popen):
 
     on_poll(elapsed) is called while it runs (emulator.supervise: a true
     answer kills QEMU); popen goes to subprocess.Popen. Returns (returncode
-    or None, timed_out, wall seconds, QEMU's own output).
+    or None, timed_out, wall seconds, QEMU's own output, its CPU seconds).
     """
-    proc, timed_out, wall = supervise(cmd, timeout, on_poll, poll_s, "qemu-system-x86",
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
+    proc, timed_out, wall, cpu = supervise(cmd, timeout, on_poll, poll_s, "qemu-system-x86",
+                                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                           **popen)
     out, _ = proc.communicate()
-    return (None if timed_out else proc.returncode), timed_out, wall, out.decode(errors="replace")
+    return ((None if timed_out else proc.returncode), timed_out, wall,
+            out.decode(errors="replace"), cpu)

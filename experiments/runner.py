@@ -15,12 +15,13 @@ it stopped. A failure of one run (build, ISO, timeout, crash, bad records)
 is recorded in its outcome.json and the batch goes on.
 """
 import inspect
+import io
 import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import asdict
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import faultplan, faultsession, images, schema, summary, webserver
@@ -43,8 +44,12 @@ def latest_outcome(results, run):
 
 
 def complete(results, run):
+    """Its newest attempt is ok, and ran the same version of the file (quick or full)."""
     o = latest_outcome(results, run)
-    return bool(o and o["ok"])
+    if not (o and o["ok"]):
+        return False
+    p = run_root(results, run) / "latest" / "params.json"
+    return json.loads(p.read_text()).get("profile", "quick") == run.profile
 
 
 def emulator_options(emulator):
@@ -61,7 +66,8 @@ def _params_doc(run):
     return {"experiment": run.experiment, "run": run.key, "rep": run.rep, "params": run.params,
             "sched": run.sched, "pmc": run.pmc, "emulator": run.emulator, "qemu": run.qemu,
             "timeout_s": run.timeout, "system": run.system, "expect": list(run.expect),
-            "load": run.load, "fault": asdict(run.fault) if run.fault else None}
+            "load": run.load, "fault": asdict(run.fault) if run.fault else None,
+            "profile": run.profile}
 
 
 def _write_attempt(run_dir, run, outcome, extra=None):
@@ -85,7 +91,9 @@ def boot_one(results, run, iso, conf, record_schema):
     # The vPMU plugin of the build that made the ISO (<build>/iso/<digest>.iso).
     plugin = {"vpmu_plugin": Path(iso).parent.parent / "vpmu.so"} if run.emulator == "qemu" else {}
     nets = run.nets
-    session = (faultsession.make(run.fault, *faultplan.roles(run.system)) if run.fault
+    # A batch shows one line per run: a fault run's own progress lines are left out.
+    session = (faultsession.make(run.fault, *faultplan.roles(run.system), stream=io.StringIO())
+               if run.fault
                else webserver.WebSession)
     web = webserver.boot_options(nets, run.load_steps, icount=run.qemu["icount"],
                                   session=session) if nets else {}
@@ -114,31 +122,49 @@ def collect(results, spec):
     return rows, missing
 
 
-def prepare(results, runs, log, build=True):
-    """Build every (sched, pmc) once and every ISO once: {run.key: (iso, conf)}.
+class Images:
+    """Every (sched, pmc) built once and every ISO made once, on first need, by whichever
+    lane needs it first. One at a time: builds share build/vpmu.so and both cores.
+    build=False uses the build directories as they are (a cluster task after
+    `python3 -m experiments build`)."""
 
-    build=False uses the build directories as they are (a cluster task
-    after `python3 -m experiments build`). Runs whose image cannot be made
-    are recorded as failed right away.
-    """
-    ready, builds = {}, {}
-    for run in runs:
+    def __init__(self, log, build=True):
+        self.log, self.build = log, build
+        self.lock = threading.Lock()
+        self.dirs = {}    # (sched, pmc) -> build directory, or the BuildError it raised
+
+    def _dir(self, run):
         pair = (run.sched, run.pmc)
-        if pair not in builds:
-            builds[pair] = images.build_dir(*pair)
+        if pair not in self.dirs:
+            self.dirs[pair] = images.build_dir(*pair)
             try:
-                if build:
-                    log(f"build: SCHED={run.sched} PMC={run.pmc} -> {builds[pair]}")
+                if self.build:
+                    t0 = time.monotonic()
                     images.build(*pair)
-                elif not (builds[pair] / "kernel.elf").exists():
-                    raise images.BuildError(f"{builds[pair]} is not built: run "
+                    self.log(f"build: SCHED={run.sched} PMC={run.pmc} -> {self.dirs[pair]} "
+                             f"({time.monotonic() - t0:.0f} s)")
+                elif not (self.dirs[pair] / "kernel.elf").exists():
+                    raise images.BuildError(f"{self.dirs[pair]} is not built: run "
                                             f"`/usr/bin/python3 -m experiments build {run.experiment}`")
             except images.BuildError as e:
-                builds[pair] = e
+                self.dirs[pair] = e
+        if isinstance(self.dirs[pair], Exception):
+            raise self.dirs[pair]
+        return self.dirs[pair]
+
+    def get(self, run):
+        """(iso, conf) that boot run; BuildError if they cannot be made."""
+        with self.lock:
+            return images.iso_for(run, self._dir(run))
+
+
+def prepare(results, runs, log, build=True):
+    """Build every (sched, pmc) once and every ISO once: {run.key: (iso, conf)}. Runs whose
+    image cannot be made are recorded as failed right away."""
+    imgs, ready = Images(log, build), {}
+    for run in runs:
         try:
-            if isinstance(builds[pair], Exception):
-                raise builds[pair]
-            ready[run.key] = images.iso_for(run, builds[pair])
+            ready[run.key] = imgs.get(run)
         except images.BuildError as e:
             fail_without_boot(results, run, f"build failed: {e}")
     return ready
@@ -146,49 +172,159 @@ def prepare(results, runs, log, build=True):
 
 def execute(spec, results=RESULTS, jobs=None, rerun=False, indices=None, build=True, log=print,
             progress_stream=None):
-    """Run spec's batch; returns (runs attempted, runs failed)."""
+    """Run spec's batch (indices: only those runs); returns (runs attempted, runs failed)."""
+    return execute_set([spec], results, jobs, rerun, {spec.name: indices} if indices else None,
+                       build, log, progress_stream)
+
+
+def _todo(specs, results, rerun, indices, log):
+    """The runs of specs still to do, in order; copies each experiment file to results."""
+    todo = []
+    for spec in specs:
+        runs = [spec.runs[i] for i in indices[spec.name]] if spec.name in (indices or {}) else spec.runs
+        mine = [r for r in runs if rerun or not complete(results, r)]
+        (results / spec.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(spec.path, results / spec.name / "experiment.yaml")
+        log(f"{spec.name}: {len(runs)} runs, {len(runs) - len(mine)} complete (skipped), "
+            f"{len(mine)} to run")
+        todo += mine
+    return todo
+
+
+def execute_set(specs, results=RESULTS, jobs=None, rerun=False, indices=None, build=True,
+                log=print, progress_stream=None):
+    """Run the batches of specs as one: runs under a load (measured in wall time) one at
+    a time, every other run beside them on jobs - 1 workers (on all jobs once no loaded
+    run is left); one progress line per run across the whole set. Returns (runs
+    attempted, runs failed)."""
     results = Path(results)
-    runs = [spec.runs[i] for i in indices] if indices is not None else spec.runs
-    todo = [r for r in runs if rerun or not complete(results, r)]
-    (results / spec.name).mkdir(parents=True, exist_ok=True)
-    shutil.copy(spec.path, results / spec.name / "experiment.yaml")
-    skipped = len(runs) - len(todo)
-    log(f"{spec.name}: {len(runs)} runs, {skipped} complete (skipped), {len(todo)} to run")
+    started = time.time()
+    todo = _todo(specs, results, rerun, indices, log)
     if not todo:
-        collect(results, spec)
+        for spec in specs:
+            collect(results, spec)
         return 0, 0
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and any(r.nets for r in todo):
-        # A load is measured in wall time (and httperf spins a core): alone, or not at all.
-        log(f"{spec.name}: networked runs go one at a time")
-        jobs = 1
+    timed = [r for r in todo if r.load or r.alone]
+    free = [r for r in todo if not (r.load or r.alone)]
+    if jobs == 1:
+        timed, free = [], todo
+    elif timed:
+        log(f"runs under a load go one at a time; the {len(free)} others beside them "
+            f"on {max(1, jobs - 1)} worker(s)")
     record_schema = schema.load()
-    ready = prepare(results, todo, log, build)
-    kwargs = {"stream": progress_stream} if progress_stream else {}
-    progress = Progress(len(todo), **kwargs)
-    for run in todo:
-        if run.key not in ready:
-            progress.finished(run.key, False, 0, latest_outcome(results, run)["reason"])
+    imgs = Images(log, build)
+    progress = Progress(len(todo), **({"stream": progress_stream} if progress_stream else {}),
+                        estimates={f"{r.experiment}/{r.key}": (r in timed, r.wall_s) for r in todo},
+                        jobs=jobs)
+    lanes = _Lanes(timed, free, jobs)
 
     def one(run):
         t0 = time.monotonic()
         try:
-            outcome = boot_one(results, run, *ready[run.key], record_schema)
+            image = imgs.get(run)
+            if lanes.stopping():     # Ctrl-C while it waited for its image: do not boot
+                return
+            t0 = time.monotonic()    # the run's own time, without the image it waited for
+            outcome = boot_one(results, run, *image, record_schema)
+        except images.BuildError as e:
+            outcome = fail_without_boot(results, run, f"build failed: {e}")
         except Exception as e:   # a harness or emulator error fails this run, not the batch
             outcome = fail_without_boot(results, run, f"{type(e).__name__}: {e}")
-        return run, outcome, time.monotonic() - t0
+        progress.finished(f"{run.experiment}/{run.key}", outcome["ok"],
+                          time.monotonic() - t0, outcome["reason"] or "")
 
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    try:
-        futures = [pool.submit(one, r) for r in todo if r.key in ready]
-        for f in as_completed(futures):
-            run, outcome, secs = f.result()
-            progress.finished(run.key, outcome["ok"], secs, outcome["reason"] or "")
-    finally:
-        # On Ctrl-C, the emulators running now die with the terminal's SIGINT;
-        # the runs still queued must not start.
-        pool.shutdown(wait=True, cancel_futures=True)
-    collect(results, spec)
-    log(f"{spec.name}: {progress.done - progress.failed}/{progress.done} ok, "
-        f"{progress.failed} failed; results in {results / spec.name}")
+    lanes.run(one)
+    for spec in specs:
+        collect(results, spec)
+    _write_batch(results, specs, started, jobs, len(todo), progress.failed)
+    log(f"{', '.join(s.name for s in specs)}: {progress.done - progress.failed}/{progress.done} "
+        f"ok, {progress.failed} failed; results in {results}")
     return progress.done, progress.failed
+
+
+def _write_batch(results, specs, started, jobs, runs, failed):
+    """results/batch.json: what the last batch ran and how long it took, builds included."""
+    ended = time.time()
+    (results / "batch.json").write_text(json.dumps({
+        "experiments": [s.name for s in specs], "runs": runs, "failed": failed, "jobs": jobs,
+        "profile": specs[0].runs[0].profile if specs and specs[0].runs else "quick",
+        "started": round(started, 1), "seconds": round(ended - started, 1),
+        "host_load_1m": round(os.getloadavg()[0], 2)}, indent=2) + "\n")
+
+
+class _Lanes:
+    """The timed lane (one run at a time; runs that must be alone wait until the free lane
+    is idle, and keep it idle, and go last) and the free lane (up to jobs - 1 runs while
+    the timed lane works, jobs after) on threads. An exception that is not a run's
+    failure (Ctrl-C) stops both lanes before their next run and is raised again."""
+
+    def __init__(self, timed, free, jobs):
+        # Longest first: the last runs of the free lane then fill the gaps evenly.
+        self.timed, self.jobs = sorted(timed, key=lambda r: r.alone), jobs
+        self.queue = sorted(free, key=lambda r: -r.wall_s)
+        self.cond = threading.Condition()
+        self.timed_busy, self.alone, self.active, self.error = bool(timed), False, 0, None
+
+    def stopping(self):
+        """True once the batch is being stopped: a run not yet booted must not start."""
+        return self.error is not None
+
+    def _allowed(self):
+        if self.alone:
+            return 0
+        return max(1, self.jobs - 1) if self.timed_busy else self.jobs
+
+    def _guard(self, fn, run):
+        try:
+            fn(run)
+        except BaseException as e:   # noqa: B036 -- Ctrl-C in a worker stops the batch
+            with self.cond:
+                self.error = self.error or e
+                self.cond.notify_all()
+
+    def _timed_lane(self, fn):
+        for run in self.timed:
+            if self.error:
+                break
+            with self.cond:
+                self.alone = run.alone
+                while self.alone and self.active and not self.error:
+                    self.cond.wait()
+            self._guard(fn, run)
+        with self.cond:
+            self.timed_busy = self.alone = False
+            self.cond.notify_all()
+
+    def _free_worker(self, fn):
+        while True:
+            with self.cond:
+                while self.queue and not self.error and self.active >= self._allowed():
+                    self.cond.wait()
+                if not self.queue or self.error:
+                    return
+                run = self.queue.pop(0)
+                self.active += 1
+            self._guard(fn, run)
+            with self.cond:
+                self.active -= 1
+                self.cond.notify_all()
+
+    def run(self, fn):
+        threads = [threading.Thread(target=self._timed_lane, args=(fn,), daemon=True)]
+        threads += [threading.Thread(target=self._free_worker, args=(fn,), daemon=True)
+                    for _ in range(min(self.jobs, len(self.queue)))]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)
+        except BaseException as e:   # Ctrl-C here: the emulators running now die with the
+            with self.cond:          # terminal's SIGINT; queued runs must not start
+                self.error = self.error or e
+                self.cond.notify_all()
+            for t in threads:
+                t.join()
+        if self.error:
+            raise self.error

@@ -15,10 +15,14 @@
     system: {sandboxes: "{sandboxes}", memory: 32M, args: "{args}"}
     load: {rate: 120, seconds: 60, phases: [driver, 1]}   # HTTP load (experiments/loadplan.py)
     fault: {kinds: [hang], at_ms: 20000, mode: remote}      # NIC driver faults (experiments/faultplan.py)
+    wall_s: 20              # about how long one run takes on an idle 2-core machine (the ETA)
+    alone: true             # nothing else runs beside it in a batch (a capacity figure)
+    full: {repetitions: 3}  # a longer, firmer version (run --full, make reproduce FULL=1):
+                            # merged over the file, mappings key by key
 
 A system with networked sandboxes (experiments/netsys.py) gets a NIC, runs
-without the vPMU and by default without icount, and its runs go one at a
-time: a load is measured against wall time. icount is refused with a load
+without the vPMU and by default without icount; runs with a load go one at
+a time (experiments/runner.py): a load is measured against wall time. icount is refused with a load
 (TCP against a host client needs virtual time to follow wall time) but
 allowed without one: the NIC then only talks to QEMU's user network (ARP).
 
@@ -37,7 +41,7 @@ from .errors import SpecError
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "experiments" / "configs"
 TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repetitions",
-            "expect", "sweep", "cases", "system", "load", "fault"}
+            "expect", "sweep", "cases", "system", "load", "fault", "wall_s", "alone", "full"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str}
@@ -63,6 +67,9 @@ class Run:
     expect: tuple = ()       # events the run must print at least once to count as ok
     load: dict = field(default=None, hash=False)   # loadplan's `load`, or None
     fault: faultplan.FaultPlan = None               # the checked `fault`, or None
+    wall_s: float = 30       # expected wall time (the progress line's ETA)
+    alone: bool = False      # a batch runs nothing beside it
+    profile: str = "quick"   # "full" when the file's `full` part was merged in
 
     @property
     def nets(self):
@@ -147,7 +154,8 @@ def _check_params(raw):
 
 def _resolve(raw, params, policy_names):
     """The settings of one point: placeholders filled, every value checked."""
-    body = {k: v for k, v in raw.items() if k not in ("sweep", "cases", "description")}
+    body = {k: v for k, v in raw.items()
+            if k not in ("sweep", "cases", "description", "wall_s", "alone")}
     s = {**DEFAULTS, **sweep.substitute(body, params)}
     _expect(isinstance(s["sched"], str) and s["sched"] in policy_names, "sched",
             f"unknown scheduler {s['sched']!r} (have: {', '.join(policy_names)})")
@@ -195,11 +203,35 @@ def _resolve(raw, params, policy_names):
     return {**s, "qemu": q, "system": system}
 
 
-def parse(raw, name, policy_names):
-    """The runs of an experiment given as a loaded YAML mapping."""
+def merged(base, over):
+    """base with over laid on it: mappings merged key by key, anything else replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _profile(raw, full):
+    """raw without its `full` part, or (full) with it merged in."""
+    over = raw.get("full", {})
+    _expect(isinstance(over, dict), "full", "expected a mapping of keys to override")
+    for k in over:
+        _expect(k in TOP_KEYS - {"full", "description"}, f"full.{k}",
+                "unknown key, or one the full version cannot change")
+    body = {k: v for k, v in raw.items() if k != "full"}
+    return merged(body, over) if full else body
+
+
+def parse(raw, name, policy_names, full=False):
+    """The runs of an experiment given as a loaded YAML mapping (full: its longer version)."""
     _expect(isinstance(raw, dict), "experiment", "expected a mapping at the top level")
     for k in raw:
         _expect(k in TOP_KEYS, str(k), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    raw = _profile(raw, full)
+    wall, alone = raw.get("wall_s", 30), raw.get("alone", False)
+    _expect(isinstance(wall, (int, float)) and not isinstance(wall, bool) and wall > 0, "wall_s",
+            f"expected seconds > 0, got {wall!r}")
+    _expect(isinstance(alone, bool), "alone", f"expected true or false, got {alone!r}")
     desc = raw.get("description")
     _expect(isinstance(desc, str) and desc.strip(), "description", "missing: say what it measures")
     sw, cases = _check_params(raw)
@@ -215,12 +247,14 @@ def parse(raw, name, policy_names):
                             sched=s["sched"], pmc=s["pmc"], emulator=s["emulator"],
                             qemu=s["qemu"], timeout=float(s["timeout"]), system=s["system"],
                             expect=tuple(s.get("expect", [])), load=s.get("load"),
-                            fault=s.get("fault")))
+                            fault=s.get("fault"), wall_s=float(wall), alone=alone,
+                            profile="full" if full else "quick"))
     return Spec(name, None, desc.strip(), runs)
 
 
-def load(name, config_dir=CONFIG_DIR, root=ROOT):
-    """The checked experiment NAME (or path); SpecError names file, key and problem."""
+def load(name, config_dir=CONFIG_DIR, root=ROOT, full=False):
+    """The checked experiment NAME (or path), its full version if asked; SpecError names
+    file, key and problem."""
     yaml = need("yaml")
     path = path_of(name, config_dir)
     try:
@@ -228,7 +262,7 @@ def load(name, config_dir=CONFIG_DIR, root=ROOT):
     except yaml.YAMLError as e:
         raise SpecError("yaml", str(e).replace("\n", " "), str(path)) from None
     try:
-        spec = parse(raw, path.stem, policies(root))
+        spec = parse(raw, path.stem, policies(root), full)
     except SpecError as e:
         raise SpecError(e.key, e.problem, str(path)) from None
     spec.path = path

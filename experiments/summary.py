@@ -6,6 +6,8 @@ resumability check need.
 """
 import csv
 import json
+import os
+import time
 from pathlib import Path
 
 from .boot import boot_cycles
@@ -21,7 +23,7 @@ def row(run, b, outcome, run_dir):
          "ok": outcome["ok"], "reason": outcome["reason"] or "", "status": outcome["status"],
          "native": run.native, "icount": run.qemu.get("icount", True),
          "emulator": run.emulator, "sched": run.sched, "pmc": run.pmc,
-         "wall_s": meta["wall_s"], "ready_wall_s": meta["ready_wall_s"],
+         "wall_s": meta["wall_s"], "cpu_s": meta.get("cpu_s"), "ready_wall_s": meta["ready_wall_s"],
          "sandboxes_ready": len(b.ev("sandbox_ready")),
          "boot_cycles": boot_cycles(b),
          "monitor_cycles": ready[0]["cycles"] if ready else None,
@@ -29,7 +31,9 @@ def row(run, b, outcome, run_dir):
     for w in WINDOWS:
         counts = [e["count"] for e in b.ev("vm_exits") if e.get("window") == w]
         r[f"exits_{w}"] = sum(counts) if counts else None
-    r.update({"git_revision": meta["git_revision"], "git_dirty": meta["git_dirty"],
+    # When it ended and how busy the host was then: wall-time figures depend on both.
+    r.update({"ended_at": round(time.time(), 1), "host_load_1m": round(os.getloadavg()[0], 2),
+              "git_revision": meta["git_revision"], "git_dirty": meta["git_dirty"],
               "run_dir": str(run_dir)})
     return r
 

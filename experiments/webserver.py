@@ -15,9 +15,12 @@ Its records (src "harness", added to the run's records.jsonl by boot):
                its .calls.csv), ...totals}
   load_second {phase, step, sandbox, role, rate, t, full, sent, replies, errors,
                reply_ms_mean, reply_ms_max}
+  ab          {phase, step (the repetition), sandbox, role, seconds, sustained, out,
+               host_load_1m, host_listen_overflows, ...abench.parse_totals}
   harness_error {msg}   the session could not do its part: the run fails
 and per httperf run, in the run folder: httperf-p<phase>-s<step>-sb<N>.out
-(its output, verbatim) and .calls.csv (each call's send and completion time).
+(its output, verbatim) and .calls.csv (each call's send and completion time);
+per ab run: ab-p<phase>-s<step>-sb<N>.out.
 """
 import http.client
 import json
@@ -27,7 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import httperf, loadseries, netsys, webclient
+from . import abench, httperf, loadseries, netsys, webclient
 from .records import by_ev, collect
 
 READY_TIMEOUT_S = 120     # boot to every net_ready (TCG without icount: ~10-30 s)
@@ -157,36 +160,24 @@ class WebSession:
         """Run the steps, appending their records to recs as they come."""
         skip_phase = None
         roles = {n.sandbox: n.role for n in self.nets}
+        cancel = lambda: self._stop.is_set() or not alive()   # noqa: E731
         for step in self.steps:
-            if self._stop.is_set() or not alive():
+            if cancel():
                 break
             if step.phase == skip_phase:
                 continue
             recs += self._snapshot(step, "before")
             overflows = listen_overflows()
-
-            def one(sb):
-                return sb, httperf.run(self.ports[sb], step.rate, step.seconds, step.uri, step.timeout,
-                                       cancel=lambda: self._stop.is_set() or not alive())
+            client = _ab_target if step.client == "ab" else _httperf_target
             with ThreadPoolExecutor(max_workers=len(step.targets)) as pool:
-                results = list(pool.map(one, step.targets))
+                done = list(pool.map(lambda sb: client(self, step, sb, cancel), step.targets))
             overflows = listen_overflows() - overflows
             ok = True
-            for sb, res in results:
-                out = run_dir / f"httperf-p{step.phase}-s{step.step}-sb{sb}.out"
-                out.write_text(res.text)
-                call_map = loadseries.calls(res.lines)
-                out.with_suffix(".calls.csv").write_text(loadseries.calls_csv(call_map, res.start))
-                rec, seconds = _records(step, sb, roles[sb], res, call_map, out.name)
+            for sb, res in done:
+                rec, more = res(run_dir, roles[sb])
                 rec["host_listen_overflows"] = overflows
                 ok = ok and rec["sustained"]
-                recs += [rec, *seconds]
-                full = [s["replies"] for s in seconds if s["full"]]
-                self.log(f"load phase {step.phase} step {step.step}: sandbox {sb} at "
-                         f"{step.rate:g}/s for {step.seconds:g} s: replies/s min {min(full)} "
-                         f"mean {sum(full) / len(full):.1f}, errors {rec.get('errors_total')}, "
-                         f"reply {rec.get('reply_ms_response')} ms"
-                         f"{'' if rec['sustained'] else ' (not sustained)'}")
+                recs += [rec, *more]
             recs += self._snapshot(step, "after")
             if step.stepping and not ok:
                 skip_phase = step.phase
@@ -223,6 +214,52 @@ def boot_options(nets, steps=(), serve_s=0.0, log=None, ports=None, icount=False
     fwd = netsys.forwards(nets, ports)
     return {"net": [(fwd[n.sandbox], n.ip) for n in nets], "icount": icount, "vpmu": False,
             "session": session(nets, fwd, steps, serve_s, log)}
+
+
+def _httperf_target(session, step, sb, cancel):
+    """httperf on one target of step: (sb, a function(run_dir, role) -> (httperf record,
+    load_second records)) that keeps its output and logs a line."""
+    res = httperf.run(session.ports[sb], step.rate, step.seconds, step.uri, step.timeout,
+                      cancel=cancel)
+
+    def records(run_dir, role):
+        out = run_dir / f"httperf-p{step.phase}-s{step.step}-sb{sb}.out"
+        out.write_text(res.text)
+        call_map = loadseries.calls(res.lines)
+        out.with_suffix(".calls.csv").write_text(loadseries.calls_csv(call_map, res.start))
+        rec, seconds = _records(step, sb, role, res, call_map, out.name)
+        full = [s["replies"] for s in seconds if s["full"]] or [0]
+        session.log(f"load phase {step.phase} step {step.step}: sandbox {sb} at "
+                    f"{step.rate:g}/s for {step.seconds:g} s: replies/s min {min(full)} "
+                    f"mean {sum(full) / len(full):.1f}, errors {rec.get('errors_total')}, "
+                    f"reply {rec.get('reply_ms_response')} ms"
+                    f"{'' if rec['sustained'] else ' (not sustained)'}")
+        return rec, seconds
+    return sb, records
+
+
+def _ab_target(session, step, sb, cancel):
+    """ab on one target of step: (sb, a function(run_dir, role) -> (ab record, []))."""
+    res = abench.run(session.ports[sb], step.concurrency, step.seconds, step.uri, step.timeout,
+                     cancel=cancel)
+
+    def records(run_dir, role):
+        out = run_dir / f"ab-p{step.phase}-s{step.step}-sb{sb}.out"
+        out.write_text(res.text)
+        totals = abench.parse_totals(res.text)
+        rec = {"ev": "ab", "phase": step.phase, "step": step.step, "sandbox": sb, "role": role,
+               "seconds": step.seconds, "uri": step.uri, "returncode": res.returncode,
+               "killed": res.killed, "out": out.name, **totals,
+               "host_load_1m": round(os.getloadavg()[0], 2),
+               # Every request answered with 2xx: the rate is the guest's, not a failure's.
+               "sustained": (not res.killed and res.returncode == 0
+                             and totals.get("complete", 0) > 0
+                             and totals.get("ok") == totals.get("complete"))}
+        session.log(f"load phase {step.phase} run {step.step}: sandbox {sb}, ab -c "
+                    f"{step.concurrency} for {step.seconds:g} s: {totals.get('requests_per_s')} "
+                    f"req/s, {totals.get('failed')} failed, {totals.get('non_2xx')} non-2xx")
+        return rec, []
+    return sb, records
 
 
 def _records(step, sandbox, role, res, call_map, out_name):

@@ -68,6 +68,14 @@ void cache_init(struct cache *c, const struct cache_geometry *geom, struct cache
  * is full. Returns what happened. */
 struct cache_result cache_access(struct cache *c, uint64_t addr, uint16_t owner);
 
+/* True if ADDR's line is the most recent of its set: cache_access()'s
+ * cheapest case (a hit that changes nothing), inline for hot callers. */
+static inline bool cache_mru_hit(const struct cache *c, uint64_t addr)
+{
+	uint64_t tag = addr >> c->line_shift;
+	return c->lines[(tag & (c->sets - 1)) * c->ways].tag == tag;
+}
+
 /* Empty C (all lines invalid, occupancy zero), keeping its geometry. */
 void cache_flush(struct cache *c);
 

@@ -43,7 +43,7 @@ PMC_WORKLOAD_SRCS := $(addprefix $(PMC_DIR)/workloads/,registry.c seq_walk.c str
 	pointer_chase.c matmul.c hash_probe.c)
 PMC_CORE_SRCS := $(PMC_DIR)/pmc.c $(PMC_DIR)/event_match.c
 PMC_PLUGIN_SRCS := $(addprefix $(PMC_DIR)/qemu-plugin/,vpmu_plugin.c vpmu_args.c vpmu_model.c \
-	vpmu_control.c) $(PMC_DIR)/cache_model.c
+	vpmu_control.c vpmu_report.c) $(PMC_DIR)/cache_model.c
 PMC_HDRS := $(wildcard $(PMC_DIR)/*.h $(PMC_DIR)/qemu-plugin/*.h $(PMC_DIR)/workloads/*.h)
 
 # What the kernel links: the core, its backend, the event table of hardware
@@ -70,7 +70,7 @@ $(PMC_ROOT)/third_party/qemu/qemu-plugin.h:
 # entry points may be global, or calls would bind to QEMU's functions.
 $(BUILD)/vpmu.so: $(PMC_PLUGIN_SRCS) $(PMC_HDRS) $(PMC_ROOT)/third_party/qemu/qemu-plugin.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(PMC_HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -I$(PMC_ROOT)/third_party/qemu \
+	$(HOST_CC) $(PMC_HOST_CFLAGS) -flto -fPIC -shared -fvisibility=hidden -I$(PMC_ROOT)/third_party/qemu \
 		-o $@ $(filter %.c,$^) -lpthread
 
 # --- event tables -----------------------------------------------------------
@@ -112,7 +112,7 @@ pmc-freestanding-check: $(BUILD)/pmc_events.c
 PMC_TEST_test_cache_model := $(PMC_DIR)/cache_model.c
 PMC_TEST_test_pmc_intel := $(PMC_CORE_SRCS) $(PMC_DIR)/pmc_intel.c $(PMC_DIR)/fake_msr.c
 PMC_TEST_test_pmc_amd := $(PMC_CORE_SRCS) $(PMC_DIR)/pmc_amd.c $(PMC_DIR)/fake_msr.c
-PMC_TEST_test_pmc_vpmu_model := $(addprefix $(PMC_DIR)/qemu-plugin/,vpmu_args.c vpmu_model.c) \
+PMC_TEST_test_pmc_vpmu_model := $(addprefix $(PMC_DIR)/qemu-plugin/,vpmu_args.c vpmu_model.c vpmu_report.c) \
 	$(PMC_DIR)/cache_model.c
 PMC_TEST_test_pmc_vpmu := $(PMC_CORE_SRCS) $(PMC_DIR)/pmc_vpmu.c $(PMC_DIR)/cache_model.c \
 	$(addprefix $(PMC_DIR)/qemu-plugin/,vpmu_args.c vpmu_model.c vpmu_control.c)

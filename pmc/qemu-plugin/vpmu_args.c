@@ -23,6 +23,11 @@ const char vpmu_usage[] =
 	"                       (defaults 12, 40, 200, 20)\n"
 	"  shm=PATH             publish counters in PATH (layout: include/questv/vpmu.h)\n"
 	"  out=FILE             write per-vCPU totals as JSON lines at exit\n"
+	"  count=all|guest      all: every vCPU counts every event from its first\n"
+	"                       instruction; guest: memory events only once a guest\n"
+	"                       enables a counter (default guest)\n"
+	"  interval=N           also write to out=FILE, per vCPU, the counts of each\n"
+	"                       N instructions (at the first block end past N)\n"
 	"SIZE takes K, M or G; sizes, lines and set counts must be powers of two;\n"
 	"all cache levels use one line size.\n";
 
@@ -176,6 +181,18 @@ static int parse_one(struct vpmu_config *c, const char *key, const char *val, co
 		*(key[0] == 's' ? &c->shm : &c->out) = val;
 		return 0;
 	}
+	if (!strcmp(key, "count")) {
+		*why = "expected all or guest";
+		if (strcmp(val, "all") && strcmp(val, "guest"))
+			return -1;
+		c->count_all = val[0] == 'a';
+		return 0;
+	}
+	if (!strcmp(key, "interval")) {
+		const char *e;
+		*why = "expected a positive instruction count, e.g. 1000000 or 10M";
+		return parse_size(val, &c->interval, &e) || *e || c->interval == 0 ? -1 : 0;
+	}
 	*why = "unknown argument";
 	return -1;
 }
@@ -201,6 +218,11 @@ int vpmu_parse_args(int argc, char **argv, struct vpmu_config *c, char *err, siz
 	if (c->l1d.line != c->llc.line || (c->l2.size && c->l2.line != c->llc.line)) {
 		snprintf(err, errlen, "vpmu: all cache levels must use one line size (l1d %u, l2 %u, llc %u)\n%s",
 			 c->l1d.line, c->l2.line, c->llc.line, vpmu_usage);
+		return -1;
+	}
+	if (c->interval && !c->out) {
+		snprintf(err, errlen, "vpmu: interval=%llu needs out=FILE to write its lines to\n%s",
+			 (unsigned long long)c->interval, vpmu_usage);
 		return -1;
 	}
 	return 0;

@@ -4,6 +4,7 @@
 #ifndef PMC_VPMU_CONFIG_H
 #define PMC_VPMU_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "pmc/cache_model.h"
@@ -17,6 +18,11 @@ struct vpmu_config {
 	uint32_t lat_l2, lat_llc, lat_mem, lat_walk_ref; /* cycles, see include/questv/vpmu.h */
 	const char *shm;	    /* shared-memory file to publish in, or NULL */
 	const char *out;	    /* JSON-lines totals at exit, or NULL */
+	/* count=all: every vCPU counts every event from its first instruction,
+	 * memory instrumented from the start; false: memory only once a guest
+	 * enables a counter (count=guest, the default). */
+	bool count_all;
+	uint64_t interval;	    /* interval=N: a JSON line per vCPU every N instructions; 0: none */
 };
 
 /* Help text listing every argument with its default; printed on a bad one. */

@@ -15,11 +15,18 @@ struct vpmu_slots {
 	uint64_t base[VPMU_NCOUNTERS];	/* total when the running segment began */
 	uint64_t acc[VPMU_NCOUNTERS];	/* counted in earlier enabled segments */
 	uint64_t region_start[VPMU_NCOUNTERS];
+	/* The enabled slots as the last full poll left them (see poll). */
+	uint32_t n_running;
+	uint8_t running[VPMU_NCOUNTERS];
+	const uint64_t *source[VPMU_NCOUNTERS];
+	uint64_t offset[VPMU_NCOUNTERS];
 };
 
 /* Act on vCPU VCPU's control page (as it is now) and publish its slot
  * values, region results and reset acknowledgement in its counter page.
- * S must start zeroed, matching a zeroed control page. */
+ * S must start zeroed, matching a zeroed control page. Cheap when the page
+ * is as it was at the last poll: nothing with no slot enabled, else the
+ * enabled slots' values only. */
 void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu);
 
 #endif

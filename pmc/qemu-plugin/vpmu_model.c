@@ -9,6 +9,15 @@
 
 #define PT_LEVELS 4u
 
+/* vpmu_cpu.acc_state: how far down the current access has gone. */
+enum {
+	ACC_L1D_MISSED = 1,
+	ACC_L2_REACHED = 2,
+	ACC_L2_MISSED = 4,
+	ACC_LLC_REACHED = 8,
+	ACC_LLC_MISSED = 16,
+};
+
 uint32_t vpmu_walk_refs(uint32_t mode)
 {
 	/* A 2-D walk reads each of the guest's PT_LEVELS entries plus the final
@@ -50,6 +59,7 @@ const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg,
 		return "vpmu: QEMU has more vCPUs than the vPMU models (16 at most)";
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
+	m->cpi_whole = cfg->cpi_milli % 1000 ? 0 : cfg->cpi_milli / 1000;
 	m->n_vcpus = n_vcpus;
 	m->hdr = (struct vpmu_header *)((char *)shm + VPMU_HEADER_OFF);
 	if (tlb_geometry(cfg->dtlb_entries, cfg->dtlb_ways, cfg->page_size, &tlb))
@@ -74,6 +84,7 @@ const char *vpmu_model_init(struct vpmu_model *m, const struct vpmu_config *cfg,
 			cache_init(&c->l2, &cfg->l2, lines);
 			lines += cache_lines_needed(&cfg->l2);
 		}
+		c->last_page = c->last_line = CACHE_INVALID;
 		c->page = (struct vpmu_counters *)((char *)shm + VPMU_COUNTERS_AT(i));
 		c->ctl = (const volatile struct vpmu_control *)((char *)shm + VPMU_CONTROL_AT(i));
 		memset(c->page, 0, sizeof *c->page);
@@ -89,22 +100,20 @@ void vpmu_model_fini(struct vpmu_model *m)
 	m->storage = NULL;
 }
 
-void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)
+void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
-	t[VPMU_EV_INSTRUCTIONS] += n;
-	t[VPMU_EV_CYCLES] = t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000 + c->stall_cycles;
+	/* Per block: a whole CPI (the default 1.0) needs no division. */
+	uint64_t base = m->cpi_whole ? t[VPMU_EV_INSTRUCTIONS] * m->cpi_whole
+				     : t[VPMU_EV_INSTRUCTIONS] * m->cfg.cpi_milli / 1000;
+	t[VPMU_EV_CYCLES] = base + c->stall_cycles;
 }
 
-/* Access the one or two lines [addr, addr+size) covers; true if any missed. */
-static bool level_miss(struct cache *k, uint64_t addr, uint32_t size, uint16_t owner)
+void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n)
 {
-	uint64_t first = addr >> k->line_shift, last = (addr + size - 1) >> k->line_shift;
-	bool miss = !cache_access(k, addr, owner).hit;
-	if (last != first)
-		miss |= !cache_access(k, last << k->line_shift, owner).hit;
-	return miss;
+	m->cpu[vcpu].page->total[VPMU_EV_INSTRUCTIONS] += n;
+	vpmu_model_refresh_cycles(m, vcpu);
 }
 
 /* The LLC owner of vCPU VCPU's fills now: its vCPU and the guest's tag. */
@@ -127,67 +136,142 @@ static void publish_occupancy(struct vpmu_model *m, uint16_t o)
 	page->llc_occupancy_lines = sum;
 }
 
-/* The LLC part of an access, under the lock: fills, occupancy and who was
- * evicted are all shared state. */
-static void llc_access(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size)
+/* Lines FROM..TO of vCPU VCPU's current access in the LLC, under the lock:
+ * fills, occupancy and who was evicted are all shared state. The access
+ * counts one reference when it first gets here and one miss when a line
+ * first misses. */
+static void llc_lines(struct vpmu_model *m, uint32_t vcpu, uint64_t from, uint64_t to)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
 	struct cache *k = &m->llc;
-	uint64_t first = paddr >> k->line_shift, last = (paddr + size - 1) >> k->line_shift;
 	uint16_t owner = llc_owner(c, vcpu);
-	bool miss = false;
 
-	pthread_mutex_lock(&m->llc_lock);
-	t[VPMU_EV_LLC_REFERENCES]++;
-	for (uint64_t line = first; line <= last; line++) {
+	if (m->n_vcpus > 1)
+		pthread_mutex_lock(&m->llc_lock);
+	if (!(c->acc_state & ACC_LLC_REACHED)) {
+		c->acc_state |= ACC_LLC_REACHED;
+		t[VPMU_EV_LLC_REFERENCES]++;
+		c->stall_cycles += m->cfg.lat_llc;
+	}
+	for (uint64_t line = from; line <= to; line++) {
 		struct cache_result r = cache_access(k, line << k->line_shift, owner);
 		if (r.hit)
 			continue;
-		miss = true;
+		if (!(c->acc_state & ACC_LLC_MISSED)) {
+			c->acc_state |= ACC_LLC_MISSED;
+			t[VPMU_EV_LLC_MISSES]++;
+			c->stall_cycles += m->cfg.lat_mem - m->cfg.lat_llc;
+		}
 		t[VPMU_EV_LLC_FILLS]++;
 		m->hdr->llc_fills_global++;
-		if (r.victim_owner == CACHE_NO_OWNER)
-			continue;
-		if (r.victim_owner / VPMU_LLC_TAGS != vcpu)
-			t[VPMU_EV_LLC_CROSS_EVICTIONS]++;
-		publish_occupancy(m, r.victim_owner);
-	}
-	if (miss) {
-		t[VPMU_EV_LLC_MISSES]++;
-		c->stall_cycles += m->cfg.lat_mem;
+		if (r.victim_owner != CACHE_NO_OWNER) {
+			if (r.victim_owner / VPMU_LLC_TAGS != vcpu)
+				t[VPMU_EV_LLC_CROSS_EVICTIONS]++;
+			publish_occupancy(m, r.victim_owner);
+		}
 		publish_occupancy(m, owner);
 		m->hdr->llc_lines_valid = k->valid;
-	} else {
-		c->stall_cycles += m->cfg.lat_llc;
 	}
-	pthread_mutex_unlock(&m->llc_lock);
+	if (m->n_vcpus > 1)
+		pthread_mutex_unlock(&m->llc_lock);
+}
+
+/* Lines FROM..TO of the current access below a missed L1D: through the L2
+ * if there is one (once the access misses it, all its lines go on to the
+ * LLC, as below), else straight to the LLC. */
+static void below_l1d(struct vpmu_model *m, uint32_t vcpu, uint64_t from, uint64_t to)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+	uint64_t *t = c->page->total;
+
+	if (!m->cfg.l2.size) {
+		llc_lines(m, vcpu, from, to);
+		return;
+	}
+	for (uint64_t line = from; line <= to; line++) {
+		if (!(c->acc_state & ACC_L2_REACHED)) {
+			c->acc_state |= ACC_L2_REACHED;
+			t[VPMU_EV_L2_ACCESSES]++;
+			c->stall_cycles += m->cfg.lat_l2;
+		}
+		bool hit = cache_access(&c->l2, line << c->l2.line_shift, (uint16_t)vcpu).hit;
+		if (!hit && !(c->acc_state & ACC_L2_MISSED)) {
+			c->acc_state |= ACC_L2_MISSED;
+			t[VPMU_EV_L2_MISSES]++;
+			c->stall_cycles -= m->cfg.lat_l2;	/* served below instead */
+			if (line > c->acc_first)
+				llc_lines(m, vcpu, c->acc_first, line - 1);
+		}
+		if (c->acc_state & ACC_L2_MISSED)
+			llc_lines(m, vcpu, line, line);
+	}
+}
+
+/* Lines FROM..TO, not yet touched, of vCPU VCPU's current access through
+ * its L1D and on down. The rule is cachegrind's for an access straddling
+ * lines, for any number of lines: it misses a level once if any line does,
+ * and then every line of it, earlier ones included, goes to the next level;
+ * each cache sees the lines in address order. */
+static void access_lines(struct vpmu_model *m, uint32_t vcpu, uint64_t from, uint64_t to)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+
+	for (uint64_t line = from; line <= to; line++) {
+		uint64_t addr = line << c->l1d.line_shift;
+		bool hit = cache_mru_hit(&c->l1d, addr) || cache_access(&c->l1d, addr, (uint16_t)vcpu).hit;
+		c->last_line = line;
+		if (!hit && !(c->acc_state & ACC_L1D_MISSED)) {
+			c->acc_state |= ACC_L1D_MISSED;
+			c->page->total[VPMU_EV_L1D_MISSES]++;
+			if (line > c->acc_first)
+				below_l1d(m, vcpu, c->acc_first, line - 1);
+		}
+		if (c->acc_state & ACC_L1D_MISSED)
+			below_l1d(m, vcpu, line, line);
+	}
 }
 
 void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint64_t paddr, uint32_t size)
 {
 	struct vpmu_cpu *c = &m->cpu[vcpu];
 	uint64_t *t = c->page->total;
+	uint64_t page = vaddr >> c->dtlb.line_shift;
+	uint64_t first = paddr >> c->l1d.line_shift, last = (paddr + size - 1) >> c->l1d.line_shift;
 
 	t[VPMU_EV_L1D_ACCESSES]++;
-	if (!tlb_access(&c->dtlb, vaddr)) {
-		uint32_t refs = vpmu_walk_refs(c->ctl->paging);
-		t[VPMU_EV_DTLB_MISSES]++;
-		t[VPMU_EV_PAGE_WALK_REFS] += refs;
-		c->stall_cycles += (uint64_t)refs * m->cfg.lat_walk_ref;
+	if (page != c->last_page) {
+		c->last_page = page;
+		if (!cache_mru_hit(&c->dtlb, vaddr) && !tlb_access(&c->dtlb, vaddr)) {
+			uint32_t refs = vpmu_walk_refs(c->ctl->paging);
+			t[VPMU_EV_DTLB_MISSES]++;
+			t[VPMU_EV_PAGE_WALK_REFS] += refs;
+			c->stall_cycles += (uint64_t)refs * m->cfg.lat_walk_ref;
+		}
 	}
-	if (!level_miss(&c->l1d, paddr, size, (uint16_t)vcpu))
-		return;
-	t[VPMU_EV_L1D_MISSES]++;
-	if (m->cfg.l2.size) {
-		t[VPMU_EV_L2_ACCESSES]++;
-		if (!level_miss(&c->l2, paddr, size, (uint16_t)vcpu)) {
-			c->stall_cycles += m->cfg.lat_l2;
+	c->acc_first = first;
+	c->acc_state = 0;
+	if (last == first) {
+		if (first == c->last_line)
+			return;
+		if (cache_mru_hit(&c->l1d, paddr)) {	/* a hit that changes nothing either */
+			c->last_line = first;
 			return;
 		}
-		t[VPMU_EV_L2_MISSES]++;
 	}
-	llc_access(m, vcpu, paddr, size);
+	access_lines(m, vcpu, first, last);
+}
+
+void vpmu_model_access_more(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size)
+{
+	struct vpmu_cpu *c = &m->cpu[vcpu];
+	uint64_t first = paddr >> c->l1d.line_shift, last = (paddr + size - 1) >> c->l1d.line_shift;
+
+	/* Lines this access already touched are the most recent of their sets. */
+	if (first <= c->last_line)
+		first = c->last_line + 1;
+	if (first <= last)
+		access_lines(m, vcpu, first, last);
 }
 
 uint64_t vpmu_model_total(struct vpmu_model *m, uint32_t vcpu, enum vpmu_event ev)

@@ -19,14 +19,24 @@ struct vpmu_cpu {
 	struct vpmu_counters *page;	     /* totals live in page->total[] */
 	const volatile struct vpmu_control *ctl; /* read for the paging mode */
 	uint64_t stall_cycles;		     /* miss and walk penalties so far */
+	/* The page and the L1D line this vCPU touched last: most recent in
+	 * their DTLB and L1D sets, so touching them again is a hit that
+	 * changes nothing (the exact shortcut of the hot path). */
+	uint64_t last_page, last_line;
+	/* The access in progress (vpmu_model_access_more may extend it): its
+	 * first line and how far down the hierarchy it went (ACC_* bits). */
+	uint64_t acc_first;
+	uint32_t acc_state;
 };
 
 struct vpmu_model {
 	struct vpmu_config cfg;
+	uint32_t cpi_whole;		     /* cpi_milli / 1000 if a whole number, else 0 */
 	uint32_t n_vcpus;
 	struct vpmu_header *hdr;
 	/* The LLC is the only state vCPUs share; without -icount QEMU runs
-	 * vCPUs on parallel threads, so LLC accesses take this lock. */
+	 * vCPUs on parallel threads, so LLC accesses take this lock (when
+	 * there is more than one vCPU). */
 	pthread_mutex_t llc_lock;
 	struct cache llc;
 	struct vpmu_cpu cpu[VPMU_MAX_VCPUS];
@@ -46,11 +56,21 @@ void vpmu_model_fini(struct vpmu_model *m);
  * count them and refresh its cycle estimate. */
 void vpmu_model_insns(struct vpmu_model *m, uint32_t vcpu, uint32_t n);
 
+/* Bring vCPU VCPU's CYCLES total up to date with the penalties of the
+ * accesses since its last block start. */
+void vpmu_model_refresh_cycles(struct vpmu_model *m, uint32_t vcpu);
+
 /* vCPU VCPU made one data access of SIZE bytes at virtual address VADDR,
  * physical address PADDR: run it through DTLB, L1D, L2 and LLC and count
  * what happened. An access straddling two lines counts once, and misses a
  * level if either line does (cachegrind's convention). */
 void vpmu_model_access(struct vpmu_model *m, uint32_t vcpu, uint64_t vaddr, uint64_t paddr, uint32_t size);
+
+/* The same access goes on with the SIZE bytes at PADDR, right after its
+ * previous part: QEMU hands a 16- or 32-byte vector access to plugins as
+ * 8-byte pieces, cachegrind counts it as one access. Counts nothing new
+ * unless the access reaches a new line (no DTLB lookup: one per access). */
+void vpmu_model_access_more(struct vpmu_model *m, uint32_t vcpu, uint64_t paddr, uint32_t size);
 
 /* Current total of event EV for vCPU VCPU: its own count, or the global one
  * for global events (VPMU_EV_LLC_FILLS_GLOBAL). */

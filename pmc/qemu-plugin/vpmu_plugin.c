@@ -10,16 +10,22 @@
  *   -device ivshmem-plain,memdev=vpmu
  * Arguments: vpmu_args.c (vpmu_usage). Layout: include/questv/vpmu.h.
  *
- * Memory accesses (the costly part: 3x on a boot) are instrumented only once
- * some vCPU has enabled a counter: until then translated blocks carry only
- * the per-block callback (instructions, control page), so a guest that never
+ * With count=all memory accesses are instrumented from the first
+ * translated block: every vCPU counts every event from its first
+ * instruction, with no guest involvement (an unmodified guest, a program
+ * under qemu-x86_64, the boot itself); out=FILE gets the totals at exit and
+ * interval=N a line per N instructions (vpmu_report.c).
+ *
+ * Otherwise (count=guest) memory accesses are instrumented only once some
+ * vCPU has enabled a counter: until then translated blocks carry only the
+ * per-block callback (instructions, control page), so a guest that never
  * counts runs at nearly plain TCG speed. The switch retranslates everything
  * (qemu_plugin_reset); accesses of the few blocks the enabling vCPU runs
  * before the switch lands are not counted.
  *
  * Under linux-user emulation (qemu-x86_64) there are no physical addresses;
  * the model is then indexed by virtual address, which is what cachegrind
- * sees too: that mode exists for host-side validation of the model. */
+ * sees too, and only the first thread (vCPU 0) is counted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -32,20 +38,31 @@
 #include "pmc/qemu-plugin/vpmu_config.h"
 #include "pmc/qemu-plugin/vpmu_control.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
+#include "pmc/qemu-plugin/vpmu_report.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static struct vpmu_model model;
 static struct vpmu_slots slots[VPMU_MAX_VCPUS];
 static bool system_mode;
+/* A shared file exists (shm=), so a guest or host tool may write the
+ * control pages; without one nobody can, and blocks skip looking. */
+static bool controllable;
+static struct vpmu_report report;
+/* Per vCPU: the instruction and direction (on_access) and end address of
+ * the last memory callback in the current execution of a translated block,
+ * to join the 8-byte pieces of one vector access (vpmu_model_access_more). */
+static struct {
+	uintptr_t insn;
+	uint64_t end;
+} piece[VPMU_MAX_VCPUS];
 static qemu_plugin_id_t plugin_id;
-static const char *out_path;
 /* Memory accesses are instrumented (set by the reset callback); a switch
  * has been asked for (set by the vCPU thread that asked). */
 static bool instrument_memory, switching;
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
-static void on_exit_all(qemu_plugin_id_t id, void *out);
+static void on_exit_all(qemu_plugin_id_t id, void *unused);
 
 /* All vCPUs are stopped and every translation is gone: register again,
  * this time with memory callbacks. */
@@ -53,44 +70,40 @@ static void on_reset(qemu_plugin_id_t id)
 {
 	instrument_memory = true;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)out_path);
+	qemu_plugin_register_atexit_cb(id, on_exit_all, NULL);
 }
 
-/* Nothing on vCPU VCPU's control page for the plugin to act on yet: no
- * slot enabled, no reset or region request. A few loads: the per-block work
- * before any guest counts, so the full poll (the bulk of the cost of an
- * uninstrumented run) runs only once one does; every value it would
- * publish is still 0 then. */
-static bool control_idle(uint32_t vcpu)
-{
-	const volatile struct vpmu_control *ctl = model.cpu[vcpu].ctl;
-	const struct vpmu_control *seen = &slots[vcpu].seen;
-	return !ctl->enable && !seen->enable && ctl->reset_seq == seen->reset_seq &&
-	       ctl->region_seq == seen->region_seq;
-}
-
-/* Translated block entry: publish what the previous block did (so a guest
- * read at a scheduling point is exact to the last block), then count this
- * block's instructions. */
+/* Translated block entry: act on the control page if the guest asked for
+ * anything (so a guest read at a scheduling point is exact to the last
+ * block), end an interval that is due, then count this block's
+ * instructions. Checks against thresholds belong here, where every counter
+ * is exact to the end of the previous block. */
 static void on_block(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu >= model.n_vcpus)
 		return;
-	if (!instrument_memory && control_idle(vcpu)) {
-		vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
-		return;
+	if (controllable) {
+		vpmu_control_poll(&slots[vcpu], &model, vcpu);
+		if (!instrument_memory && slots[vcpu].seen.enable &&
+		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
+			qemu_plugin_reset(plugin_id, on_reset);
 	}
-	vpmu_control_poll(&slots[vcpu], &model, vcpu);
+	if (model.cpu[vcpu].page->total[VPMU_EV_INSTRUCTIONS] >= report.iv[vcpu].next)
+		vpmu_report_interval(&report, &model, vcpu);
+	piece[vcpu].insn = 0;	/* each execution of an instruction is its own access */
 	vpmu_model_insns(&model, vcpu, (uint32_t)(uintptr_t)n_insns);
-	if (!instrument_memory && slots[vcpu].seen.enable &&
-	    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
-		qemu_plugin_reset(plugin_id, on_reset);
 }
 
+/* UDATA identifies the instruction within its block (even: the low bit
+ * is left for the direction): pieces of one access come from one
+ * instruction, in one direction, one after the other,
+ * each starting where the previous ended. A rep-prefixed instruction runs
+ * each iteration as its own block execution, so its iterations stay
+ * separate accesses, as in cachegrind. */
 static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-	(void)udata;
 	uint64_t paddr = vaddr;
+	uint32_t size = 1u << qemu_plugin_mem_size_shift(info);
 	if (vcpu >= model.n_vcpus)
 		return;
 	if (system_mode) {
@@ -100,7 +113,14 @@ static void on_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va
 			return;
 		paddr = qemu_plugin_hwaddr_phys_addr(hw);
 	}
-	vpmu_model_access(&model, vcpu, vaddr, paddr, 1u << qemu_plugin_mem_size_shift(info));
+	uintptr_t insn = (uintptr_t)udata | qemu_plugin_mem_is_store(info);
+	bool more = piece[vcpu].insn == insn && piece[vcpu].end == vaddr;
+	piece[vcpu].insn = insn;
+	piece[vcpu].end = vaddr + size;
+	if (more)
+		vpmu_model_access_more(&model, vcpu, paddr, size);
+	else
+		vpmu_model_access(&model, vcpu, vaddr, paddr, size);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -108,43 +128,23 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	size_t n = qemu_plugin_tb_n_insns(tb);
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)n);
-	for (size_t i = 0; instrument_memory && i < n; i++)
-		qemu_plugin_register_vcpu_mem_cb(qemu_plugin_tb_get_insn(tb, i), on_access,
-						 QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
+	for (size_t i = 0; instrument_memory && i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		qemu_plugin_register_vcpu_mem_cb(insn, on_access, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
+						 (void *)(uintptr_t)(2 * i + 2));
+	}
 }
 
-/* The totals line of one vCPU, with exactly the keys issue 4 specifies. */
-static void write_totals(FILE *f, uint32_t vcpu)
+static void on_exit_all(qemu_plugin_id_t id, void *unused)
 {
-	const uint64_t *t = model.cpu[vcpu].page->total;
-	fprintf(f,
-		"{\"vcpu\":%" PRIu32 ",\"instructions\":%" PRIu64 ",\"cycles\":%" PRIu64
-		",\"l1d_accesses\":%" PRIu64 ",\"l1d_misses\":%" PRIu64 ",\"llc_references\":%" PRIu64
-		",\"llc_misses\":%" PRIu64 ",\"dtlb_misses\":%" PRIu64 "}\n",
-		vcpu, t[VPMU_EV_INSTRUCTIONS], t[VPMU_EV_CYCLES], t[VPMU_EV_L1D_ACCESSES],
-		t[VPMU_EV_L1D_MISSES], t[VPMU_EV_LLC_REFERENCES], t[VPMU_EV_LLC_MISSES],
-		t[VPMU_EV_DTLB_MISSES]);
-}
-
-static void on_exit_all(qemu_plugin_id_t id, void *out)
-{
-	(void)id;
+	(void)id, (void)unused;
 	/* Leave the file consistent for readers after the run: every slot
 	 * published, the global total copied into each page. */
 	for (uint32_t i = 0; i < model.n_vcpus; i++) {
 		vpmu_control_poll(&slots[i], &model, i);
 		model.cpu[i].page->total[VPMU_EV_LLC_FILLS_GLOBAL] = model.hdr->llc_fills_global;
 	}
-	if (out) {
-		FILE *f = fopen(out, "w");
-		if (!f) {
-			fprintf(stderr, "vpmu: cannot write %s: %s\n", (const char *)out, strerror(errno));
-		} else {
-			for (uint32_t i = 0; i < model.n_vcpus; i++)
-				write_totals(f, i);
-			fclose(f);
-		}
-	}
+	vpmu_report_close(&report, &model);
 	vpmu_model_fini(&model);
 }
 
@@ -209,9 +209,15 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		fprintf(stderr, "%s\n", why);
 		return -1;
 	}
+	if (vpmu_report_open(&report, &cfg, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		vpmu_model_fini(&model);
+		return -1;
+	}
 	plugin_id = id;
-	out_path = cfg.out;
+	controllable = cfg.shm != NULL;
+	instrument_memory = cfg.count_all;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-	qemu_plugin_register_atexit_cb(id, on_exit_all, (void *)cfg.out);
+	qemu_plugin_register_atexit_cb(id, on_exit_all, NULL);
 	return 0;
 }

@@ -1,4 +1,4 @@
-"""Cache-aware scheduling in the guest (issue 7): memguard throttles a
+"""Cache-aware scheduling in the guest: memguard throttles a
 polluter to its LLC-miss budget, and the tiny cache-interference
 experiment runs end to end with no real-time deadline missed.
 

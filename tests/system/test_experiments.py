@@ -36,7 +36,7 @@ def test_tiny_batch_end_to_end(tmp_path):
     results = tmp_path / "results"
     r = harness("experiments", "run", str(exp), "--results", str(results), "-j", "2")
     assert r.returncode == 1, r.stdout + r.stderr              # exit status: one failed run
-    assert "FAIL case-hang_r0" in r.stderr and "timeout: killed after 8 s" in r.stderr
+    assert "FAIL boot/case-hang_r0" in r.stderr and "timeout: killed after 8 s" in r.stderr
 
     base = results / "boot"
     fine, hang = base / "case-fine_r0" / "latest", base / "case-hang_r0" / "latest"
@@ -68,3 +68,33 @@ def test_tiny_batch_end_to_end(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (base / "boot.svg").exists()
     assert "**1 run(s) failed**" in (base / "boot.md").read_text()
+
+
+WEB = """\
+description: one networked run under a short httperf load
+wall_s: 20
+timeout: 150
+expect: [net_ready, httperf]
+system: {sandboxes: 2, net: true, args: "steady_ms=0"}
+load: {rate: 20, seconds: 3, phases: [driver]}
+"""
+
+
+def test_a_batch_of_two_experiments_runs_the_loaded_run_beside_the_others(tmp_path):
+    """make reproduce's shape at a small size: one batch, one progress line per run across
+    both experiments, the loaded run one at a time beside the boots."""
+    boot, web = tmp_path / "boot.yaml", tmp_path / "web.yaml"
+    boot.write_text(TINY.replace("  - {case: hang, sandboxes: 1, timeout: 8, steady: 600000}\n",
+                                 "  - {case: two, sandboxes: 2, timeout: 90, steady: 0}\n"))
+    web.write_text(WEB)
+    results = tmp_path / "results"
+    r = harness("experiments", "run", str(boot), str(web), "--results", str(results), "-j", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("[")]
+    assert [ln.split()[0] for ln in lines] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert {ln.split()[2] for ln in lines} == {"boot/case-fine_r0", "boot/case-two_r0",
+                                               "web/default_r0"}
+    assert "runs under a load go one at a time; the 2 others beside them on 1 worker(s)" in r.stdout
+    for exp in ("boot", "web"):
+        for row in csv.DictReader(open(results / exp / "runs.csv")):
+            assert row["ok"] == "True" and float(row["cpu_s"]) > 0, row

@@ -1,4 +1,4 @@
-"""Inter-sandbox channel (issue 8's ipc benchmark): two SPSC rings in a
+"""Inter-sandbox channel (the ipc benchmark): two SPSC rings in a
 shared region plus IPIs, no monitor on the data path; a sandbox that is not
 a party to the channel cannot touch it."""
 from conftest import make_iso, run_iso, sandbox_section

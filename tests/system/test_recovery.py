@@ -1,4 +1,4 @@
-"""NIC driver faults end to end (issue 8): every kind once with local and once with remote
+"""NIC driver faults end to end: every kind once with local and once with remote
 recovery in a served web system, the web server answering afterwards; and a small campaign
 through `python3 -m experiments.faults` (what `make faults` runs)."""
 from conftest import ROOT, RESULTS

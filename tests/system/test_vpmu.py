@@ -1,4 +1,4 @@
-"""The virtual PMU seen from the guest (issue 4): the monitor hands the
+"""The virtual PMU seen from the guest: the monitor hands the
 ivshmem device to every sandbox, the kernel finds it (or says why not), and
 its counts agree with cachegrind and show cross-core LLC interference."""
 import json
@@ -80,3 +80,17 @@ def test_cross_core_interference_is_seen_and_attributed():
     assert xcore_ok(x)
     # The pair really overlapped: the streamer ran across the victim's whole region.
     assert streamer["tsc_begin"] <= victim["tsc_begin"] and streamer["tsc_end"] >= victim["tsc_end"]
+
+
+def test_count_all_counts_every_vcpu_from_the_boot():
+    b = run_iso(ROOT / "build/questv.iso", "vpmu-count-all", vpmu_options="count=all,interval=20M")
+    assert b.ok
+    lines = [json.loads(line) for line in (b.run_dir / "vpmu.jsonl").read_text().splitlines()]
+    totals = [x for x in lines if "interval" not in x]
+    assert [t["vcpu"] for t in totals] == [0, 1, 2, 3]
+    # No sandbox enabled a counter, yet memory was counted on every vCPU.
+    assert all(t["l1d_accesses"] > 0 and t["llc_misses"] > 0 for t in totals)
+    for t in totals:
+        mine = [x for x in lines if "interval" in x and x["vcpu"] == t["vcpu"]]
+        assert len(mine) >= t["instructions"] // (20 << 20)
+        assert sum(x["l1d_misses"] for x in mine) == t["l1d_misses"]

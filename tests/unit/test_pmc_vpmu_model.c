@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "include/questv/vpmu.h"
 #include "pmc/qemu-plugin/vpmu_config.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
+#include "pmc/qemu-plugin/vpmu_report.h"
 
 static _Alignas(4096) uint8_t shm[VPMU_SHM_SIZE];
 static struct vpmu_model model;
@@ -86,6 +88,12 @@ static void bad_arguments_refused_with_reason(void **s)
 		{"bogus=1", "unknown argument"},
 		{"l1d", "key=value"},
 		{"shm=", "empty path"},
+		{"count=some", "all or guest"},
+		{"count=", "all or guest"},
+		{"interval=0,out=/tmp/o", "positive instruction count"},
+		{"interval=-5,out=/tmp/o", "positive instruction count"},
+		{"interval=10x,out=/tmp/o", "positive instruction count"},
+		{"interval=1000", "needs out=FILE"},
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(parse(bad[i].args, &c), -1);
@@ -93,6 +101,23 @@ static void bad_arguments_refused_with_reason(void **s)
 			fail_msg("'%s': message lacks '%s':\n%s", bad[i].args, bad[i].why, err);
 		assert_non_null(strstr(err, "vpmu arguments"));	/* usage follows */
 	}
+}
+
+static void counting_mode_and_interval(void **s)
+{
+	(void)s;
+	struct vpmu_config c;
+	assert_int_equal(parse("", &c), 0);
+	assert_false(c.count_all);	/* the guest decides unless asked */
+	assert_int_equal(c.interval, 0);
+	assert_int_equal(parse("count=all,out=/tmp/o,interval=10M", &c), 0);
+	assert_true(c.count_all);
+	assert_int_equal(c.interval, 10u << 20);
+	assert_int_equal(parse("count=guest,interval=1000,out=/tmp/o", &c), 0);
+	assert_false(c.count_all);
+	assert_int_equal(c.interval, 1000);
+	assert_non_null(strstr(vpmu_usage, "count=all|guest"));
+	assert_non_null(strstr(vpmu_usage, "interval=N"));
 }
 
 /* A small machine so tests can fill caches quickly: L1D 1 KiB 2-way,
@@ -192,6 +217,37 @@ static void straddling_access_counts_once(void **s)
 	vpmu_model_fini(&model);
 }
 
+/* A 32-byte load across two lines, as QEMU hands it over (four 8-byte
+ * pieces), counts as the one access cachegrind sees. */
+static void pieces_of_one_access_count_once(void **s)
+{
+	(void)s;
+	small("", 1);
+	uint64_t *t = page(0)->total;
+	vpmu_model_access(&model, 0, 0x1030, 0x9030, 8);
+	vpmu_model_access_more(&model, 0, 0x9038, 8);
+	vpmu_model_access_more(&model, 0, 0x9040, 8);	/* the second line */
+	vpmu_model_access_more(&model, 0, 0x9048, 8);
+	assert_int_equal(t[VPMU_EV_L1D_ACCESSES], 1);
+	assert_int_equal(t[VPMU_EV_L1D_MISSES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_REFERENCES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_MISSES], 1);
+	assert_int_equal(t[VPMU_EV_LLC_FILLS], 2);
+	/* First line cached, second not: the access still misses once, and
+	 * both lines go to the LLC (cachegrind's rule), the first one hitting. */
+	vpmu_model_access(&model, 0, 0x1070, 0x9070, 8);
+	vpmu_model_access_more(&model, 0, 0x9078, 8);
+	vpmu_model_access_more(&model, 0, 0x9080, 8);
+	assert_int_equal(t[VPMU_EV_L1D_MISSES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_REFERENCES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_MISSES], 2);
+	assert_int_equal(t[VPMU_EV_LLC_FILLS], 3);
+	/* Memory latency once per missing access: 2 x 100, plus one walk. */
+	vpmu_model_refresh_cycles(&model, 0);
+	assert_int_equal(t[VPMU_EV_CYCLES], 2 * 100 + 4 * 5);
+	vpmu_model_fini(&model);
+}
+
 static void nested_paging_walks_cost_more(void **s)
 {
 	(void)s;
@@ -266,16 +322,96 @@ static void tags_split_occupancy_per_guest_vcpu(void **s)
 	vpmu_model_fini(&model);
 }
 
+/* Read FILE's lines into LINES (at most N); returns how many. */
+static int read_lines(const char *file, char lines[][256], int n)
+{
+	FILE *f = fopen(file, "r");
+	int k = 0;
+	assert_non_null(f);
+	while (k < n && fgets(lines[k], 256, f))
+		k++;
+	fclose(f);
+	return k;
+}
+
+static uint64_t field(const char *line, const char *key)
+{
+	char pat[40];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	assert_non_null(p);
+	return strtoull(p + strlen(pat), NULL, 10);
+}
+
+/* The plugin's per-block sequence, as on_block runs it. */
+static void block(struct vpmu_report *r, uint32_t n)
+{
+	if (page(0)->total[VPMU_EV_INSTRUCTIONS] >= r->iv[0].next)
+		vpmu_report_interval(r, &model, 0);
+	vpmu_model_insns(&model, 0, n);
+}
+
+static void interval_lines_sum_to_the_totals(void **s)
+{
+	(void)s;
+	char path[] = "/tmp/vpmu-report-XXXXXX", args[64], lines[8][256];
+	struct vpmu_config c;
+	struct vpmu_report r;
+	close(mkstemp(path));
+	small("", 1);
+	snprintf(args, sizeof args, "interval=100,out=%s", path);
+	assert_int_equal(parse(args, &c), 0);	/* after small(): c points into parse()'s buffer */
+	assert_null(vpmu_report_open(&r, &c, err, sizeof err));
+	for (uint64_t i = 0; i < 25; i++) {	/* 25 blocks of 10 instructions, 1 access each */
+		block(&r, 10);
+		vpmu_model_access(&model, 0, i * 64, i * 64, 8);
+	}
+	vpmu_report_close(&r, &model);
+	assert_int_equal(read_lines(path, lines, 8), 4);
+	/* Intervals end at the first block start at or past 100, 200, ...: */
+	assert_int_equal(field(lines[0], "interval"), 0);
+	assert_int_equal(field(lines[0], "instructions"), 100);
+	assert_int_equal(field(lines[0], "l1d_accesses"), 10);
+	assert_int_equal(field(lines[1], "interval"), 1);
+	assert_int_equal(field(lines[2], "interval"), 2);	/* the partial one, at exit */
+	assert_int_equal(field(lines[2], "instructions"), 50);
+	assert_null(strstr(lines[3], "interval"));		/* the totals line */
+	static const char *const keys[] = {"instructions", "cycles", "l1d_accesses", "l1d_misses",
+					   "llc_references", "llc_misses", "dtlb_misses"};
+	for (unsigned k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		assert_int_equal(field(lines[0], keys[k]) + field(lines[1], keys[k]) + field(lines[2], keys[k]),
+				 field(lines[3], keys[k]));
+	assert_int_equal(field(lines[3], "l1d_misses"), 25);
+	/* Cycles at exit include the last block's miss penalties. */
+	assert_int_equal(field(lines[3], "cycles"), 250 * 3 / 2 + 25 * 100 + 4 * 5);	/* one page: one walk */
+	vpmu_model_fini(&model);
+	unlink(path);
+}
+
+static void unwritable_out_is_refused(void **s)
+{
+	(void)s;
+	struct vpmu_config c;
+	struct vpmu_report r;
+	assert_int_equal(parse("out=/nonexistent-dir/o.jsonl", &c), 0);
+	assert_non_null(vpmu_report_open(&r, &c, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent-dir/o.jsonl"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_documented_ones),
 		cmocka_unit_test(full_argument_set),
 		cmocka_unit_test(bad_arguments_refused_with_reason),
+		cmocka_unit_test(counting_mode_and_interval),
+		cmocka_unit_test(interval_lines_sum_to_the_totals),
+		cmocka_unit_test(unwritable_out_is_refused),
 		cmocka_unit_test(header_published),
 		cmocka_unit_test(hierarchy_and_cycles),
 		cmocka_unit_test(optional_l2),
 		cmocka_unit_test(straddling_access_counts_once),
+		cmocka_unit_test(pieces_of_one_access_count_once),
 		cmocka_unit_test(nested_paging_walks_cost_more),
 		cmocka_unit_test(shared_llc_attributes_evictions),
 		cmocka_unit_test(tags_split_occupancy_per_guest_vcpu),

@@ -22,9 +22,11 @@ def fake_results(tmp_path, tlb_points):
                  "accesses": 1000, "cycles": cycles(n) * 1000}
                 for n in (1, 2, 4) for order in ("sequential", "random")]
         (run_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
-        rows.append({"experiment": "tlb", "run": key, "ok": True, "git_revision": "abc",
-                     "git_dirty": False, "run_dir": str(run_dir)})
-    rows.append({"experiment": "tlb", "run": "broken_r0", "ok": False, "git_revision": "abc",
+        rows.append({"experiment": "tlb", "run": key, "ok": True, "wall_s": 10.0, "cpu_s": 7.5,
+                     "ended_at": 1000.0 + 10 * len(rows), "host_load_1m": 1.5,
+                     "git_revision": "abc", "git_dirty": False, "run_dir": str(run_dir)})
+    rows.append({"experiment": "tlb", "run": "broken_r0", "ok": False, "wall_s": 120.0, "cpu_s": 1,
+                 "ended_at": 1200.0, "host_load_1m": 2.25, "git_revision": "abc",
                  "git_dirty": False, "run_dir": str(tmp_path / "nowhere")})
     summary.write(rows, tmp_path / "tlb" / "runs.csv")
     return tmp_path
@@ -57,12 +59,22 @@ def test_tlb_points_are_cycles_per_access_by_mode(tmp_path):
 
 def test_report_includes_what_ran_and_lists_what_did_not(tmp_path):
     res = fake_results(tmp_path, {(True, True): lambda n: 3, (False, True): lambda n: 3})
+    (res / "batch.json").write_text(json.dumps({"experiments": ["tlb"], "runs": 3, "failed": 1,
+                                                "jobs": 2, "profile": "quick", "started": 0,
+                                                "seconds": 300.0, "host_load_1m": 1.5}))
     path, done, missing = report.write(res)
     text = path.read_text()
     assert done == ["tlb"]
     assert missing == [exp for exp, _ in report.SECTIONS if exp != "tlb"]
     assert "`make exp E=boot`" in text and "icount" in text
     assert "](tlb/tlb-icount.png)" in text
+    # How long it ran, how busy the host was, how firm the figures are; the batch's span.
+    assert ("*Ran*: 3 run(s), 140 s of emulator wall time (longest 120 s) and 16 s of its "
+            "CPU time, host load average 1.5-2.2") in text
+    assert "*Firmness*: icount: exact" in text
+    assert "**Runs**: 3.5 min from the first run's start" in text    # 990 s to 1200 s
+    assert ("**Last batch**: tlb (3 runs, quick version, -j 2): 5.0 min, image builds "
+            "included; host load average 1.5") in text
 
 
 def test_markdown_table_formats_numbers_and_missing_values():
@@ -80,3 +92,27 @@ def test_plot_keeps_data_and_script_and_refuses_no_data(tmp_path):
     assert "set title \"say 'hi' there\"" in (tmp_path / "p.gp").read_text()
     with pytest.raises(gnuplot.PlotError, match="no data"):
         gnuplot.plot(tmp_path / "q", [("a", [])], "t", "x", "y")
+
+
+def test_plot_keeps_legend_off_the_lines_and_counts_on_integer_ticks(tmp_path):
+    gnuplot.plot(tmp_path / "p", [("a", [(1, 2), (2, 3), (4, 5)])], "t", "sandboxes", "y",
+                 logx=True, xtics="data")
+    gp = (tmp_path / "p.gp").read_text()
+    assert "set key below" in gp and "set key top left" not in gp
+    assert 'set xtics ("1" 1, "2" 2, "4" 4)' in gp and "unset mxtics" in gp
+
+
+def test_marks_are_arrows_from_the_top_not_data_and_panels_stack(tmp_path):
+    top = gnuplot.Panel([("r", [(0, 5), (1, 6)])], "s", "replies/s",
+                        marks=(gnuplot.Mark(0.5, "fault"), gnuplot.Mark(0.6, "serving again")))
+    zoom = gnuplot.Panel([("r", [(0, 1), (10, 0)], "histeps")], "ms", "replies/10 ms",
+                         bands=(gnuplot.Band(0, 30),))
+    png, _ = gnuplot.plot_panels(tmp_path / "f", [top, zoom], "both")
+    gp = (tmp_path / "f.gp").read_text()
+    assert png.exists() and "multiplot layout 2,1" in gp
+    assert "set arrow from 0.5, graph 1 to 0.5, graph 0.93" in gp     # hangs from the top edge
+    assert "set arrow from 0.6, graph 1 to 0.6, graph 0.84" in gp     # next label, next row
+    assert "set object rect from 0, graph 0 to 30, graph 1" in gp
+    assert "with histeps" in gp
+    # Marks and bands are decorations, not series: the data holds the two series only.
+    assert (tmp_path / "f.dat").read_text().count("#") == 2

@@ -33,3 +33,27 @@ def test_missing_module_names_the_debian_package(monkeypatch):
         deps.need("yaml")
     assert "apt-get install python3-yaml" in str(e.value)
     assert "/usr/bin/python3 -m experiments" in str(e.value)
+
+
+def test_list_speaks_of_the_project_not_its_issues(capsys):
+    assert cli.main(["list"]) == 0
+    assert "issue" not in capsys.readouterr().out.lower()
+
+
+def test_run_makes_one_batch_of_every_name_in_its_full_version(monkeypatch):
+    seen = {}
+
+    def fake(batch, results, jobs, rerun, indices, build=True):
+        seen.update(names=[s.name for s in batch], profiles={r.profile for s in batch for r in s.runs},
+                    indices=indices)
+        return 7, 0
+    monkeypatch.setattr(cli.runner, "execute_set", fake)
+    assert cli.main(["run", "webserver", "recovery", "--full"]) == 0
+    assert seen == {"names": ["webserver", "recovery"], "profiles": {"full"}, "indices": None}
+    assert cli.main(["run", "boot", "--index", "2"]) == 0
+    assert seen["indices"] == {"boot": [2]} and seen["profiles"] == {"quick"}
+
+
+def test_index_needs_exactly_one_experiment(capsys):
+    assert cli.main(["run", "boot", "tlb", "--index", "0"]) == cli.INVALID
+    assert "--index: selects runs of one experiment" in capsys.readouterr().err

@@ -60,3 +60,30 @@ def test_native_iso_passes_args_on_the_multiboot2_line(tmp_path, monkeypatch):
     assert iso.exists() and conf is None
     assert "\tmultiboot2 /boot/kernel.elf exp=tlb\n" in seen["cfg"]
     assert seen["kernel"] == b"kernel"
+
+
+def test_a_new_build_starts_from_the_objects_of_a_built_one(tmp_path):
+    sib = images.build_dir("rm", "vpmu", tmp_path)
+    (sib / "obj" / "kernel").mkdir(parents=True)
+    (sib / "iso").mkdir()
+    (sib / "kernel.elf").write_bytes(b"k")
+    (sib / "iso" / "x.iso").write_bytes(b"iso")
+    obj = sib / "obj" / "kernel" / "main.o"
+    obj.write_bytes(b"o")
+    (sib / "obj" / "kernel" / "main.d").write_text(f"{sib}/obj/kernel/main.o: kernel/main.c\n")
+    images._seed(tmp_path / "elsewhere" / "rm-none", "none")          # nothing built there
+    assert not (tmp_path / "elsewhere").exists()
+    none = images.build_dir("aaa", "none", tmp_path)       # sorts first, but another PMC
+    (none / "obj").mkdir(parents=True)
+    (none / "kernel.elf").write_bytes(b"k")
+    new = images.build_dir("edf", "vpmu", tmp_path)
+    images._seed(new, "vpmu")
+    assert (new / "obj" / "kernel" / "main.o").stat().st_mtime == obj.stat().st_mtime
+    assert (new / "obj" / "kernel" / "main.d").read_text() == f"{new}/obj/kernel/main.o: kernel/main.c\n"
+    assert not (new / "iso").exists()
+    later = images.build_dir("memguard", "amd", tmp_path)              # no amd one: any will do
+    images._seed(later, "amd")
+    assert (later / "kernel.elf").exists()
+    (new / "obj" / "kernel" / "main.o").write_bytes(b"changed")
+    images._seed(new, "vpmu")                                    # an existing one is left alone
+    assert (new / "obj" / "kernel" / "main.o").read_bytes() == b"changed"

@@ -53,23 +53,31 @@ def test_webserver_table_and_figure(tmp_path):
     assert (res / "webserver" / "webserver.png").stat().st_size > 0
 
 
-def test_shared_driver_rates_and_cycles(tmp_path):
+def ab(step, sandbox, rps, complete=1000, ok=1000):
+    return {"ev": "ab", "phase": 0, "step": step, "sandbox": sandbox, "role": "vnic",
+            "seconds": 5, "sustained": ok == complete, "complete": complete, "ok": ok,
+            "requests_per_s": rps}
+
+
+def test_shared_driver_capacity_and_cycles(tmp_path):
     def stats(sandbox, role, cpf):
         return {"ev": "net_stats", "sandbox": sandbox, "role": role, "cycles_per_frame": cpf,
                 "frames_handled": 1000, "rx_frames": 600, "tx_frames": 400, "http_requests": 9,
                 "busy_cycles": cpf * 1000, "clock": "tsc"}
-    one = [perf(0, 0, 1, "vnic", 50, True, 150), perf(0, 1, 1, "vnic", 100, True, 300),
-           perf(0, 2, 1, "vnic", 150, False, 400), stats(0, "driver", 2000), stats(1, "vnic", 3000)]
-    two = [perf(0, 0, 1, "vnic", 50, True, 150), perf(0, 0, 2, "vnic", 50, True, 150),
-           perf(0, 1, 1, "vnic", 100, True, 300), perf(0, 1, 2, "vnic", 100, False, 290),
+    one = [ab(0, 1, 2000), ab(1, 1, 2200), stats(0, "driver", 2000), stats(1, "vnic", 3000)]
+    two = [ab(0, 1, 1000), ab(0, 2, 1100), ab(1, 1, 900, 950, 940), ab(1, 2, 1000),
            stats(0, "driver", 2500), stats(1, "vnic", 3000), stats(2, "vnic", 3200)]
     res = write_runs(tmp_path, "shared-driver", [("sharing-1_r0", {"sharing": 1}, one),
                                                  ("sharing-2_r0", {"sharing": 2}, two)])
-    r = shared_driver.rates(res).set_index("sharing")
-    assert (r.loc[1, "max_rate"], r.loc[1, "first_failed"]) == (100, 150)
-    assert (r.loc[2, "max_rate"], r.loc[2, "first_failed"]) == (50, 100)  # both must keep up
+    r = shared_driver.rates(res).set_index(["sharing", "step"])
+    assert (r.loc[(2, 0), "aggregate"], r.loc[(2, 0), "per_sandbox"]) == (2100, 1050)
+    assert r.loc[(2, 1), "bad"] == 10 and not r.loc[(2, 1), "sustained"]
+    cap = shared_driver.capacity(r.reset_index()).set_index("sharing")
+    assert (cap.loc[1, "aggregate"], cap.loc[1, "spread"]) == (2100, pytest.approx(200 / 2100))
+    assert (cap.loc[2, "agg_min"], cap.loc[2, "agg_max"], cap.loc[2, "bad"]) == (1900, 2100, 10)
     c = shared_driver.cycles(res).set_index("sharing")
     assert (c.loc[2, "driver_cpf"], c.loc[2, "vnic_cpf"], c.loc[2, "vnic_frames"]) == (2500, 3100, 2000)
     text = shared_driver.section(res)
-    assert "| 2 | sharing-2_r0 | 50 | 100 | 100 | 2,500 | 1,000 | 3,100 | 2,000 |" in text
-    assert (res / "shared-driver" / "shared-driver-cycles.png").stat().st_size > 0
+    assert "| 2 | 2 | 1,000 | 2,000 | 1,900 | 2,100 | 10 | 10 | 2,500 | 3,100 |" in text
+    assert "2 sharing: 2100, 1900" in text
+    assert (res / "shared-driver" / "shared-driver-rate.png").stat().st_size > 0
