@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from experiments.deps import need
-from experiments.records import read_jsonl
+from experiments.records import by_ev, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -45,7 +45,6 @@ def records(exp, ev, results=RESULTS, ok_only=True):
         params = json.loads((run_dir / "params.json").read_text())
         extra = {"run": run["run"], "rep": params["rep"], "native": bool(params["system"].get("native")),
                  "icount": bool(params["qemu"].get("icount", True)), **params["params"]}
-        for r in read_jsonl(run_dir / "records.jsonl"):
-            if r.get("ev") == ev:
-                rows.append({**r, **extra})
+        for r in by_ev(read_jsonl(run_dir / "records.jsonl"), ev):
+            rows.append({**r, **extra})
     return pd.DataFrame(rows)

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from . import bochs, netsys, qemu, webserver
-from .records import by_ev, collect, write_jsonl
+from .records import by_ev, collect, forged, write_jsonl
 from .session import Beside, ctrl_c_interrupts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,15 +171,21 @@ def summary(b):
             lines.append(f"exits {window + ':':7} {per}")
     iso = b.ev("isolation")
     if iso:
-        blocked = sum(1 for r in iso if r.get("result") == "blocked")
+        count = {k: sum(1 for r in iso if r.get("result") == k)
+                 for k in ("blocked", "harmless", "not_tried")}
         sums = b.ev("isolation_checksum")
         same = sum(1 for r in sums if r["unchanged"])
-        lines.append(f"isolation:  {blocked}/{len(iso)} attempts blocked, "
+        lines.append(f"isolation:  {count['blocked']}/{len(iso)} attempts blocked, "
+                     f"{count['harmless']} harmless, {count['not_tried']} not tried, "
                      f"{same}/{len(sums)} checksums unchanged")
     for r in sorted(b.ev("net_stats"), key=lambda r: r["sandbox"]):
         lines.append(f"net sb{r['sandbox']}:    {r.get('role', '?')}, rx {r.get('rx_frames')} / "
                      f"tx {r.get('tx_frames')} frames, {r.get('http_requests')} HTTP requests, "
                      f"{r.get('cycles_per_frame')} cycles/frame ({r.get('clock', '?')})")
+    fake = forged(b.records)
+    if fake:
+        srcs = ", ".join(sorted({r["src"] for r in fake}))
+        lines.append(f"forged:     {len(fake)} monitor record(s) printed by a sandbox ({srcs}): ignored")
     for err in b.ev("config_error"):
         lines.append(f"config error: line {err['line']}: {err['msg']}")
     for ev in ("virt_error", "boot_error", "sandbox_fault", "monitor_exception", "harness_error"):

@@ -9,6 +9,16 @@ from pathlib import Path
 
 CONSOLES = ["monitor", "com1", "com2", "com3", "com4"]
 
+# Records only the monitor prints: the run's verdict and what it measured of
+# the sandboxes. A sandbox can print the same lines on its own UART; they
+# stay in records.jsonl under that console's "src" but never count.
+MONITOR_EVENTS = frozenset({
+    "boot_error", "config_error", "dma_confine", "integrity", "isolation_checksum", "monitor",
+    "monitor_exception", "monitor_nmi", "monitor_ready", "npt_audit", "pci", "pci_overflow",
+    "probe_timeout", "run_end", "sandbox_end", "sandbox_fault", "sandbox_log", "sandbox_plan",
+    "violation", "virt_error", "vm_exits", "vmx_caps",
+})
+
 
 def parse_line(line, src):
     """The record on one console line, tagged with "src"; None if the line holds none."""
@@ -53,5 +63,17 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def trusted(rec):
+    """Is rec from whom it claims? Monitor events count only from the monitor's console
+    (a record without "src" was not read from a console: taken as it is)."""
+    return rec.get("ev") not in MONITOR_EVENTS or rec.get("src", "monitor") == "monitor"
+
+
+def forged(records):
+    """Monitor events that a sandbox printed on its own console."""
+    return [r for r in records if not trusted(r)]
+
+
 def by_ev(records, ev):
-    return [r for r in records if r.get("ev") == ev]
+    """The records named ev, monitor events from the monitor's console only."""
+    return [r for r in records if r.get("ev") == ev and trusted(r)]

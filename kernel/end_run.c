@@ -2,6 +2,7 @@
 #include "kernel/end_run.h"
 #include "kernel/hypercall.h"
 #include "kernel/kinfo.h"
+#include "kernel/irq_counts.h"
 #include "kernel/uart.h"
 #include "lib/record.h"
 #include "lib/x86.h"
@@ -12,6 +13,11 @@ void kernel_end_run(unsigned status)
 {
 	struct record r;
 	cli();
+	rec_begin(&r, "interrupts");    /* what peers sent: counted, dismissed */
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "nmis", irq_counts.nmis);
+	rec_u64(&r, "stray", irq_counts.stray_irqs);
+	rec_end(&r);
 	rec_begin(&r, "sandbox_done");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "status", status);

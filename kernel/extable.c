@@ -13,18 +13,6 @@ uint64_t extable_fixup(uint64_t rip)
 	return 0;
 }
 
-/* Instruction at 1: may fault; the fixup at 3: sets the flag and resumes at 2:. */
-#define FAULTABLE(insn)                                  \
-	"1: " insn "\n"                                  \
-	"2:\n"                                           \
-	".pushsection .extable, \"a\"\n"                 \
-	".quad 1b, 3f\n"                                 \
-	".popsection\n"                                  \
-	".pushsection .text.fixup, \"ax\"\n"             \
-	"3: movb $1, %[faulted]\n"                       \
-	"jmp 2b\n"                                       \
-	".popsection\n"
-
 bool safe_read64(uint64_t addr, uint64_t *val)
 {
 	bool faulted = false;

@@ -8,6 +8,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Instruction at 1: may fault; the fixup at 3: sets the flag (operand
+ * [faulted], a bool in memory) and resumes at 2:. */
+#define FAULTABLE(insn)                                  \
+	"1: " insn "\n"                                  \
+	"2:\n"                                           \
+	".pushsection .extable, \"a\"\n"                 \
+	".quad 1b, 3f\n"                                 \
+	".popsection\n"                                  \
+	".pushsection .text.fixup, \"ax\"\n"             \
+	"3: movb $1, %[faulted]\n"                       \
+	"jmp 2b\n"                                       \
+	".popsection\n"
+
 /* The fixup for a faulting rip, or 0. */
 uint64_t extable_fixup(uint64_t rip);
 

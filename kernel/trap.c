@@ -14,7 +14,6 @@
 #include "lib/trap.h"
 #include "include/questv/hypercall.h"
 
-struct irq_counts irq_counts;
 void (*volatile timer_hook)(void);
 void (*volatile device_irq_hook[BOOTINFO_MAX_DEVICES])(void);
 
@@ -58,6 +57,13 @@ struct trap_frame *trap(struct trap_frame *f)
 		} else {
 			irq_counts.stray_irqs++;
 		}
+		lapic_write(LAPIC_EOI, 0);
+		return f;
+	}
+	/* A vector nobody here uses, or an exception's vector sent as an IPI
+	 * (lib/isr.S): a peer's stray interrupt, counted and dismissed. */
+	if ((f->vector >= 32 && f->vector != VEC_SPURIOUS) || f->error == ISR_FOREIGN) {
+		irq_counts.stray_irqs++;
 		lapic_write(LAPIC_EOI, 0);
 		return f;
 	}

@@ -6,18 +6,8 @@
 #define QUESTV_KERNEL_TRAP_H
 #include <stdint.h>
 #include "include/questv/bootinfo.h"
+#include "kernel/irq_counts.h"
 #include "kernel/vectors.h"
-
-struct irq_counts {
-	volatile uint64_t timer_ticks;
-	volatile uint64_t ipis_received;
-	volatile uint64_t net_kicks;
-	volatile uint64_t device_irqs;
-	volatile uint64_t stray_irqs;   /* a device vector nobody handles */
-	volatile uint64_t rescue_ipis;
-	volatile uint64_t nmis;         /* NMIs that unwound nothing */
-};
-extern struct irq_counts irq_counts;
 
 /* Called on every timer tick, from the interrupt (may be 0). */
 extern void (*volatile timer_hook)(void);

@@ -27,3 +27,9 @@ void idt_init(void)
 	ptr.base = (uint64_t)idt;
 	__asm__ volatile("lidt %0" :: "m"(ptr));
 }
+
+const void *idt_table(unsigned *len)
+{
+	*len = sizeof idt;
+	return idt;
+}

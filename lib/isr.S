@@ -1,17 +1,28 @@
 /* 256 interrupt stubs: push a dummy error code where the CPU pushes none,
  * push the vector, save registers and call trap(frame). trap returns the
  * frame to resume, which may belong to another thread: that is how the
- * kernel switches threads. */
+ * kernel switches threads.
+ *
+ * Vectors 0-31 are an exception's, but a peer can send a fixed IPI on one
+ * of them: then the CPU pushes no error code even where the exception
+ * would, and the local APIC has the vector in service. isr_low tells the
+ * two apart and gives such an interrupt the error code ISR_FOREIGN (no
+ * exception has it), so trap() sees a whole frame and knows. */
+#define LAPIC_ISR0     0xFEE00100       /* in-service bits of vectors 0-31 */
+#define ERROR_VECTORS  0x60227D00       /* 8, 10-14, 17, 21, 29, 30 push an error code */
+
 	.text
 .macro STUB n
 	.align 16
 isr_\n:
-	.if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
+	.if \n < 32
+	push $\n
+	jmp isr_low
 	.else
 	push $0
-	.endif
 	push $\n
 	jmp isr_common
+	.endif
 .endm
 
 	.global isr_table_start
@@ -23,6 +34,28 @@ isr_table_start:
 	STUB %i
 	.set i, i + 1
 	.endr
+
+isr_low:                                /* stack: vector, [error], rip, ... */
+	push %rax
+	push %rcx
+	mov 16(%rsp), %ecx
+	movabs $LAPIC_ISR0, %rax
+	mov (%rax), %eax
+	bt %ecx, %eax
+	jc 2f                           /* in service: an interrupt, no error code */
+	mov $ERROR_VECTORS, %eax
+	bt %ecx, %eax
+	pop %rcx
+	pop %rax
+	jc isr_common                   /* an exception with its error code */
+	push (%rsp)                     /* an exception without: error 0 under the vector */
+	movq $0, 8(%rsp)
+	jmp isr_common
+2:	pop %rcx
+	pop %rax
+	push (%rsp)
+	movq $-1, 8(%rsp)               /* ISR_FOREIGN */
+	jmp isr_common
 
 isr_common:
 	push %rax

@@ -1,5 +1,6 @@
-/* ACPI table walk for the processor count (ACPI 6.4, 5.2.5 RSDP, 5.2.7
- * RSDT, 5.2.12 MADT). Tables below 4 GiB are identity-mapped. */
+/* ACPI table walk for the processor count and the power-management port
+ * blocks (ACPI 6.4, 5.2.5 RSDP, 5.2.7 RSDT, 5.2.9 FADT, 5.2.12 MADT).
+ * Tables below 4 GiB are identity-mapped. */
 #include "monitor/acpi.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,4 +67,40 @@ unsigned acpi_cpu_count(const void *rsdp)
 		cpus += (flags & LAPIC_ENABLED) != 0;
 	}
 	return cpus;
+}
+
+/* FADT: SMI_CMD at 48; the eight blocks' ports at 56 + 4i, their lengths at
+ * 88.. (PM1a/PM1b event and control blocks share one length each). */
+#define FADT_SMI_CMD     48u
+#define FADT_BLOCKS      56u
+#define FADT_BLOCK_LENS  88u
+#define FADT_MIN_LEN     94u
+
+unsigned acpi_pm_ports(const void *rsdp, struct port_hazard *out, unsigned max)
+{
+	static const uint8_t len_at[8] = { 0, 0, 1, 1, 2, 3, 4, 5 };
+	static const char *const what[] = {
+		"the ACPI PM1a event block", "the ACPI PM1b event block",
+		"the ACPI PM1a control block (sleep, power off)", "the ACPI PM1b control block (sleep, power off)",
+		"the ACPI PM2 control block", "the ACPI PM timer", "the ACPI GPE0 block", "the ACPI GPE1 block",
+	};
+	uint32_t len, port;
+	const uint8_t *fadt = acpi_table(rsdp, "FACP", &len);
+	unsigned i, n = 0;
+
+	if (!fadt)
+		return 0;
+	if (len < FADT_MIN_LEN)
+		return 0;
+	memcpy(&port, fadt + FADT_SMI_CMD, 4);
+	if (port && port <= 0xFFFF && n < max)
+		out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)port,
+						 "the ACPI SMI command port (enters SMM)" };
+	for (i = 0; i < 8 && n < max; i++) {
+		unsigned blen = fadt[FADT_BLOCK_LENS + len_at[i]];
+		memcpy(&port, fadt + FADT_BLOCKS + 4 * i, 4);
+		if (port && blen && port + blen - 1 <= 0xFFFF)
+			out[n++] = (struct port_hazard){ (uint16_t)port, (uint16_t)(port + blen - 1), what[i] };
+	}
+	return n;
 }

@@ -4,6 +4,19 @@
 #define QUESTV_CHECKSUM_H
 #include <stdint.h>
 
+#define CHECKSUM_SEED 0xcbf29ce484222325ull
+
 /* len is rounded down to whole words. */
 uint64_t mem_checksum(const void *start, uint64_t len);
+
+/* Go on from h over [start, start+len), each word ANDed with mask first
+ * (page tables: the CPU's accessed/dirty bits are no change). */
+uint64_t mem_checksum_more(uint64_t h, const void *start, uint64_t len, uint64_t mask);
+
+/* The monitor's own state as a sandbox could harm it, seen while prober
+ * has the probe turn: its code and read-only data, its page tables, its
+ * IDT, and of every sandbox the nested tables, the permission bitmaps and
+ * (but the prober's, which its exits rewrite) the VMCB/VMCS.
+ * (monitor/monitor_sum.c) */
+uint64_t monitor_checksum(unsigned prober);
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "monitor/config.h"
+#include "monitor/port_hazards.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -426,6 +427,7 @@ static bool common_port(unsigned first, unsigned last,
 static int grant(struct parser *p, unsigned first, unsigned last)
 {
 	struct sandbox_config *sb = cur_sandbox(p);
+	const char *why;
 	unsigned port;
 
 	for (size_t i = 0; i < COUNT(monitor_ports); i++) {
@@ -435,6 +437,13 @@ static int grant(struct parser *p, unsigned first, unsigned last)
 			config_error_str(p->err, " is reserved for the monitor");
 			return -1;
 		}
+	}
+	if (port_dangerous(first, last, &port, &why)) {
+		error(p, "port ");
+		config_error_hex(p->err, port);
+		config_error_str(p->err, " is refused: ");
+		config_error_str(p->err, why);
+		return -1;
 	}
 	for (unsigned s = 0; s < p->cfg->nsandboxes; s++) {
 		const struct sandbox_config *o = &p->cfg->sandbox[s];

@@ -23,9 +23,13 @@
 /* Scan every PCI bus and record each function (one "pci" record each). */
 void devices_scan(void);
 
-/* Every function a config assigns exists: 0, or -1 with *err (the
- * sandbox's line). Call after devices_scan(), before building sandboxes. */
-int devices_check(const struct system_config *cfg, struct config_error *err);
+/* What a config asks of the platform holds: every function it assigns
+ * exists, no interrupt line goes to two sandboxes, every granted port is on
+ * the allowlist (port_policy.h; ACPI's blocks from acpi_rsdp). 0, or -1
+ * with *err (the sandbox's line). Call after devices_scan(), before
+ * building sandboxes. */
+int devices_check(const struct system_config *cfg, const void *acpi_rsdp,
+		  struct config_error *err);
 
 /*
  * Give sandbox sb the devices it may use: map their memory BARs into its
@@ -34,4 +38,10 @@ int devices_check(const struct system_config *cfg, struct config_error *err);
  * RAM or shared regions, or the monitor ran out of table pages).
  */
 int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why);
+
+/* The BARs sb is due (the device policy above, not the mappings made):
+ * audit windows (npt_audit.h), at most max. Returns how many. */
+#define DEVICES_MAX_WINDOWS (1 + CFG_MAX_PCI * PCI_MAX_BARS)
+struct npt_window;
+unsigned devices_windows(const struct sandbox *sb, struct npt_window *out, unsigned max);
 #endif

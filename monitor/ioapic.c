@@ -24,14 +24,22 @@ static void ioapic_write(unsigned reg, uint32_t v)
 	*(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_WIN) = v;
 }
 
+#define MAX_PINS 240
+
+/* The core each input was routed to (+1; 0 = none): one owner per line. */
+static uint16_t routed_to[MAX_PINS];
+
 int ioapic_route_pci_line(unsigned irq, uint8_t vector, uint8_t apic_id)
 {
 	unsigned pins = ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
 	/* ISA IRQ 0 is wired to input 2 on the PC; every other line n to n. */
 	unsigned pin = irq == 0 ? 2 : irq;
 
-	if (pin >= pins || vector < 32)
+	if (pin >= pins || pin >= MAX_PINS || vector < 32)
 		return -1;
+	if (routed_to[pin] && routed_to[pin] != apic_id + 1u)
+		return -2;
+	routed_to[pin] = (uint16_t)(apic_id + 1u);
 	/* Masked while the entry changes, so no half-written entry fires. */
 	ioapic_write(IOAPIC_REDIR(pin), REDIR_MASKED);
 	ioapic_write(IOAPIC_REDIR(pin) + 1, (uint32_t)apic_id << 24);

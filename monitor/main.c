@@ -21,6 +21,7 @@
 #include "lib/string.h"
 #include "lib/trap.h"
 #include "monitor/colour.h"
+#include "monitor/probe.h"
 
 extern char monitor_start[], monitor_end[];
 
@@ -140,7 +141,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	devices_scan();
 	{
 		struct config_error err;
-		if (devices_check(&cfg, &err))
+		if (devices_check(&cfg, mods.acpi_rsdp, &err))
 			config_fail(&err);
 	}
 	if (iommu_setup(cfg.iommu, mods.acpi_rsdp, &why))
@@ -153,6 +154,9 @@ void monitor_main(uint32_t magic, uint64_t info)
 		if (sandbox_build(&sandboxes[i], &cfg, i, &machine, &env, virt, &why))
 			monitor_fail("boot_error", why, STATUS_BOOT);
 		record_plan(&sandboxes[i]);
+		if (sandbox_audit(&sandboxes[i], &cfg))
+			monitor_fail("boot_error", "a nested page table maps what its sandbox is not due",
+				     STATUS_BOOT);
 	}
 	if (iommu_enable(&why))
 		monitor_fail("iommu_error", why, STATUS_BOOT);
@@ -168,6 +172,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	rec_u64(&r, "cycles", rdtsc() - t0);
 	rec_end(&r);
 
+	probe_deadlines(tsc_hz);
 	pit_tick_start();
 	for (i = 1; i < machine.ncores; i++)
 		smp_dispatch(i, run_core);

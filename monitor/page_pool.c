@@ -28,6 +28,7 @@ void *pool_alloc(unsigned n)
 }
 
 unsigned pool_pages_used(void) { return used; }
+uint64_t pool_start(void) { return (uint64_t)pool; }
 
 static void *alloc_table(void *ctx, uint64_t *pa)
 {

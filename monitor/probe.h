@@ -1,12 +1,23 @@
 /*
  * Isolation probe coordination. Sandboxes probe one at a time while all
  * the others wait inside the monitor, so their memory cannot change: a
- * checksum of each other sandbox (and of the monitor's code) taken before
- * and after a probe must match.
+ * checksum of each other sandbox (and of the monitor's state, checksum.h:
+ * monitor_checksum) taken before and after a probe must match.
+ *
+ * Nobody holds the others forever: a sandbox that has not asked for its
+ * turn PROBE_ARRIVE_MS after the first did, or holds the turn longer than
+ * PROBE_TURN_MS (both in TSC time, the monitor's checksums not counted), is
+ * reported (probe_timeout) and stopped; the others go on.
  */
 #ifndef QUESTV_PROBE_H
 #define QUESTV_PROBE_H
 #include "monitor/sandbox.h"
+
+#define PROBE_ARRIVE_MS 3000
+#define PROBE_TURN_MS   3000
+
+/* Set the deadlines' TSC rate (before any sandbox runs). */
+void probe_deadlines(uint64_t tsc_hz);
 
 /* HC_PROBE_BEGIN: wait for sb's turn, take the "before" checksums. */
 long probe_begin(struct sandbox *sb);

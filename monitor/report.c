@@ -3,6 +3,10 @@
 #include "monitor/checksum.h"
 #include "monitor/log.h"
 #include "monitor/spinlock.h"
+#include "monitor/nmi.h"
+#include "lib/lapic.h"
+
+#define ICR_INIT_ASSERT 0x4500u     /* INIT, level assert, physical destination */
 
 static const char *const reason_name[] = {
 #define EXIT_NAME(id, name) name,
@@ -59,26 +63,34 @@ static bool report_integrity(const struct sandbox *sb)
 	return same;
 }
 
-void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
-		    const char *reason)
+/* Record sb's end and count it, once; true when it was the last. */
+static bool mark_end(struct sandbox *sb, enum sandbox_state how, unsigned status,
+		     const char *reason)
 {
 	struct record r;
-	unsigned i, done, run_status = STATUS_OK;
+	unsigned done;
 
+	spin_lock(&lock);
+	if (sb->state == SB_ENDED || sb->state == SB_STOPPED) {
+		spin_unlock(&lock);     /* stopped from another core already */
+		return false;
+	}
 	rec_begin(&r, "sandbox_end");
 	rec_u64(&r, "sandbox", sb->id);
 	rec_str(&r, "how", how == SB_ENDED ? "ended" : "stopped");
 	rec_str(&r, "reason", reason);
 	rec_u64(&r, "status", status);
 	rec_end(&r);
-
-	spin_lock(&lock);
 	sb->end_status = status;
 	sb->state = how;
 	done = ++finished;
 	spin_unlock(&lock);
-	if (done < nsandboxes)
-		core_park();
+	return done == nsandboxes;
+}
+
+static __attribute__((noreturn)) void end_of_run(void)
+{
+	unsigned i, run_status = STATUS_OK;
 
 	for (i = 0; i < nsandboxes; i++) {
 		report_exits(&sandboxes[i]);
@@ -86,5 +98,22 @@ void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
 		    sandboxes[i].end_status != RUN_OK)
 			run_status = STATUS_SANDBOX;
 	}
+	nmi_report();
 	monitor_end_run(run_status);
+}
+
+void sandbox_finish(struct sandbox *sb, enum sandbox_state how, unsigned status,
+		    const char *reason)
+{
+	if (!mark_end(sb, how, status, reason))
+		core_park();
+	end_of_run();
+}
+
+void sandbox_stop(struct sandbox *sb, const char *reason)
+{
+	if (mark_end(sb, SB_STOPPED, RUN_FAILED, reason))
+		end_of_run();
+	/* Out of guest mode: INIT exits on both backends, and its core then parks. */
+	lapic_send(sb->cfg->core, ICR_INIT_ASSERT);
 }

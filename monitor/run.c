@@ -12,8 +12,9 @@
 #include "monitor/smp.h"
 #include "include/questv/bootinfo.h"
 #include "lib/x86.h"
+#include "monitor/nmi.h"
 
-#define MAX_VIOLATION_RECORDS 32    /* a rogue sandbox cannot flood the log */
+#define MAX_VIOLATION_RECORDS 128   /* a rogue sandbox cannot flood the log */
 
 const struct virt_ops *virt;
 
@@ -88,6 +89,7 @@ static bool handle_exit(struct sandbox *sb, const struct vm_exit *e, const char 
 	case EXIT_NESTED_FAULT:
 	case EXIT_IO:
 	case EXIT_MSR:
+	case EXIT_CACHE_FLUSH:  /* INVD would discard others' dirty lines; WBINVD stalls them */
 		stamp_violation(sb, e->tsc);
 		record_violation(sb, e);
 		virt->inject_exception(&sb->vcpu, EXC_GP, true, 0);
@@ -129,8 +131,12 @@ void run_core(unsigned core_index)
 	for (i = 0; i < nsandboxes; i++)
 		if (sandboxes[i].core == core_index)
 			sb = &sandboxes[i];
-	if (!sb)
+	if (!sb) {
+		/* Park with virtualization on, where INIT is held (SVM: GIF clear)
+		 * or blocked (VMX root): no sandbox can reset this core. */
+		virt->cpu_enable(core_index);
 		core_park();
+	}
 	if (virt->cpu_enable(core_index) ||
 	    virt->vcpu_init(&sb->vcpu, &sb->entry, &sb->npt,
 			    &(struct guest_grants){ sb->io_granted }))
@@ -143,9 +149,13 @@ void run_core(unsigned core_index)
 			sb->stamp_entry = false;
 			bi->violation_enter_tsc = rdtsc();
 		}
+		if (nmi_pending() && virt->inject_nmi(&sb->vcpu))
+			nmi_handed();
 		virt->run(&sb->vcpu, &e);
 		e.tsc = rdtsc();
 		iommu_report_faults();   /* the monitor runs anyway: collect DMA faults */
+		if (sb->state == SB_STOPPED)
+			core_park();    /* stopped from another core (sandbox_stop) */
 		sb->exits[window_of(sb, &e)][e.reason]++;
 		if (!handle_exit(sb, &e, &fatal)) {
 			struct record r;
@@ -157,5 +167,7 @@ void run_core(unsigned core_index)
 			rec_end(&r);
 			sandbox_finish(sb, SB_STOPPED, RUN_FAILED, fatal);
 		}
+		if (sb->state == SB_STOPPED)
+			core_park();
 	}
 }

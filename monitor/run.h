@@ -12,6 +12,10 @@ __attribute__((noreturn)) void run_core(unsigned core_index);
 __attribute__((noreturn)) void sandbox_finish(struct sandbox *sb, enum sandbox_state how,
 					      unsigned status, const char *reason);
 
+/* Stop sb from another core (it missed a deadline): it counts as failed,
+ * its core is kicked out of guest mode and parks. */
+void sandbox_stop(struct sandbox *sb, const char *reason);
+
 /* "nested_fault", "hypercall", ...: names used in records. */
 const char *exit_reason_name(enum exit_reason reason);
 

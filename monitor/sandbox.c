@@ -46,7 +46,15 @@ static void add_target(struct bootinfo *bi, const char *name, uint64_t addr)
 	}
 }
 
-static bool is_member(const struct shared_config *sh, unsigned id)
+uint64_t shared_gpa(const struct system_config *cfg, unsigned i)
+{
+	uint64_t gpa = SHARED_GPA_BASE;
+	for (unsigned j = 0; j < i; j++)
+		gpa += (cfg->shared[j].size + 0xFFF) & ~0xFFFull;
+	return gpa;
+}
+
+bool is_member(const struct shared_config *sh, unsigned id)
 {
 	unsigned j;
 	for (j = 0; j < sh->nmembers; j++)
@@ -61,7 +69,6 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 {
 	struct bootinfo *bi = sandbox_ptr(sb, BOOTINFO_GPA);
 	unsigned i, j;
-	uint64_t shared_gpa = SHARED_GPA_BASE;
 
 	memset(bi, 0, sizeof *bi);
 	bi->magic = BOOTINFO_MAGIC;
@@ -89,6 +96,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 		add_target(bi, name, config_hpa(cfg, i, SANDBOX_CODE_GPA));
 	}
 	add_target(bi, "monitor", env->monitor_probe_addr);
+	add_target(bi, "monitor:pool", pool_start());   /* its page tables and VMCBs/VMCSs */
 	/* A channel this sandbox is not a party to is as foreign as a sandbox. */
 	for (i = 0; i < cfg->nshared; i++) {
 		char name[16] = "shared:";
@@ -103,13 +111,12 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 			if (sh->members[j] != sb->id || bi->nshared == BOOTINFO_MAX_SHARED)
 				continue;
 			copy_name(bi->shared[bi->nshared].name, sizeof bi->shared[0].name, sh->name);
-			bi->shared[bi->nshared].gpa = shared_gpa;
+			bi->shared[bi->nshared].gpa = shared_gpa(cfg, i);
 			bi->shared[bi->nshared].size = sh->size;
 			bi->shared[bi->nshared].nmembers = sh->nmembers;
 			memcpy(bi->shared[bi->nshared++].members, sh->members,
 			       sh->nmembers * sizeof sh->members[0]);
 		}
-		shared_gpa += (sh->size + 0xFFF) & ~0xFFFull;
 	}
 	copy_name(bi->args, sizeof bi->args, sb->cfg->args);
 	copy_name(bi->taskset, sizeof bi->taskset, sb->cfg->taskset);
@@ -122,7 +129,6 @@ static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 		     const struct virt_ops *virt, const char **why)
 {
 	unsigned i;
-	uint64_t shared_gpa = SHARED_GPA_BASE;
 
 	*why = "out of monitor pages for nested page tables";
 	if (npt_init(&sb->npt, virt->pt_format, &pool_pt_alloc))
@@ -136,9 +142,8 @@ static int build_npt(struct sandbox *sb, const struct system_config *cfg,
 		const struct shared_config *sh = &cfg->shared[i];
 		uint64_t size = (sh->size + 0xFFF) & ~0xFFFull;
 		if (is_member(sh, sb->id) &&
-		    npt_map(&sb->npt, shared_gpa, sh->base, size, PT_R | PT_W, PT_WB))
+		    npt_map(&sb->npt, shared_gpa(cfg, i), sh->base, size, PT_R | PT_W, PT_WB))
 			return -1;
-		shared_gpa += size;
 	}
 	return 0;
 }
@@ -155,9 +160,12 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 	sb->cfg = &cfg->sandbox[id];
 	sb->base = sb->cfg->base;
 	sb->size = sb->cfg->mem_bytes;
-	for (i = 0; i < m->ncores; i++)
+	for (i = 0; i < m->ncores; i++) {
 		if (m->apic_ids[i] == sb->cfg->core)
 			sb->core = i;
+		if (m->apic_ids[i] < sb->cfg->core)
+			sb->vcpu_index++;
+	}
 	if (sandbox_view(sb, cfg, why))
 		return -1;
 	memset(sandbox_ptr(sb, 0), 0, sb->size);

@@ -39,6 +39,14 @@ int sandbox_build(struct sandbox *sb, const struct system_config *cfg, unsigned 
 		  const struct machine *m, const struct boot_env *env,
 		  const struct virt_ops *virt, const char **why);
 
+/* Where shared region i is mapped in every member; is id a member of sh? */
+uint64_t shared_gpa(const struct system_config *cfg, unsigned i);
+bool is_member(const struct shared_config *sh, unsigned id);
+
+/* Audit sb's built nested table (npt_audit.h): one npt_audit record; -1 if
+ * any leaf is stray (monitor/sandbox_audit.c). */
+int sandbox_audit(const struct sandbox *sb, const struct system_config *cfg);
+
 /* Is [gpa, gpa+len) inside the sandbox's RAM? */
 bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len);
 

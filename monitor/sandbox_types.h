@@ -15,7 +15,11 @@ struct sandbox {
 	const struct sandbox_config *cfg;
 	uint64_t base, size;        /* host-physical region (base 0: coloured) */
 	uint8_t *view;              /* its guest-physical 0 in the monitor (sandbox_view.c) */
-	unsigned core;              /* core index (smp.h) */
+	unsigned core;              /* core index (smp.h): start-up order */
+	/* QEMU's CPU index of its core: the rank of its APIC ID among the
+	 * machine's (QEMU numbers possible CPUs in APIC-ID order). Whatever
+	 * order the cores started in, with or without icount. */
+	unsigned vcpu_index;
 	struct nested_pt npt;
 	uint8_t io_granted[8192];   /* bit set = port granted */
 	struct vcpu vcpu;

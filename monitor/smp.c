@@ -12,6 +12,7 @@
 
 extern char tramp_start[], tramp_end[];
 extern uint64_t tramp_cr3, tramp_stacks, tramp_stack_size, tramp_entry;
+extern uint32_t tramp_max;
 
 static uint8_t ap_stacks[CFG_MAX_CORES + 1][STACK_SIZE] __attribute__((aligned(16)));
 static uint32_t apic_of[CFG_MAX_CORES];
@@ -52,7 +53,18 @@ static void ap_entry(unsigned stack_index)
 }
 
 /* Trampoline data lives inside the copied code: patch it there. */
-#define TRAMP_VAR(v) (*(uint64_t *)(TRAMPOLINE_PA + ((char *)&(v) - tramp_start)))
+#define TRAMP_AT(v) (TRAMPOLINE_PA + ((char *)&(v) - tramp_start))
+#define TRAMP_VAR(v) (*(uint64_t *)TRAMP_AT(v))
+
+/* Once the cores are up nothing may run the start code again: a SIPI from
+ * a sandbox would otherwise restart a core in the monitor. What is left
+ * halts in real mode with interrupts off. */
+static void wipe_trampoline(void)
+{
+	static const uint8_t park[] = { 0xFA, 0xF4, 0xEB, 0xFD };  /* cli; hlt; jmp .-3 */
+	memset((void *)TRAMPOLINE_PA, 0xF4, 4096);
+	memcpy((void *)TRAMPOLINE_PA, park, sizeof park);
+}
 
 /* Cores whose slots 0..n-1 are all published. */
 static unsigned cores_ready(void)
@@ -73,6 +85,7 @@ unsigned smp_start(uint64_t tsc_hz, unsigned expected, struct machine *m)
 	TRAMP_VAR(tramp_stacks) = (uint64_t)ap_stacks;
 	TRAMP_VAR(tramp_stack_size) = STACK_SIZE;
 	TRAMP_VAR(tramp_entry) = (uint64_t)ap_entry;
+	*(uint32_t *)TRAMP_AT(tramp_max) = CFG_MAX_CORES + 1;
 	apic_of[0] = my_apic_id();
 
 	lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | LAPIC_SVR_ENABLE);
@@ -101,6 +114,7 @@ unsigned smp_start(uint64_t tsc_hz, unsigned expected, struct machine *m)
 	m->ncores = cores_ready();
 	for (i = 0; i < m->ncores; i++)
 		m->apic_ids[i] = apic_of[i];
+	wipe_trampoline();
 	return m->ncores;
 }
 

@@ -2,6 +2,9 @@
  * AP start-up code, copied to TRAMPOLINE_PA (0x8000) and started by SIPI
  * in real mode. Goes to long mode on the monitor's page tables, takes a
  * stack by atomically counting itself in, and jumps to ap_entry(index).
+ * A core counted in beyond the stacks there are parks instead, so repeated
+ * starts cannot walk a stack onto what lies past the array; smp.c wipes
+ * this page once the cores are up.
  */
 #include "lib/boot.inc"
 #define TRAMPOLINE_PA 0x8000
@@ -9,6 +12,7 @@
 
 	.section .rodata
 	.global tramp_start, tramp_end, tramp_cr3, tramp_stacks, tramp_stack_size, tramp_entry
+	.global tramp_max
 	.code16
 tramp_start:
 	cli
@@ -33,6 +37,8 @@ tramp32:
 tramp64:
 	mov $1, %eax
 	lock xadd %eax, ADDR(tramp_count)
+	cmp ADDR(tramp_max), %eax
+	jae 1f
 	mov %eax, %edi                  /* AP index, from 1 */
 	mov %rax, %rcx
 	inc %rcx
@@ -41,6 +47,9 @@ tramp64:
 	mov %rcx, %rsp
 	mov ADDR(tramp_entry), %rax
 	jmp *%rax
+1:	cli
+	hlt
+	jmp 1b
 
 	.align 8
 tramp_gdt:
@@ -57,4 +66,5 @@ tramp_stacks:     .quad 0   /* base of the AP stack array */
 tramp_stack_size: .quad 0
 tramp_entry:      .quad 0
 tramp_count:      .long 1
+tramp_max:        .long 0   /* stacks in the array: indices 1 .. tramp_max-1 */
 tramp_end:

@@ -26,16 +26,6 @@ struct guest_entry {
 	uint32_t eax, ebx;          /* boot magic and bootinfo address */
 };
 
-/* An MSR range the sandbox may not read and/or write. */
-struct msr_rule {
-	uint32_t first, last;       /* inclusive */
-	bool deny_read, deny_write;
-};
-
-/* MSRs no sandbox may touch (monitor/msr_policy.c). */
-extern const struct msr_rule msr_denied[];
-extern const unsigned msr_denied_count;
-
 /* What the sandbox may touch besides its nested page table. */
 struct guest_grants {
 	const uint8_t *io_bitmap;   /* 8 KiB, bit set = port granted */
@@ -46,7 +36,9 @@ struct vcpu {
 	unsigned asid;              /* ASID (SVM) / VPID (VMX), never 0 */
 	struct guest_regs regs;
 	void *arch;                 /* VMCB / VMCS and friends, backend owned */
-	uint64_t arch_pa;
+	uint64_t arch_pa;           /* the VMCB / VMCS page */
+	const void *perm_maps;      /* the I/O and MSR permission bitmaps, one block */
+	uint64_t perm_maps_len;
 };
 
 /* A decoded exit. Fields beyond reason are valid for that reason only. */
@@ -79,6 +71,9 @@ struct virt_ops {
 	void (*skip_insn)(struct vcpu *v, const struct vm_exit *e);
 	/* Deliver an exception to the guest at its next entry. */
 	void (*inject_exception)(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+	/* Deliver an NMI at the next entry: false (nothing done) while another
+	 * event is queued or the guest blocks NMIs. */
+	bool (*inject_nmi)(struct vcpu *v);
 };
 
 /* The backend this CPU offers, or 0 (with *why) if none. */

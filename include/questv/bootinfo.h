@@ -12,7 +12,7 @@
 #define BOOTINFO_MAGIC    0x51564231u /* "QVB1" */
 #define BOOTINFO_GPA      0x7000u     /* below the kernel, above the IVT */
 #define BOOTINFO_MAX_PEERS 8
-#define BOOTINFO_MAX_TARGETS 10
+#define BOOTINFO_MAX_TARGETS 16
 #define BOOTINFO_MAX_SHARED 8
 #define BOOTINFO_TASKSET_MAX 1024
 #define BOOTINFO_MAX_DEVICES 8

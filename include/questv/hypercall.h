@@ -44,6 +44,7 @@
 	X(VIRT_INSN, "virt_insn")     /* VMRUN/VMLOAD/... from the guest */ \
 	X(CPUID, "cpuid")             /* VMX only: CPUID always exits */ \
 	X(INVALID, "invalid_state")   /* entry refused by the CPU */ \
+	X(CACHE_FLUSH, "cache_flush") /* INVD / WBINVD: refused, machine-wide */ \
 	X(OTHER, "other")
 
 #define EXIT_ENUM(id, name) EXIT_##id,

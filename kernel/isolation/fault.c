@@ -1,12 +1,21 @@
 /* Deliberate faults (see fault.h). */
 #include "kernel/isolation/fault.h"
+#include "kernel/isolation/forge.h"
 #include "kernel/kinfo.h"
 #include "kernel/paging.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 
 void fault_inject(const char *how)
 {
-	if (!strncmp(how, "triple", 6)) {
+	if (!strncmp(how, "spin", 4)) {
+		cli();
+		for (;;)
+			cpu_relax();
+	}
+	if (!strncmp(how, "forge", 5))
+		forge_verdict();
+	if (!strncmp(how, "triple", 6) || !strncmp(how, "forge", 5)) {
 		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) empty = { 0, 0 };
 		__asm__ volatile("lidt %0; int3" :: "m"(empty));
 	}

@@ -7,6 +7,7 @@
 #include "lib/record.h"
 #include "lib/string.h"
 #include "include/questv/vpmu.h"
+#include "kernel/isolation/doors.h"
 
 #define PROBE_PATTERN 0x5155455354564221ull  /* what a leaked write would leave */
 
@@ -116,6 +117,7 @@ unsigned probe_run(void)
 			probe_port(com_ports[i]);
 	probe_msrs();
 	probe_vpmu();
+	leaks += probe_doors();
 	probe_hypercalls();
 	if (hypercall3(HC_PROBE_END, 0, 0, 0) != 0)
 		leaks++;

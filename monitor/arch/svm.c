@@ -10,6 +10,7 @@
 #include "monitor/page_pool.h"
 #include "lib/x86.h"
 #include "lib/string.h"
+#include "monitor/msr_policy.h"
 
 #define CPUID_SVM_LEAF     0x8000000Au
 #define CPUID_EXT_FEATURES 0x80000001u
@@ -66,6 +67,10 @@ static int svm_cpu_enable(unsigned core_index)
 		return -1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)hsave);
+	/* From here on the monitor runs with GIF clear (#VMEXIT leaves it so):
+	 * INIT, NMI and SMI sent at this core wait for the next guest entry,
+	 * where the sandbox takes them (INIT is intercepted). */
+	__asm__ volatile("clgi" ::: "memory");
 	return 0;
 }
 
@@ -76,37 +81,6 @@ static void build_iopm(uint8_t *iopm, const uint8_t *granted)
 	memset(iopm, 0xFF, SVM_IOPM_SIZE);
 	for (i = 0; i < 8192; i++)
 		iopm[i] = (uint8_t)~granted[i];
-}
-
-/* Two bits per MSR (read, write) in three 2 KiB blocks (APM 15.11). */
-static void msrpm_deny(uint8_t *msrpm, uint32_t msr, bool rd, bool wr)
-{
-	uint32_t base, off;
-	if (msr <= 0x1FFF) {
-		base = 0;
-		off = msr;
-	} else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu) {
-		base = 0x800;
-		off = msr - 0xC0000000u;
-	} else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu) {
-		base = 0x1000;
-		off = msr - 0xC0010000u;
-	} else {
-		return; /* outside the map: always intercepted by hardware */
-	}
-	if (rd)
-		msrpm[base + off / 4] |= (uint8_t)(1u << ((off % 4) * 2));
-	if (wr)
-		msrpm[base + off / 4] |= (uint8_t)(2u << ((off % 4) * 2));
-}
-
-static void build_msrpm(uint8_t *msrpm)
-{
-	unsigned i;
-	uint32_t m;
-	for (i = 0; i < msr_denied_count; i++)
-		for (m = msr_denied[i].first; m <= msr_denied[i].last; m++)
-			msrpm_deny(msrpm, m, msr_denied[i].deny_read, msr_denied[i].deny_write);
 }
 
 static void flat_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib)
@@ -132,17 +106,17 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 		return -1;
 	a = &arch_state[slot];
 	a->vmcb = pool_alloc(1);
-	a->iopm = pool_alloc(3);
-	a->msrpm = pool_alloc(2);
-	if (!a->vmcb || !a->iopm || !a->msrpm)
+	a->iopm = pool_alloc(5);        /* IOPM (3 pages), then the MSRPM (2) */
+	if (!a->vmcb || !a->iopm)
 		return -1;
+	a->msrpm = a->iopm + SVM_IOPM_SIZE;
 	build_iopm(a->iopm, g->io_bitmap);
-	build_msrpm(a->msrpm);
+	msr_build_msrpm(a->msrpm, true);   /* NPT gives the guest its own PAT */
 
 	c = &a->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
-			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
-	c->intercept_misc2 = SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_SVM_INSNS;
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVD;
+	c->intercept_misc2 = SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_SVM_INSNS | SVM_INTERCEPT_WBINVD;
 	c->iopm_base_pa = (uint64_t)a->iopm;
 	c->msrpm_base_pa = (uint64_t)a->msrpm;
 	c->asid = v->asid;
@@ -178,6 +152,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	v->regs.rbx = entry->ebx;
 	v->arch = a;
 	v->arch_pa = (uint64_t)a->vmcb;
+	v->perm_maps = a->iopm;
+	v->perm_maps_len = SVM_IOPM_SIZE + SVM_MSRPM_SIZE;
 	return 0;
 }
 
@@ -223,6 +199,10 @@ static void decode(const struct svm_vcpu *a, const struct guest_regs *r, struct 
 	case SVM_EXIT_INIT:
 		e->reason = EXIT_INIT;
 		break;
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
+		e->reason = EXIT_CACHE_FLUSH;
+		break;
 	case SVM_EXIT_INVALID:
 		e->reason = EXIT_INVALID;
 		break;
@@ -259,6 +239,15 @@ static void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error
 	a->vmcb->control.event_inj = ev;
 }
 
+static bool svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *a = v->arch;
+	if (a->vmcb->control.event_inj & SVM_EVENT_VALID)
+		return false;
+	a->vmcb->control.event_inj = SVM_EVENT_VALID | SVM_EVENT_NMI | 2;
+	return true;
+}
+
 const struct virt_ops svm_ops = {
 	.name = "svm",
 	.pt_format = &npt_format,
@@ -268,4 +257,5 @@ const struct virt_ops svm_ops = {
 	.run = svm_run,
 	.skip_insn = svm_skip_insn,
 	.inject_exception = svm_inject_exception,
+	.inject_nmi = svm_inject_nmi,
 };

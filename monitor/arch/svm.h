@@ -75,6 +75,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 
 /* intercept_misc1 (vector 3) */
 #define SVM_INTERCEPT_INIT      (1u << 3)
+#define SVM_INTERCEPT_INVD      (1u << 22)
 #define SVM_INTERCEPT_INVLPGA   (1u << 26)
 #define SVM_INTERCEPT_IOIO      (1u << 27)
 #define SVM_INTERCEPT_MSR       (1u << 28)
@@ -83,10 +84,12 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_INTERCEPT_VMRUN     (1u << 0)
 #define SVM_INTERCEPT_VMMCALL   (1u << 1)
 #define SVM_INTERCEPT_SVM_INSNS (0x7Du) /* bits 0, 2..6 */
+#define SVM_INTERCEPT_WBINVD    (1u << 9)
 
 /* exit codes */
 #define SVM_EXIT_INIT      0x063
 #define SVM_EXIT_CPUID     0x072
+#define SVM_EXIT_INVD      0x076
 #define SVM_EXIT_INVLPGA   0x07A
 #define SVM_EXIT_IOIO      0x07B
 #define SVM_EXIT_MSR       0x07C
@@ -94,12 +97,14 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EXIT_VMRUN     0x080
 #define SVM_EXIT_VMMCALL   0x081
 #define SVM_EXIT_SKINIT    0x086
+#define SVM_EXIT_WBINVD    0x089
 #define SVM_EXIT_NPF       0x400
 #define SVM_EXIT_INVALID   ((uint64_t)-1)
 
 #define SVM_EVENT_VALID     (1ull << 31)
 #define SVM_EVENT_HAS_ERROR (1ull << 11)
 #define SVM_EVENT_EXCEPTION (3ull << 8)
+#define SVM_EVENT_NMI       (2ull << 8)
 
 #define MSR_VM_CR        0xC0010114u
 #define MSR_VM_HSAVE_PA  0xC0010117u

@@ -19,6 +19,7 @@
 #include "lib/record.h"
 #include "lib/x86.h"
 #include "lib/string.h"
+#include "monitor/msr_policy.h"
 
 #define CPUID_1_ECX_VMX   (1u << 5)
 #define MAX_CORES         16
@@ -216,36 +217,19 @@ static int vmx_cpu_enable(unsigned core)
 
 /* --- one VMCS per sandbox --- */
 
+/* A guest PAT write stays the guest's only if entry loads and exit saves
+ * it (and exit loads the monitor's back). */
+static bool pat_switched(void)
+{
+	return (ctl.entry & ENTRY_LOAD_PAT) &&
+	       (ctl.exit & (EXIT_SAVE_PAT | EXIT_LOAD_PAT)) == (EXIT_SAVE_PAT | EXIT_LOAD_PAT);
+}
+
 static void build_io_bitmaps(uint8_t *bm, const uint8_t *granted)
 {
 	unsigned i;
 	for (i = 0; i < 8192; i++)
 		bm[i] = (uint8_t)~granted[i];
-}
-
-/* Reads of MSR m exit if bit m of the read map is set; writes at +2 KiB. */
-static void msr_bitmap_deny(uint8_t *bm, uint32_t msr, bool rd, bool wr)
-{
-	uint32_t base;
-	if (msr <= 0x1FFF)
-		base = 0;
-	else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu)
-		base = 1024, msr -= 0xC0000000u;
-	else
-		return; /* outside both ranges: always exits */
-	if (rd)
-		bm[base + msr / 8] |= (uint8_t)(1u << (msr % 8));
-	if (wr)
-		bm[2048 + base + msr / 8] |= (uint8_t)(1u << (msr % 8));
-}
-
-static void build_msr_bitmap(uint8_t *bm)
-{
-	unsigned i;
-	uint32_t m;
-	for (i = 0; i < msr_denied_count; i++)
-		for (m = msr_denied[i].first; m <= msr_denied[i].last; m++)
-			msr_bitmap_deny(bm, m, msr_denied[i].deny_read, msr_denied[i].deny_write);
 }
 
 /* Base address of the 64-bit TSS descriptor at sel in the GDT at gdt. */
@@ -346,12 +330,12 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 		return -1;
 	a = &arch_state[v->sandbox];
 	a->vmcs = pool_alloc(1);
-	a->io_bitmaps = pool_alloc(2);
-	a->msr_bitmap = pool_alloc(1);
-	if (!a->vmcs || !a->io_bitmaps || !a->msr_bitmap)
+	a->io_bitmaps = pool_alloc(3);  /* I/O bitmaps A and B, then the MSR bitmap */
+	if (!a->vmcs || !a->io_bitmaps)
 		return -1;
+	a->msr_bitmap = a->io_bitmaps + 2 * 4096;
 	build_io_bitmaps(a->io_bitmaps, g->io_bitmap);
-	build_msr_bitmap(a->msr_bitmap);
+	msr_build_vmx_bitmap(a->msr_bitmap, pat_switched());
 	*(uint32_t *)a->vmcs = ctl.revision;
 	if (!vmclear((uint64_t)a->vmcs) || !vmptrld((uint64_t)a->vmcs))
 		return -1;
@@ -385,6 +369,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_entry *entry,
 	v->regs.rbx = entry->ebx;
 	v->arch = a;
 	v->arch_pa = (uint64_t)a->vmcs;
+	v->perm_maps = a->io_bitmaps;
+	v->perm_maps_len = 3 * 4096;
 	return 0;
 }
 
@@ -445,6 +431,10 @@ static void decode(struct vmx_vcpu *a, const struct guest_regs *r, struct vm_exi
 	case VMX_EXIT_INIT:
 	case VMX_EXIT_SIPI:
 		e->reason = EXIT_INIT;
+		break;
+	case VMX_EXIT_INVD:
+	case VMX_EXIT_WBINVD:
+		e->reason = EXIT_CACHE_FLUSH;
 		break;
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
@@ -508,6 +498,17 @@ static void vmx_inject_exception(struct vcpu *v, unsigned vector, bool has_error
 	a->inject_error = error;
 }
 
+static bool vmx_inject_nmi(struct vcpu *v)
+{
+	struct vmx_vcpu *a = v->arch;
+	if (a->inject_info || a->pending_info ||
+	    (vmread(VMCS_GUEST_INTERRUPTIBILITY) & GUEST_BLOCKING_BY_NMI))
+		return false;
+	a->inject_info = INTR_INFO_VALID | INTR_TYPE_NMI | 2;
+	a->inject_error = 0;
+	return true;
+}
+
 const struct virt_ops vmx_ops = {
 	.name = "vmx",
 	.pt_format = &ept_format,
@@ -517,4 +518,5 @@ const struct virt_ops vmx_ops = {
 	.run = vmx_run,
 	.skip_insn = vmx_skip_insn,
 	.inject_exception = vmx_inject_exception,
+	.inject_nmi = vmx_inject_nmi,
 };

@@ -100,6 +100,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define VMX_EXIT_INIT            3
 #define VMX_EXIT_SIPI            4
 #define VMX_EXIT_CPUID           10
+#define VMX_EXIT_INVD            13
 #define VMX_EXIT_VMCALL          18
 #define VMX_EXIT_VMCLEAR         19   /* 19..27: VMCLEAR ... VMXON */
 #define VMX_EXIT_VMXON           27
@@ -112,17 +113,21 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define VMX_EXIT_EPT_VIOLATION   48
 #define VMX_EXIT_INVEPT          50
 #define VMX_EXIT_INVVPID         53
+#define VMX_EXIT_WBINVD          54
 #define VMX_EXIT_VMFUNC          59
 #define VMX_EXIT_ENTRY_FAILURE   (1u << 31)
 
 /* Interruption information (entry injection, exit, IDT vectoring). */
 #define INTR_INFO_VALID          (1u << 31)
 #define INTR_INFO_HAS_ERROR      (1u << 11)
+#define INTR_TYPE_NMI            (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)
 #define INTR_TYPE_MASK           (7u << 8)
 #define INTR_TYPE_SOFT_INT       (4u << 8)
 #define INTR_TYPE_PRIV_SOFT_EXC  (5u << 8)
 #define INTR_TYPE_SOFT_EXC       (6u << 8)
+
+#define GUEST_BLOCKING_BY_NMI    (1u << 3)   /* guest interruptibility state */
 
 #define MSR_IA32_PAT             0x277u
 

@@ -102,8 +102,8 @@ static void test_all_sandbox_keys(void **state)
 		 "memory = 64M\n"
 		 "base = 0x10000000\n"
 		 "console = 0x500\n"
-		 "ports = 0x60, 0x64-0x67\n"
-		 "ports = 0x80 - 0x8f\n"
+		 "ports = 0x278, 0x27c-0x27f\n"
+		 "ports = 0x378 - 0x37f\n"
 		 "args = \"probe steady=1000 #not-a-comment\"\n");
 	assert_int_equal(sb->core, 7);
 	assert_int_equal(sb->mem_bytes, 64 * MIB);
@@ -112,12 +112,12 @@ static void test_all_sandbox_keys(void **state)
 	assert_int_equal(sb->nports, 4);
 	assert_int_equal(sb->ports[0].first, 0x500);
 	assert_int_equal(sb->ports[0].last, 0x507);
-	assert_int_equal(sb->ports[1].first, 0x60);
-	assert_int_equal(sb->ports[1].last, 0x60);
-	assert_int_equal(sb->ports[2].first, 0x64);
-	assert_int_equal(sb->ports[2].last, 0x67);
-	assert_int_equal(sb->ports[3].first, 0x80);
-	assert_int_equal(sb->ports[3].last, 0x8f);
+	assert_int_equal(sb->ports[1].first, 0x278);
+	assert_int_equal(sb->ports[1].last, 0x278);
+	assert_int_equal(sb->ports[2].first, 0x27c);
+	assert_int_equal(sb->ports[2].last, 0x27f);
+	assert_int_equal(sb->ports[3].first, 0x378);
+	assert_int_equal(sb->ports[3].last, 0x37f);
 	assert_string_equal(sb->args, "probe steady=1000 #not-a-comment");
 }
 
@@ -174,7 +174,7 @@ static void test_number_forms(void **state)
 {
 	(void)state;
 	parse_ok("[sandbox 0]\ncore = 0x0f\nmemory = 0x2000000\n"
-		 "base = 0X40000000\nports = 0X6a-0x6B, 00100\n"
+		 "base = 0X40000000\nports = 0X27a-0x27B, 00888\n"
 		 "[sandbox 1]\ncore = 01\nmemory = 1G\n"
 		 "[sandbox 2]\ncore = 2\nmemory = 6144K\n"
 		 "[sandbox 3]\ncore = 3\nmemory = 0x10M\n"
@@ -182,9 +182,9 @@ static void test_number_forms(void **state)
 	assert_int_equal(cfg.sandbox[0].core, 15);
 	assert_int_equal(cfg.sandbox[0].mem_bytes, 32 * MIB);
 	assert_int_equal(cfg.sandbox[0].base, 0x40000000);
-	assert_int_equal(cfg.sandbox[0].ports[0].first, 0x6a);
-	assert_int_equal(cfg.sandbox[0].ports[0].last, 0x6b);
-	assert_int_equal(cfg.sandbox[0].ports[1].first, 100);
+	assert_int_equal(cfg.sandbox[0].ports[0].first, 0x27a);
+	assert_int_equal(cfg.sandbox[0].ports[0].last, 0x27b);
+	assert_int_equal(cfg.sandbox[0].ports[1].first, 888);
 	assert_int_equal(cfg.sandbox[1].core, 1);
 	assert_int_equal(cfg.sandbox[1].mem_bytes, 1024 * MIB);
 	assert_int_equal(cfg.sandbox[2].mem_bytes, 6 * MIB);
@@ -417,7 +417,7 @@ static void test_numbers_beyond_field(void **state)
 		     "core '16' is out of range (0-15)");
 	expect_error("[sandbox 0]\ncore = 0x10\n", 2,
 		     "core '0x10' is out of range (0x0-0xf)");
-	expect_error(SB0 "ports = 0x60, 0x10000\n", 4,
+	expect_error(SB0 "ports = 0x378, 0x10000\n", 4,
 		     "port '0x10000' is out of range (0x0-0xffff)");
 	expect_error(SB0 "ports = 0-65536\n", 4,
 		     "port '65536' is out of range (0-65535)");
@@ -530,10 +530,10 @@ static void test_args_rules(void **state)
 static void test_port_granted_twice_in_sandbox(void **state)
 {
 	(void)state;
-	expect_error(SB0 "ports = 0x60, 0x60\n", 4,
-		     "port 0x60 is already granted to sandbox 0");
-	expect_error(SB0 "ports = 0x60-0x6f\nports = 0x72, 0x68-0x6f\n", 5,
-		     "port 0x68 is already granted to sandbox 0");
+	expect_error(SB0 "ports = 0x378, 0x378\n", 4,
+		     "port 0x378 is already granted to sandbox 0");
+	expect_error(SB0 "ports = 0x370-0x37f\nports = 0x272, 0x378-0x37f\n", 5,
+		     "port 0x378 is already granted to sandbox 0");
 }
 
 static void test_port_granted_twice_across(void **state)
@@ -573,8 +573,8 @@ static void test_reserved_ports(void **state)
 		     "port 0x20 is reserved for the monitor");
 	expect_error(SB0 "console = 0xe8\n", 4, "port 0xe9 is reserved");
 	/* Their neighbours are fine. */
-	parse_ok(SB0 "ports = 0x1f, 0x22-0x3f, 0x44-0x6f, 0x72-0x9f, 0xa2-0xe8, "
-		 "0xea-0xf3, 0xf8-0xcf7, 0xd00-0xffff\n");
+	parse_ok(SB0 "ports = 0x1f, 0x22-0x3f, 0x44-0x5f, 0x72-0x80, 0xa2-0xb1, "
+		 "0xea-0xf3, 0xf8-0x4cf, 0xd00-0x88ff\n");
 }
 
 static void test_reversed_port_range(void **state)
@@ -587,10 +587,11 @@ static void test_reversed_port_range(void **state)
 static void test_too_many_port_ranges(void **state)
 {
 	(void)state;
-	parse_ok(SB0 "console = com1\nports = 1, 3, 5, 7\nports = 9, 11, 13\n");
+	parse_ok(SB0 "console = com1\nports = 0x101, 0x103, 0x105, 0x107\n"
+		 "ports = 0x109, 0x10b, 0x10d\n");
 	assert_int_equal(cfg.sandbox[0].nports, CFG_MAX_PORT_RANGES);
-	expect_error(SB0 "console = com1\nports = 1, 3, 5, 7\n"
-		     "ports = 9, 11, 13, 15\n", 6,
+	expect_error(SB0 "console = com1\nports = 0x101, 0x103, 0x105, 0x107\n"
+		     "ports = 0x109, 0x10b, 0x10d, 0x10f\n", 6,
 		     "too many port ranges in [sandbox 0] (max 8)");
 }
 
@@ -643,11 +644,11 @@ static void test_pci_bad_functions(void **state)
 static void test_empty_list_items(void **state)
 {
 	(void)state;
-	expect_error(SB0 "ports = 0x60,,0x64\n", 4,
+	expect_error(SB0 "ports = 0x378,,0x37a\n", 4,
 		     "empty item in the list of ports");
-	expect_error(SB0 "ports = 0x60,\n", 4, "empty item in the list of ports");
-	expect_error(SB0 "ports = , 0x60\n", 4, "empty item");
-	expect_error(SB0 "ports = 0x60-\n", 4, "malformed number '' for port");
+	expect_error(SB0 "ports = 0x378,\n", 4, "empty item in the list of ports");
+	expect_error(SB0 "ports = , 0x378\n", 4, "empty item");
+	expect_error(SB0 "ports = 0x378-\n", 4, "malformed number '' for port");
 	expect_error(SB0 SB1 "[shared c]\nsize = 4K\nsandboxes = 0,,1\n", 9,
 		     "empty item in the list of sandboxes");
 }
@@ -749,7 +750,7 @@ static void test_parse_stays_inside_cfg(void **state)
 		unsigned char after[64];
 	} guarded;
 	static const char *const texts[] = {
-		four_default, SB0 "ports = 1,2,3,4,5,6,7,8,9\n", "\xff",
+		four_default, SB0 "ports = 0x101,0x102,0x103,0x104,0x105,0x106,0x107,0x108,0x109\n", "\xff",
 	};
 
 	(void)state;
@@ -1158,7 +1159,7 @@ static void test_fuzz_random_bytes(void **state)
 static const char rich_config[] =
 	"# fuzz seed\n"
 	"[sandbox 0]\ncore = 0\nmemory = 32M\nconsole = com1\n"
-	"ports = 0x60, 0x64-0x67\nargs = \"probe steady=1000\"\n"
+	"ports = 0x378, 0x37a-0x37f\nargs = \"probe steady=1000\"\n"
 	"[sandbox 1]\r\ncore = 1\r\nmemory = 0x2000000\r\nconsole = 0x2f8\r\n"
 	"base = 0x10000000  # fixed\n"
 	"[sandbox 2]\n\tcore = 2\n\tmemory = 4M\n\tports = 0x300-0x31f\n"
