@@ -1,5 +1,6 @@
 """LLC page colouring: a coloured system boots, every isolation attempt is
-still blocked and every checksum unchanged, and the monitor records each
+still blocked, every checksum unchanged, the audit of every nested table
+clean (each RAM page where the colours put it), and the monitor records each
 sandbox's colours and the 4 KiB leaves its nested table needed. Under QEMU
 (SVM+NPT) and Bochs (VMX+EPT): one builder, two formats."""
 import shutil
@@ -21,11 +22,16 @@ def check_coloured_run(b):
     assert not b.timed_out, f"timed out; see {b.run_dir}"
     assert sorted(r["sandbox"] for r in b.ev("sandbox_ready")) == [0, 1, 2, 3]
     iso = b.ev("isolation")
-    assert iso and [r for r in iso if r["result"] != "blocked"] == []
+    # Memory and platform doors blocked; IPIs harmless or (SVM) not tried by
+    # design, as in every system (test_isolation.py checks which is which).
+    assert iso and [r for r in iso if r["result"] not in ("blocked", "harmless", "not_tried")] == []
+    assert all(r["result"] == "blocked" for r in iso if not r["target"].startswith("ipi:"))
     sums = b.ev("isolation_checksum")
     assert len(sums) == 16 and all(s["unchanged"] for s in sums)
     assert all(r["unchanged"] for r in b.ev("integrity"))
     assert [r["count"] for r in b.ev("vm_exits") if r["window"] == "steady"] == [0] * 4
+    audits = b.ev("npt_audit")
+    assert len(audits) == 4 and all(a["clean"] and a["pages"]["ram"] == RAM_PAGES for a in audits)
     plans = {r["sandbox"]: r for r in b.ev("sandbox_plan")}
     assert plans[0]["colours"] == "0-63" and plans[0]["ncolours"] == 64
     assert {plans[i]["colours"] for i in (1, 2, 3)} == {"64-127"}
