@@ -20,6 +20,7 @@ LIB_SRCS     := lib/string.c lib/record.c lib/multiboot2.c lib/lapic.c lib/idt.c
 -include sched/sched.mk
 include pmc/pmc.mk
 include kernel/net/net.mk
+include tests/fuzz/fuzz.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
 	sched/taskset.c sched/params.c
 # kernel/pmc/: the core and one file per backend (make PMC=); amd and intel
@@ -118,7 +119,7 @@ system: iso $(BUILD)/pmc-workload
 pyunit:
 	$(PY) -m pytest -q tests/unit_py
 
-test: unit pyunit sched-check imports system bench-short
+test: unit pyunit fuzz-replay sched-check imports system bench-short
 
 # No two files import each other (scripts/import_circles.py: calls between
 # the built objects, includes between modules).

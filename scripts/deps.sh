@@ -5,7 +5,7 @@
 set -eu
 PKGS="gcc make binutils grub-pc-bin grub-common xorriso mtools qemu-system-x86
 libcmocka-dev python3-pytest python3-pandas python3-yaml gnuplot-nox gdb
-libpfm4-dev valgrind qemu-user bochs bochsbios vgabios httperf"
+libpfm4-dev valgrind qemu-user bochs bochsbios vgabios httperf afl++ apache2-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
