@@ -212,14 +212,7 @@ static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 {
 	struct conn *c = arg;
 	(void)pcb;
-	if (!c)
-		return ERR_OK;
-	c->idle++;
-	if (c->len == 0 && c->idle >= HTTPD_SILENT_POLLS) {
-		srv.st.silent_aborted++;
-		return conn_abort(c);
-	}
-	if (c->idle >= HTTPD_IDLE_POLLS) {
+	if (c && ++c->idle >= HTTPD_IDLE_POLLS) {
 		srv.st.idle_aborted++;
 		return conn_abort(c);
 	}

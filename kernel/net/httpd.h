@@ -18,8 +18,7 @@
  * and is closed (counted refused_busy): overload is refused, never left
  * hanging.
  * A connection idle for HTTPD_IDLE_POLLS lwIP poll intervals (500 ms each)
- * is aborted, so a stalled client cannot hold an entry forever; one that has
- * sent nothing at all, after HTTPD_SILENT_POLLS.
+ * is aborted, so a stalled client cannot hold an entry forever.
  */
 #ifndef QUESTV_NET_HTTPD_H
 #define QUESTV_NET_HTTPD_H
@@ -30,11 +29,6 @@
 #define HTTPD_REQ_MAX    1024
 #define HTTPD_BODY_MAX   4096    /* largest /status body */
 #define HTTPD_IDLE_POLLS 20      /* 10 s */
-/* A connection that has sent no byte at all: QEMU's user network sometimes
- * completes the handshake and never forwards the client's request (see
- * README, web server under load); the client should learn at once, not
- * after the idle timeout. */
-#define HTTPD_SILENT_POLLS 4     /* 2 s */
 
 /* Write the /status body (JSON) into buf, at most cap bytes; return its
  * length. */
@@ -46,7 +40,6 @@ struct httpd_stats {
 	uint64_t status_200, status_400, status_404, status_405;
 	uint64_t send_failed;     /* lwIP had no room for a response: aborted */
 	uint64_t idle_aborted;
-	uint64_t silent_aborted;  /* no byte within HTTPD_SILENT_POLLS: reset */
 	uint64_t peer_errors;     /* connection reset or lost under us */
 	uint64_t bytes_out;
 };

@@ -19,7 +19,7 @@ static void http_obj(struct record *j, const struct httpd_stats *s)
 {
 	rec_obj_begin(j, "http");
 	U(accepted); U(refused_busy); U(requests); U(status_200); U(status_400); U(status_404);
-	U(status_405); U(send_failed); U(idle_aborted); U(silent_aborted); U(peer_errors); U(bytes_out);
+	U(status_405); U(send_failed); U(idle_aborted); U(peer_errors); U(bytes_out);
 	rec_obj_end(j);
 }
 
