@@ -22,6 +22,7 @@ LIB_SRCS     := lib/string.c lib/record.c lib/multiboot2.c lib/lapic.c lib/idt.c
 -include sched/sched.mk
 include pmc/pmc.mk
 include kernel/net/net.mk
+include tests/fuzz/fuzz.mk
 MONITOR_SRCS := $(wildcard monitor/*.c monitor/*.S monitor/arch/*.c monitor/arch/*.S) $(LIB_SRCS) \
 	sched/taskset.c sched/params.c
 # kernel/pmc/: the core and one file per backend (make PMC=); amd and intel
@@ -132,7 +133,7 @@ pyunit:
 slurm-check: deps iso
 	scripts/slurm-check.sh boot
 
-test: unit pyunit sched-check imports system bench-short slurm-check
+test: unit pyunit fuzz-replay sched-check imports bench-short slurm-check system
 
 # No two files import each other (scripts/import_circles.py: calls between
 # the built objects, includes between modules).

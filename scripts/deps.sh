@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make binutils grub-pc-bin grub-common xorriso mtools qemu-system-x86
 libcmocka-dev python3-pytest python3-pandas python3-yaml gnuplot-nox gdb
 libpfm4-dev valgrind qemu-user bochs bochsbios vgabios httperf apache2-utils
-slurm-wlm munge xz-utils bzip2"
+slurm-wlm munge xz-utils bzip2 afl++"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

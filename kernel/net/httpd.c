@@ -219,6 +219,33 @@ static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 	return ERR_OK;
 }
 
+static const char busy_response[] =
+	"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+	"Retry-After: 1\r\nConnection: close\r\n\r\nbusy\n";
+
+/* A refused connection whose client never closes its side: reset it. */
+static err_t busy_poll(void *arg, struct tcp_pcb *pcb)
+{
+	(void)arg;
+	tcp_abort(pcb);
+	return ERR_ABRT;
+}
+
+/* The pool is full: answer 503 at once (a client must never wait on a
+ * connection nobody serves) and close our side. No receive callback, so
+ * lwIP's default one discards the request and completes the close on the
+ * client's FIN; busy_poll resets a client that never sends one. */
+static err_t refuse_busy(struct tcp_pcb *pcb)
+{
+	if (tcp_write(pcb, busy_response, sizeof busy_response - 1, 0) != ERR_OK ||
+	    tcp_shutdown(pcb, 0, 1) != ERR_OK) {
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	tcp_poll(pcb, busy_poll, HTTPD_IDLE_POLLS);
+	return ERR_OK;
+}
+
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	(void)arg;
@@ -230,8 +257,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 			c = &srv.conns[i];
 	if (!c) {
 		srv.st.refused_busy++;
-		tcp_abort(pcb);
-		return ERR_ABRT;
+		return refuse_busy(pcb);
 	}
 	srv.st.accepted++;
 	c->state = CONN_READING;

@@ -13,7 +13,10 @@
  * One response per connection, then the server closes (Connection: close):
  * httperf's default one-call-per-connection load, and no idle keep-alive
  * connections to hold pool entries. Connections come from a fixed pool of
- * HTTPD_MAX_CONNS; when it is empty a new connection is reset (counted).
+ * HTTPD_MAX_CONNS, sized so that 100 concurrent clients are all served;
+ * when it is empty a new connection gets "503 Service Unavailable" at once
+ * and is closed (counted refused_busy): overload is refused, never left
+ * hanging.
  * A connection idle for HTTPD_IDLE_POLLS lwIP poll intervals (500 ms each)
  * is aborted, so a stalled client cannot hold an entry forever.
  */
@@ -22,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTPD_MAX_CONNS  16
+#define HTTPD_MAX_CONNS  128
 #define HTTPD_REQ_MAX    1024
 #define HTTPD_BODY_MAX   4096    /* largest /status body */
 #define HTTPD_IDLE_POLLS 20      /* 10 s */

@@ -52,17 +52,20 @@
 #define IP_REASS_MAX_PBUFS       16
 #define ARP_QUEUEING             1
 
-/* Memory. MEM_ALIGNMENT 8: x86-64. Sizes: a web server with a few dozen
- * concurrent connections (httperf at 120 req/s opens one per request). */
+/* Memory. MEM_ALIGNMENT 8: x86-64. Sizes: a web server with
+ * HTTPD_MAX_CONNS (128) concurrent connections, each with a response in
+ * flight (2 segments), plus the TIME_WAIT pcbs of closed ones (lwIP reuses
+ * the oldest when the pool runs out); a SYN that finds no free pcb is
+ * dropped silently, so the pcb pool must exceed the server's limit. */
 #define MEM_ALIGNMENT            8
-#define MEM_SIZE                 (256 * 1024)
+#define MEM_SIZE                 (512 * 1024)
 #define MEM_LIBC_MALLOC          0
 #define MEMP_MEM_MALLOC          0
 #define MEMP_NUM_PBUF            64
 #define MEMP_NUM_UDP_PCB         4
-#define MEMP_NUM_TCP_PCB         64
+#define MEMP_NUM_TCP_PCB         192
 #define MEMP_NUM_TCP_PCB_LISTEN  4
-#define MEMP_NUM_TCP_SEG         128
+#define MEMP_NUM_TCP_SEG         384
 #define MEMP_NUM_REASSDATA       4
 #define MEMP_NUM_ARP_QUEUE       16
 #define PBUF_POOL_SIZE           128

@@ -2,7 +2,9 @@
 sandbox and a VNIC sandbox from the host, load both with httperf, end the run with /end."""
 import http.client
 import json
+import re
 import shutil
+import subprocess
 import threading
 import time
 
@@ -15,9 +17,29 @@ from experiments.records import by_ev, collect
 
 WEB_CONF = ROOT / "experiments" / "configs" / "web.conf"
 RATE, SECONDS = 120, 10
+AB_C, AB_N = 40, 1000   # ApacheBench: concurrent connections, requests
 
-pytestmark = pytest.mark.skipif(shutil.which("httperf") is None,
-                                reason="httperf not installed (make deps)")
+pytestmark = pytest.mark.skipif(shutil.which("httperf") is None or shutil.which("ab") is None,
+                                reason="httperf or ab (apache2-utils) not installed (make deps)")
+
+
+def listen_overflows():
+    """The host kernel's count of connections dropped at a full accept queue (all sockets)."""
+    lines = [l.split() for l in open("/proc/net/netstat") if l.startswith("TcpExt:")]
+    return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
+
+
+def ab(port):
+    """ab -c AB_C -n AB_N -s 10 -r: (completed, failed, ab gave up on a silent connection,
+    host listen overflows meanwhile)."""
+    before = listen_overflows()
+    out = subprocess.run(["ab", "-c", str(AB_C), "-n", str(AB_N), "-s", "10", "-r",
+                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=120)
+    text = out.stdout + out.stderr
+    done = re.search(r"Complete requests:\s+(\d+)", text) or re.search(r"Total of (\d+) requests", text)
+    failed = re.search(r"Failed requests:\s+(\d+)", text)
+    return (int(done.group(1)) if done else 0, int(failed.group(1)) if failed else None,
+            "timeout specified has expired" in text, listen_overflows() - before)
 
 
 def fetch(port, path):
@@ -59,6 +81,8 @@ class Checks:
                 self.seen[n.sandbox]["httperf"] = (httperf.parse_totals(res.text),
                                                    loadseries.per_second(loadseries.calls(res.lines),
                                                                          SECONDS))
+                self.seen[n.sandbox]["ab"] = ab(port)
+                self.seen[n.sandbox]["ab_status"] = json.loads(fetch(port, "/status")[1])["http"]
         except BaseException as e:   # reported by the test, after the run ended
             self.seen["error"] = e
         finally:
@@ -101,6 +125,25 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
     assert set(stats) == {n.sandbox for n in nets}
     for sb in checks.seen:
         assert stats[sb]["http_requests"] >= RATE * SECONDS + 2
-    assert time.monotonic() - t0 < 120
+    assert time.monotonic() - t0 < 150
     confine = [(r["sandbox"], r["iommu"], r["confined"]) for r in b.ev("dma_confine")]
     assert confine == ([(0, "vtd", True)] if iommu == "vtd" else [(0, "none", False)])
+
+    # Many connections at once: the server serves them all (none refused, none reset
+    # for lack of memory). QEMU's user network listens with a backlog of 1, so the
+    # host kernel may drop connections before they reach the guest; then ab can stall
+    # or fail on connections the guest never saw: an expected failure, with figures.
+    stalled = []
+    for sb, seen in checks.seen.items():
+        done, failed, gave_up, overflows = seen["ab"]
+        http = seen["ab_status"]
+        print(f"sandbox {sb}: ab -c {AB_C} -n {AB_N}: completed {done}, failed {failed}, "
+              f"stalled {gave_up}; host listen overflows {overflows}; server {http}")
+        assert http["refused_busy"] == 0 and http["send_failed"] == 0, http
+        assert http["status_400"] == 0 and http["status_405"] == 0, http
+        if done == AB_N and failed == 0 and not gave_up:
+            continue
+        assert overflows > 0, f"sandbox {sb}: ab failed or stalled with no listen overflow on the host"
+        stalled.append(sb)
+    if stalled:
+        pytest.xfail(f"sandboxes {stalled}: connections lost in QEMU's user network (listen backlog 1)")

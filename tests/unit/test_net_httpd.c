@@ -180,12 +180,22 @@ static void full_pool_refuses_then_idle_timeout_frees_it(void **s)
 		peer_connect(&idle[i], next_port++, 80);
 		assert_true(idle[i].established);
 	}
-	/* lwIP completes the handshake, then our accept refuses: RST. */
-	peer_connect(&idle[HTTPD_MAX_CONNS], next_port++, 80);
-	assert_true(idle[HTTPD_MAX_CONNS].rst_seen);
+	/* lwIP completes the handshake, then our accept refuses: 503 and FIN at once. */
+	struct tcp_peer *over = &idle[HTTPD_MAX_CONNS];
+	peer_connect(over, next_port++, 80);
+	world_pump();
+	assert_true(over->rx_len > 12);
+	assert_memory_equal(over->rx, "HTTP/1.0 503", 12);
+	assert_true(over->fin_seen);
+	assert_false(over->rst_seen);
 	assert_int_equal(st->refused_busy, busy + 1);
+	/* Its request is discarded, its FIN completes the close. */
+	peer_send(over, "GET / HTTP/1.0\r\n\r\n", 18);
+	peer_fin(over);
+	assert_false(over->rst_seen);
 	world_advance((HTTPD_IDLE_POLLS + 2) * 500);
 	assert_int_equal(st->idle_aborted, aborted + HTTPD_MAX_CONNS);
+	world_pump();  /* the resets, more than the fake wire holds at once */
 	get("GET / HTTP/1.0\r\n\r\n");
 	assert_memory_equal(peer.rx, "HTTP/1.0 200 OK\r\n", 17);
 }
