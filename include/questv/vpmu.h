@@ -136,6 +136,15 @@ struct vpmu_counters {
 	 * when it filled each line; the entries sum to llc_occupancy_lines.
 	 * Updated live like it. */
 	uint64_t llc_occupancy_tag[VPMU_LLC_TAGS];
+	/* (Appended.) Overflow interrupts: the last control.arm_seq the plugin
+	 * acted on; per slot, how often it raised the interrupt, and this
+	 * vCPU's instruction total (total[INSTRUCTIONS]) when it did, i.e. at
+	 * the start of the first block after the one in which the slot wrapped
+	 * (a handler subtracts it from the total it reads to get the delivery
+	 * latency in instructions). */
+	uint64_t arm_ack;
+	uint64_t overflow_count[VPMU_NCOUNTERS];
+	uint64_t overflow_insn[VPMU_NCOUNTERS];
 };
 
 /* Values for vpmu_control.paging. */
@@ -169,6 +178,19 @@ struct vpmu_control {
 	 * truth. Read at every LLC fill, no block boundary needed. */
 	uint32_t llc_tag;
 	uint32_t pad0;
+	/* (Appended.) Overflow interrupts, as a hardware PMU's preset counter
+	 * with its interrupt enable: increment arm_seq to make every slot k
+	 * with bit k of arm_mask take the value preset[k] and raise vCPU i's
+	 * interrupt (MSI-X vector i of the ivshmem-doorbell device that the
+	 * plugin serves, doorbell=) once its value wraps past 2^64 - 1, i.e.
+	 * after 2^64 - preset[k] events. A slot whose bit is clear at an
+	 * arm_seq step is disarmed. The plugin checks at every block start and
+	 * disarms a slot when it raises its interrupt; acknowledged through
+	 * vpmu_counters.arm_ack. */
+	uint64_t arm_seq;
+	uint32_t arm_mask;
+	uint32_t pad1;
+	uint64_t preset[VPMU_NCOUNTERS];
 };
 
 /* Byte offsets of vCPU i's blocks from the start of the file / BAR2. */
