@@ -11,6 +11,11 @@
  * it knows. */
 void pmc_vpmu_set_nested(struct pmc *p, int nested);
 
+/* The vPMU's overflow interrupt reaches this vCPU (the monitor routed its
+ * ivshmem-doorbell MSI-X entry here): let pmc_arm_overflow() arm counters
+ * from now on. Without this call it answers PMC_ENOTSUP. */
+void pmc_vpmu_enable_overflow(struct pmc *p);
+
 /* Zero every open counter of this vCPU in the plugin and wait until the
  * plugin has done so (it acts at the next translated block). */
 void pmc_vpmu_reset(struct pmc *p);

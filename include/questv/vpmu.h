@@ -52,6 +52,10 @@
  * ground truth exists per guest VCPU and not only per vCPU. */
 #define VPMU_LLC_TAGS 4u
 
+/* The vector of vCPU i's overflow interrupt (MSI-X entry i of an
+ * ivshmem-doorbell device), the same as a hardware PMI's: one handler. */
+#define VPMU_PMI_VECTOR 0x43
+
 /* Event numbers a control block selects into a counter slot. Names in the
  * comments are the ones pmc_open() accepts for the vpmu backend (spelled as
  * libpfm4's architectural/generic events where such an event exists). All
@@ -179,17 +183,16 @@ struct vpmu_control {
 	uint32_t llc_tag;
 	uint32_t pad0;
 	/* (Appended.) Overflow interrupts, as a hardware PMU's preset counter
-	 * with its interrupt enable: increment arm_seq to make every slot k
-	 * with bit k of arm_mask take the value preset[k] and raise vCPU i's
-	 * interrupt (MSI-X vector i of the ivshmem-doorbell device that the
-	 * plugin serves, doorbell=) once its value wraps past 2^64 - 1, i.e.
-	 * after 2^64 - preset[k] events. A slot whose bit is clear at an
-	 * arm_seq step is disarmed. The plugin checks at every block start and
-	 * disarms a slot when it raises its interrupt; acknowledged through
-	 * vpmu_counters.arm_ack. */
+	 * with its interrupt enable. Increment arm_seq to apply both masks:
+	 * every slot k with bit k of arm_mask takes the value preset[k] and is
+	 * armed: it raises vCPU i's interrupt (MSI-X vector i of the
+	 * ivshmem-doorbell device, see pmc/qemu-plugin/vpmu_doorbell.h) once
+	 * its value wraps past 2^64 - 1, i.e. after 2^64 - preset[k] events;
+	 * slots in disarm_mask are disarmed. Other slots keep their state. The
+	 * plugin checks at every block start and disarms a slot when it raises
+	 * its interrupt; it acknowledges a step through vpmu_counters.arm_ack. */
 	uint64_t arm_seq;
-	uint32_t arm_mask;
-	uint32_t pad1;
+	uint32_t arm_mask, disarm_mask;
 	uint64_t preset[VPMU_NCOUNTERS];
 };
 

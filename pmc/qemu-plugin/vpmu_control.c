@@ -88,12 +88,14 @@ static uint32_t take_wrapped(struct vpmu_slots *s, struct vpmu_model *m, uint32_
 	return fired;
 }
 
-/* An arm_seq step: preset and arm the slots of arm_mask, disarm the rest. */
+/* An arm_seq step: disarm the slots of disarm_mask, preset and arm those
+ * of arm_mask. */
 static void arm(struct vpmu_slots *s, const volatile struct vpmu_control *ctl, const uint64_t *now)
 {
-	s->armed = ctl->arm_mask & SLOT_MASK;
+	uint32_t arm = ctl->arm_mask & SLOT_MASK;
+	s->armed = (s->armed & ~ctl->disarm_mask) | arm;
 	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
-		if (s->armed & (1u << k)) {
+		if (arm & (1u << k)) {
 			s->preset[k] = ctl->preset[k];
 			s->acc[k] = s->preset[k];
 			s->base[k] = now[k];

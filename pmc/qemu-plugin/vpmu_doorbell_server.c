@@ -1,12 +1,15 @@
-/* build/vpmu-doorbell SOCK FILE N: the ivshmem server of the vPMU's
- * interrupt line (see vpmu_doorbell.h). Serves two peers on the UNIX
- * socket SOCK, in the order QEMU starts them: QEMU's ivshmem-doorbell
+/* build/vpmu-doorbell SOCK FILE N [QEMU ARGS...]: the ivshmem server of
+ * the vPMU's interrupt line (see vpmu_doorbell.h). Serves two peers on the
+ * UNIX socket SOCK, in the order QEMU starts them: QEMU's ivshmem-doorbell
  * (peer 0), then the vPMU plugin (peer 1). Both get the protocol version,
  * their id, FILE (the vPMU's shared file, created at VPMU_SHM_SIZE if
- * absent) and the other peer's N eventfds; QEMU also gets its own N, on
- * which it listens. Exits when QEMU closes its connection, or with status
- * 1 and a message on a bad argument or a peer that does not come within
- * 60 s. */
+ * absent) and every peer's N eventfds; QEMU listens on its own N.
+ *
+ * Given a command, it listens, then becomes that command (QEMU) and serves
+ * from a child, so whoever started it supervises QEMU's own process (its
+ * exit status, its CPU time, a kill). The server ends when QEMU closes its
+ * connection or goes away; with status 1 and a message on a bad argument or
+ * a peer that does not come within 60 s. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -47,13 +50,18 @@ static int die(const char *what, const char *detail)
 	return 1;
 }
 
-/* The next peer, or -1 after 60 s. */
-static int next_peer(int listen_fd)
+/* The next peer, or -1 after 60 s or once the process that started us
+ * (QEMU, when we serve it from a child) is gone. */
+static int next_peer(int listen_fd, pid_t parent)
 {
-	struct pollfd p = { listen_fd, POLLIN, 0 };
-	if (poll(&p, 1, 60000) != 1)
-		return -1;
-	return accept(listen_fd, NULL, NULL);
+	for (int s = 0; s < 60; s++) {
+		struct pollfd p = { listen_fd, POLLIN, 0 };
+		if (poll(&p, 1, 1000) == 1)
+			return accept(listen_fd, NULL, NULL);
+		if (getppid() != parent)
+			break;
+	}
+	return -1;
 }
 
 /* Version, ID, the memory, then per peer its vectors (eventfds ev[peer][]). */
@@ -74,8 +82,8 @@ int main(int argc, char **argv)
 	int ev[2][VPMU_DOORBELL_MAX_VECTORS];
 	char *end;
 
-	if (argc != 4)
-		return die("usage: vpmu-doorbell SOCK FILE N (N vectors, one per vCPU)", NULL);
+	if (argc < 4)
+		return die("usage: vpmu-doorbell SOCK FILE N [QEMU ARGS...] (N vectors, one per vCPU)", NULL);
 	unsigned long n = strtoul(argv[3], &end, 10);
 	if (*end || n == 0 || n > VPMU_DOORBELL_MAX_VECTORS)
 		return die("N must be 1..32", argv[3]);
@@ -93,10 +101,22 @@ int main(int argc, char **argv)
 	int l = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 2))
 		return die(argv[1], strerror(errno));
-	int qemu = next_peer(l);
+	pid_t parent = getpid();
+	if (argc > 4) {
+		pid_t child = fork();
+		if (child < 0)
+			return die("fork", strerror(errno));
+		if (child > 0) {
+			execvp(argv[4], argv + 4);
+			return die(argv[4], strerror(errno));
+		}
+	} else {
+		parent = getppid();
+	}
+	int qemu = next_peer(l, parent);
 	if (qemu < 0 || serve(qemu, 0, shm, ev, (uint32_t)n))
 		return die("QEMU did not connect and take its setup", NULL);
-	int plugin = next_peer(l);
+	int plugin = next_peer(l, parent);
 	if (plugin < 0 || serve(plugin, 1, shm, ev, (uint32_t)n))
 		return die("the plugin did not connect and take its setup", NULL);
 	close(plugin);

@@ -32,9 +32,9 @@ def memguard_config():
 def memguard_run(tmp_path_factory):
     build = ROOT / "build" / "sched-memguard"
     subprocess.run(["make", "-s", f"BUILD={build}", "SCHED=memguard", f"{build}/monitor.elf",
-                    f"{build}/kernel.elf", "build/vpmu.so"], cwd=ROOT, check=True)
+                    f"{build}/kernel.elf", "build/vpmu.so", "build/vpmu-doorbell"], cwd=ROOT, check=True)
     iso = make_iso(memguard_config(), tmp_path_factory.mktemp("memguard"), build=build)
-    b = run_iso(iso, "cache-memguard", smp=2, vpmu_options="llc=1M:16:64")
+    b = run_iso(iso, "cache-memguard", smp=2, vpmu_options="llc=1M:16:64", vpmu_pmi=True)
     assert not b.timed_out and b.status == 0, b.run_dir
     return b
 
