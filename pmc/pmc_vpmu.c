@@ -142,6 +142,14 @@ const struct pmc_backend pmc_backend_vpmu = { VPMU_COUNTING };
 /* With an interrupt line: overflow arming too. */
 static const struct pmc_backend vpmu_with_pmi = { VPMU_COUNTING, .arm = vpmu_arm, .take = vpmu_take };
 
+uint64_t pmc_vpmu_overflow_latency(const struct pmc *p, int h)
+{
+	if (h < 0 || (uint32_t)h >= p->n_open)
+		return 0;
+	volatile struct vpmu_counters *c = ctrs(p, p->vcpu);
+	return c->total[VPMU_EV_INSTRUCTIONS] - c->overflow_insn[p->open[h].hw];
+}
+
 void pmc_vpmu_enable_overflow(struct pmc *p)
 {
 	if (p->be == &pmc_backend_vpmu)

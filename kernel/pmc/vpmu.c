@@ -86,4 +86,5 @@ const struct kpmc_backend kpmc_backend = {
 	.name = "vpmu", .init = init, .describe = describe,
 	.llc_lines = pmc_vpmu_llc_lines, .set_llc_tag = pmc_vpmu_set_llc_tag,
 	.llc_occupancy_tag = pmc_vpmu_llc_occupancy_tag, .llc_fills_global = pmc_vpmu_llc_fills_global,
+	.overflow_latency = pmc_vpmu_overflow_latency,
 };
