@@ -61,7 +61,7 @@ $(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/
 	@scripts/mkiso.sh $(CONFIG) $@
 $(BUILD)/native.iso: $(BUILD)/kernel.elf scripts/mkiso.sh
 	@scripts/mkiso.sh --native $@
-iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so
+iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so $(BUILD)/vpmu-doorbell
 FORCE:
 
 deps:

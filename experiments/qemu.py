@@ -10,6 +10,7 @@ DEFAULT_CPU = "qemu64,+svm,+npt"   # TCG emulates SVM with nested paging
 DEFAULT_MEM = "512M"
 ROOT = Path(__file__).resolve().parent.parent
 VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
+VPMU_DOORBELL = ROOT / "build" / "vpmu-doorbell"
 VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of include/questv/vpmu.h
 IOMMUS = ("none", "vtd")
 
@@ -31,23 +32,47 @@ def vpmu_shm(run_dir):
     return Path("/dev/shm") / f"questv-vpmu-{tag}"
 
 
-def vpmu_args(run_dir, plugin=VPMU_PLUGIN, options=""):
+def vpmu_doorbell_socket(run_dir):
+    """The UNIX socket of run_dir's vPMU interrupt line (beside its shared file's
+    name: socket paths are limited to 107 bytes)."""
+    return Path("/tmp") / f"{vpmu_shm(run_dir).name}.sock"
+
+
+def vpmu_args(run_dir, plugin=VPMU_PLUGIN, options="", pmi=False, smp=4):
     """QEMU arguments for the virtual PMU (pmc/qemu-plugin/): the plugin publishing
     counters in the run's shared file, and that file as an ivshmem-plain PCI
     device (1af4:1110, BAR2) for the guest. Per-vCPU totals go to run_dir/vpmu.jsonl.
-    options: extra plugin arguments ("llc=2M:16:64,..."; vpmu_args.c lists them)."""
+    options: extra plugin arguments ("llc=2M:16:64,..."; vpmu_args.c lists them).
+    pmi: the same file through an ivshmem-doorbell device instead, served by
+    build/vpmu-doorbell (vpmu_doorbell_prefix), so the plugin can raise each
+    vCPU's overflow interrupt (MSI-X vector i for vCPU i)."""
     shm = vpmu_shm(run_dir)
     plugin_arg = f"{plugin},shm={shm},out={Path(run_dir) / 'vpmu.jsonl'}"
+    if pmi:
+        plugin_arg += f",doorbell={vpmu_doorbell_socket(run_dir)}"
     if options:
         plugin_arg += f",{options}"
+    if pmi:
+        return ["-plugin", plugin_arg,
+                "-chardev", f"socket,path={vpmu_doorbell_socket(run_dir)},id=vpmudb",
+                "-device", f"ivshmem-doorbell,chardev=vpmudb,vectors={smp}"]
     return ["-plugin", plugin_arg,
             "-object", f"memory-backend-file,id=vpmu,share=on,mem-path={shm},size={VPMU_SHM_SIZE}",
             "-device", "ivshmem-plain,memdev=vpmu"]
 
 
+def vpmu_doorbell_prefix(run_dir, smp):
+    """What goes before `qemu-system-x86_64` for vpmu_args(pmi=True): the
+    doorbell server, which listens, then becomes QEMU and serves from a child."""
+    if not VPMU_DOORBELL.exists():
+        raise FileNotFoundError(f"{VPMU_DOORBELL} not built: run `make iso`")
+    return [str(VPMU_DOORBELL), str(vpmu_doorbell_socket(run_dir)), str(vpmu_shm(run_dir)), str(smp)]
+
+
 def cleanup(run_dir):
-    """Remove what a run left outside run_dir (its vPMU shared file)."""
+    """Remove what a run left outside run_dir (its vPMU shared file and socket)."""
     vpmu_shm(run_dir).unlink(missing_ok=True)
+    vpmu_doorbell_socket(run_dir).unlink(missing_ok=True)
 
 
 def net_args(forwards):
@@ -64,12 +89,13 @@ def net_args(forwards):
 
 def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
                  icount=True, gdb=False, vpmu=True, vpmu_options="", vpmu_plugin=VPMU_PLUGIN,
-                 net=None, iommu="none"):
+                 net=None, iommu="none", vpmu_pmi=False):
     """The QEMU command line for one run; consoles go to run_dir.
 
     vpmu: load the virtual PMU plugin vpmu_plugin (`make iso` builds it).
     It costs little until a guest enables a counter: the plugin instruments
-    memory accesses only from then on.
+    memory accesses only from then on. vpmu_pmi: with its overflow interrupt
+    (vpmu_args pmi=True).
     net: [(host_port, guest_ip), ...] gives the machine a NIC (net_args);
     None: no network at all. Networked runs want icount=False (TCP against a
     host client needs virtual time to follow wall time).
@@ -92,7 +118,9 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
     if vpmu:
         if not Path(vpmu_plugin).exists():
             raise FileNotFoundError(f"{vpmu_plugin} not built: run `make iso` (or pass vpmu=False)")
-        cmd += vpmu_args(run_dir, plugin=vpmu_plugin, options=vpmu_options)
+        cmd += vpmu_args(run_dir, plugin=vpmu_plugin, options=vpmu_options, pmi=vpmu_pmi, smp=smp)
+        if vpmu_pmi:
+            cmd = vpmu_doorbell_prefix(run_dir, smp) + cmd
     return cmd
 
 

@@ -123,6 +123,21 @@ unsigned pci_scan(const struct pci_config_access *a, struct pci_device *out, uns
 	return n;
 }
 
+unsigned pci_find_cap(const struct pci_config_access *a, pci_bdf bdf, uint8_t id)
+{
+	unsigned off, steps;
+	if (!(rd(a, bdf, PCI_COMMAND) >> 16 & 0x10))   /* status: capability list */
+		return 0;
+	off = rd(a, bdf, 0x34) & 0xfc;
+	for (steps = 0; off >= 0x40 && steps < 48; steps++) {
+		uint32_t head = rd(a, bdf, off);
+		if ((head & 0xff) == id)
+			return off;
+		off = (head >> 8) & 0xfc;
+	}
+	return 0;
+}
+
 const struct pci_device *pci_find(const struct pci_device *devs, unsigned n,
 				  uint16_t vendor, uint16_t device)
 {

@@ -61,6 +61,12 @@ struct pci_device {
  */
 unsigned pci_scan(const struct pci_config_access *a, struct pci_device *out, unsigned max);
 
+/* Byte offset of function bdf's first capability with this id (e.g.
+ * PCI_CAP_MSIX), or 0 if it has none. The list is walked at most 48 steps
+ * (all a 256-byte space holds), so a looping list ends. */
+#define PCI_CAP_MSIX 0x11
+unsigned pci_find_cap(const struct pci_config_access *a, pci_bdf bdf, uint8_t id);
+
 /* The first of devs[0..n) with this vendor and device id, or 0. */
 const struct pci_device *pci_find(const struct pci_device *devs, unsigned n,
 				  uint16_t vendor, uint16_t device);

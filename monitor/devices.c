@@ -4,6 +4,7 @@
 #include "include/questv/vpmu.h"
 #include "monitor/ioapic.h"
 #include "monitor/iommu.h"
+#include "monitor/vpmu_msix.h"
 #include "lib/record.h"
 #include "monitor/acpi.h"
 #include "monitor/npt_audit.h"
@@ -92,8 +93,11 @@ static int map(struct sandbox *sb, uint64_t addr, uint64_t size, unsigned perm)
  * sandbox can neither forge counters nor steer another's. The mapping is the
  * identity: BARs sit above every sandbox's RAM (carved below them). The
  * plugin's vCPU is QEMU's CPU index (sandbox.h: vcpu_index), never the
- * core's start-up slot, which without icount varies from run to run. */
-static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct bootinfo_device *out)
+ * core's start-up slot, which without icount varies from run to run. An
+ * ivshmem-doorbell device also gets its MSI-X entry for this vCPU routed to
+ * this core; the sandbox never sees the table (BAR1). */
+static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct bootinfo_device *out,
+		      uint8_t apic_id)
 {
 	const struct pci_bar *b = &d->bar[VPMU_PCI_BAR];
 	uint64_t ctl = VPMU_CONTROL_AT(sb->vcpu_index);
@@ -106,6 +110,8 @@ static int grant_vpmu(struct sandbox *sb, const struct pci_device *d, struct boo
 		return -1;
 	out->vpmu_vcpu = sb->vcpu_index;
 	out->bar[VPMU_PCI_BAR].mapped = 1;
+	if (!vpmu_msix_route(d, sb->vcpu_index, apic_id, VPMU_PMI_VECTOR))
+		out->irq_vector = VPMU_PMI_VECTOR;
 	return 0;
 }
 
@@ -242,7 +248,7 @@ int devices_grant(struct sandbox *sb, struct bootinfo *bi, const char **why)
 						 .irq_line = d->irq_line };
 		for (b = 0; b < PCI_MAX_BARS; b++)
 			out->bar[b] = (struct bootinfo_bar){ d->bar[b].base, d->bar[b].size, d->bar[b].kind, 0 };
-		if (use == BOOTINFO_DEV_VPMU && grant_vpmu(sb, d, out)) {
+		if (use == BOOTINFO_DEV_VPMU && grant_vpmu(sb, d, out, (uint8_t)bi->apic_id)) {
 			*why = "cannot map the vPMU's BAR2 (overlaps the sandbox's memory, or out of pages)";
 			return -1;
 		}

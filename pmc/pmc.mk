@@ -2,6 +2,7 @@
 # first set:
 #     include pmc/pmc.mk
 # Provides:
+#   $(BUILD)/vpmu-doorbell  the ivshmem server of the vPMU's overflow interrupt
 #   $(BUILD)/vpmu.so        the vPMU QEMU TCG plugin (needs third_party/qemu/qemu-plugin.h,
 #                           fetched by scripts/third-party.sh when missing)
 #   $(BUILD)/pmc_events.c   event table for PMC_CPU, generated with libpfm4 (gen_events)
@@ -43,7 +44,7 @@ PMC_WORKLOAD_SRCS := $(addprefix $(PMC_DIR)/workloads/,registry.c seq_walk.c str
 	pointer_chase.c matmul.c hash_probe.c)
 PMC_CORE_SRCS := $(PMC_DIR)/pmc.c $(PMC_DIR)/event_match.c
 PMC_PLUGIN_SRCS := $(addprefix $(PMC_DIR)/qemu-plugin/,vpmu_plugin.c vpmu_args.c vpmu_model.c \
-	vpmu_control.c vpmu_report.c) $(PMC_DIR)/cache_model.c
+	vpmu_control.c vpmu_doorbell.c vpmu_report.c) $(PMC_DIR)/cache_model.c
 PMC_HDRS := $(wildcard $(PMC_DIR)/*.h $(PMC_DIR)/qemu-plugin/*.h $(PMC_DIR)/workloads/*.h)
 
 # What the kernel links: the core, its backend, the event table of hardware
@@ -72,6 +73,10 @@ $(BUILD)/vpmu.so: $(PMC_PLUGIN_SRCS) $(PMC_HDRS) $(PMC_ROOT)/third_party/qemu/qe
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PMC_HOST_CFLAGS) -flto -fPIC -shared -fvisibility=hidden -I$(PMC_ROOT)/third_party/qemu \
 		-o $@ $(filter %.c,$^) -lpthread
+
+$(BUILD)/vpmu-doorbell: $(PMC_DIR)/qemu-plugin/vpmu_doorbell_server.c $(PMC_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(PMC_HOST_CFLAGS) -o $@ $<
 
 # --- event tables -----------------------------------------------------------
 $(BUILD)/gen_events: $(PMC_DIR)/gen_events.c $(PMC_DIR)/event_match.c $(PMC_DIR)/event_match.h

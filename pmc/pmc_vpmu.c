@@ -107,13 +107,54 @@ static uint32_t vpmu_width(const struct pmc *p, uint32_t hw)
 	return 64;
 }
 
-const struct pmc_backend pmc_backend_vpmu = {
-	.name = "vpmu",
-	.event_name = vpmu_event_name,
-	.start = vpmu_start,
-	.read = vpmu_read,
-	.width = vpmu_width,
-};
+/* Apply ARM and DISARM (slot masks) and wait for the plugin to have. */
+static void arm_step(struct pmc *p, uint32_t arm, uint32_t disarm)
+{
+	uint64_t seq = ctl(p)->arm_seq + 1;
+	ctl(p)->arm_mask = arm;
+	ctl(p)->disarm_mask = disarm;
+	ctl(p)->arm_seq = seq;
+	while (ctrs(p, p->vcpu)->arm_ack != seq)
+		sync();
+}
+
+/* The plugin presets the slot itself (the guest cannot write counters). */
+static int vpmu_arm(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	ctl(p)->preset[hw] = preset;
+	arm_step(p, 1u << hw, 0);
+	return 0;
+}
+
+/* The plugin disarmed a slot that raised its interrupt already; disarming
+ * here covers a slot that wrapped between the check and the interrupt. */
+static int vpmu_take(struct pmc *p, uint32_t hw, uint64_t preset)
+{
+	if (!pmc_wrapped(vpmu_read(p, hw), preset))
+		return 0;
+	arm_step(p, 0, 1u << hw);
+	return 1;
+}
+
+#define VPMU_COUNTING .name = "vpmu", .event_name = vpmu_event_name, .start = vpmu_start, \
+	.read = vpmu_read, .width = vpmu_width
+const struct pmc_backend pmc_backend_vpmu = { VPMU_COUNTING };
+/* With an interrupt line: overflow arming too. */
+static const struct pmc_backend vpmu_with_pmi = { VPMU_COUNTING, .arm = vpmu_arm, .take = vpmu_take };
+
+uint64_t pmc_vpmu_overflow_latency(const struct pmc *p, int h)
+{
+	if (h < 0 || (uint32_t)h >= p->n_open)
+		return 0;
+	volatile struct vpmu_counters *c = ctrs(p, p->vcpu);
+	return c->total[VPMU_EV_INSTRUCTIONS] - c->overflow_insn[p->open[h].hw];
+}
+
+void pmc_vpmu_enable_overflow(struct pmc *p)
+{
+	if (p->be == &pmc_backend_vpmu)
+		p->be = &vpmu_with_pmi;
+}
 
 void pmc_vpmu_set_nested(struct pmc *p, int nested)
 {

@@ -11,6 +11,16 @@
  * it knows. */
 void pmc_vpmu_set_nested(struct pmc *p, int nested);
 
+/* The vPMU's overflow interrupt reaches this vCPU (the monitor routed its
+ * ivshmem-doorbell MSI-X entry here): let pmc_arm_overflow() arm counters
+ * from now on. Without this call it answers PMC_ENOTSUP. */
+void pmc_vpmu_enable_overflow(struct pmc *p);
+
+/* In the handler of handle H's overflow interrupt: this vCPU's
+ * instructions since the plugin raised it (it does at the start of the
+ * first block after the one in which the counter wrapped). */
+uint64_t pmc_vpmu_overflow_latency(const struct pmc *p, int h);
+
 /* Zero every open counter of this vCPU in the plugin and wait until the
  * plugin has done so (it acts at the next translated block). */
 void pmc_vpmu_reset(struct pmc *p);

@@ -73,7 +73,8 @@ struct bootinfo_device {
 	uint32_t class_code;  /* class << 16 | subclass << 8 | programming interface */
 	uint32_t irq_line;    /* legacy interrupt line as the firmware routed it */
 	uint32_t vpmu_vcpu;   /* BOOTINFO_DEV_VPMU: this sandbox's vCPU index (QEMU's) */
-	uint32_t irq_vector;  /* BOOTINFO_DEV_ASSIGNED: its interrupt's vector, 0 = none */
+	uint32_t irq_vector;  /* its interrupt's vector, 0 = none (BOOTINFO_DEV_VPMU: the
+			       * overflow interrupt, routed only for an ivshmem-doorbell) */
 	struct bootinfo_bar bar[BOOTINFO_MAX_BARS];
 };
 

@@ -52,6 +52,10 @@
  * ground truth exists per guest VCPU and not only per vCPU. */
 #define VPMU_LLC_TAGS 4u
 
+/* The vector of vCPU i's overflow interrupt (MSI-X entry i of an
+ * ivshmem-doorbell device), the same as a hardware PMI's: one handler. */
+#define VPMU_PMI_VECTOR 0x43
+
 /* Event numbers a control block selects into a counter slot. Names in the
  * comments are the ones pmc_open() accepts for the vpmu backend (spelled as
  * libpfm4's architectural/generic events where such an event exists). All
@@ -136,6 +140,15 @@ struct vpmu_counters {
 	 * when it filled each line; the entries sum to llc_occupancy_lines.
 	 * Updated live like it. */
 	uint64_t llc_occupancy_tag[VPMU_LLC_TAGS];
+	/* (Appended.) Overflow interrupts: the last control.arm_seq the plugin
+	 * acted on; per slot, how often it raised the interrupt, and this
+	 * vCPU's instruction total (total[INSTRUCTIONS]) when it did, i.e. at
+	 * the start of the first block after the one in which the slot wrapped
+	 * (a handler subtracts it from the total it reads to get the delivery
+	 * latency in instructions). */
+	uint64_t arm_ack;
+	uint64_t overflow_count[VPMU_NCOUNTERS];
+	uint64_t overflow_insn[VPMU_NCOUNTERS];
 };
 
 /* Values for vpmu_control.paging. */
@@ -169,6 +182,18 @@ struct vpmu_control {
 	 * truth. Read at every LLC fill, no block boundary needed. */
 	uint32_t llc_tag;
 	uint32_t pad0;
+	/* (Appended.) Overflow interrupts, as a hardware PMU's preset counter
+	 * with its interrupt enable. Increment arm_seq to apply both masks:
+	 * every slot k with bit k of arm_mask takes the value preset[k] and is
+	 * armed: it raises vCPU i's interrupt (MSI-X vector i of the
+	 * ivshmem-doorbell device, see pmc/qemu-plugin/vpmu_doorbell.h) once
+	 * its value wraps past 2^64 - 1, i.e. after 2^64 - preset[k] events;
+	 * slots in disarm_mask are disarmed. Other slots keep their state. The
+	 * plugin checks at every block start and disarms a slot when it raises
+	 * its interrupt; it acknowledges a step through vpmu_counters.arm_ack. */
+	uint64_t arm_seq;
+	uint32_t arm_mask, disarm_mask;
+	uint64_t preset[VPMU_NCOUNTERS];
 };
 
 /* Byte offsets of vCPU i's blocks from the start of the file / BAR2. */

@@ -22,6 +22,8 @@ struct kpmc_backend {
 	void (*set_llc_tag)(struct pmc *p, uint32_t tag);
 	uint64_t (*llc_occupancy_tag)(const struct pmc *p, uint32_t tag);
 	uint64_t (*llc_fills_global)(const struct pmc *p);
+	/* Instructions from the overflow of handle H to its handler. */
+	uint64_t (*overflow_latency)(const struct pmc *p, int h);
 };
 
 extern const struct kpmc_backend kpmc_backend;

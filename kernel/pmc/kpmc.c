@@ -57,9 +57,30 @@ bool kpmc_arm_miss_budget(uint64_t misses)
 	return true;
 }
 
+static struct kpmc_pmi_stats pmi;
+
+const struct kpmc_pmi_stats *kpmc_pmi_stats(void) { return &pmi; }
+
 bool kpmc_overflowed(void)
 {
-	return up && h_misses >= 0 && (pmc_overflow_take(&pmc) & (1u << h_misses));
+	uint64_t over, lat;
+	if (!up || h_misses < 0 || !(pmc_overflow_take(&pmc) & (1u << h_misses)))
+		return false;
+	/* Misses since the wrap: the raw counter restarted at 0 there. */
+	pmc_read(&pmc, h_misses);
+	over = pmc.open[h_misses].raw_last;
+	pmi.n++;
+	pmi.over_sum += over;
+	if (over > pmi.over_max)
+		pmi.over_max = over;
+	if (kpmc_backend.overflow_latency) {
+		lat = kpmc_backend.overflow_latency(&pmc, h_misses);
+		pmi.latency_n++;
+		pmi.latency_sum += lat;
+		if (lat > pmi.latency_max)
+			pmi.latency_max = lat;
+	}
+	return true;
 }
 
 int kpmc_open(const char *name)

@@ -33,6 +33,15 @@ bool kpmc_arm_miss_budget(uint64_t misses);
 /* In the PMI handler: did the LLC-miss budget run out (acknowledged)? */
 bool kpmc_overflowed(void);
 
+/* What the budget's interrupts cost, over every one taken so far: how
+ * many; instructions from the overflow to the handler (the vPMU's, where
+ * the backend can tell: else latency_n stays 0); LLC misses past the
+ * budget by the time the handler read the counter. */
+struct kpmc_pmi_stats {
+	uint64_t n, latency_n, latency_sum, latency_max, over_sum, over_max;
+};
+const struct kpmc_pmi_stats *kpmc_pmi_stats(void);
+
 /* Open event NAME for a measurement of its own: a handle, or -1 when there
  * is no PMU (already said at boot) or it cannot count NAME (a
  * "pmc_event_error" record says why). */

@@ -6,6 +6,7 @@
 #include "kernel/pmc/backend.h"
 #include "kernel/kinfo.h"
 #include "kernel/paging.h"
+#include "kernel/vectors.h"
 #include "include/questv/vpmu.h"
 #include "lib/pci.h"
 #include "pmc/pmc_vpmu.h"
@@ -14,11 +15,12 @@
 #define VPMU_PCI_DEVICE 0x1110
 #define VPMU_PCI_BAR 2
 
-static uint32_t vcpu;
+static uint32_t vcpu, pmi_vector;
 static uint64_t bar2;
 
 /* BAR2 of the vPMU the monitor granted (struct bootinfo_device), this
- * sandbox's vCPU index and BAR2's size; 0 if it granted none. */
+ * sandbox's vCPU index and BAR2's size; 0 if it granted none. The vector
+ * of its overflow interrupt, if the monitor routed one, in pmi_vector. */
 static uint64_t granted_bar2(uint32_t *vcpu, uint64_t *size)
 {
 	unsigned i;
@@ -27,6 +29,7 @@ static uint64_t granted_bar2(uint32_t *vcpu, uint64_t *size)
 		if (d->use == BOOTINFO_DEV_VPMU && d->bar[VPMU_PCI_BAR].mapped) {
 			*vcpu = d->vpmu_vcpu;
 			*size = d->bar[VPMU_PCI_BAR].size;
+			pmi_vector = d->irq_vector;
 			return d->bar[VPMU_PCI_BAR].base;
 		}
 	}
@@ -64,6 +67,9 @@ static const char *init(struct pmc *p)
 		return pmc_why(p);
 	/* A DTLB miss costs a 2-D walk under the monitor's nested paging. */
 	pmc_vpmu_set_nested(p, kinfo.virtualized);
+	/* Its MSI-X lands on VEC_PMI: the hardware PMI's path serves it. */
+	if (pmi_vector == VEC_PMI)
+		pmc_vpmu_enable_overflow(p);
 	return 0;
 }
 
@@ -73,10 +79,12 @@ static void describe(const struct pmc *p, struct record *r)
 	rec_u64(r, "vcpu", vcpu);
 	rec_hex(r, "bar2", bar2);
 	rec_str(r, "paging", kinfo.virtualized ? "nested" : "native");
+	rec_bool(r, "overflow_interrupt", pmi_vector == VEC_PMI);
 }
 
 const struct kpmc_backend kpmc_backend = {
 	.name = "vpmu", .init = init, .describe = describe,
 	.llc_lines = pmc_vpmu_llc_lines, .set_llc_tag = pmc_vpmu_set_llc_tag,
 	.llc_occupancy_tag = pmc_vpmu_llc_occupancy_tag, .llc_fills_global = pmc_vpmu_llc_fills_global,
+	.overflow_latency = pmc_vpmu_overflow_latency,
 };

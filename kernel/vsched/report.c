@@ -1,6 +1,7 @@
 /* VCPU scheduling report (see report.h). */
 #include "kernel/vsched/report.h"
 #include "kernel/kinfo.h"
+#include "kernel/pmc/kpmc.h"
 #include "kernel/vsched/setup.h"
 #include "kernel/vsched/trace.h"
 #include "lib/record.h"
@@ -8,6 +9,22 @@
 static uint64_t ppm(uint64_t part, uint64_t whole)
 {
 	return whole ? sched_muldiv(part, 1000000, whole, 0) : 0;
+}
+
+/* The budget interrupts' cost, when any came: "pmi_latency_*" in this
+ * vCPU's instructions from the overflow to the handler, "pmi_over_*" in
+ * LLC misses past the budget when the handler read the counter. */
+static void pmi_stats(struct record *r)
+{
+	const struct kpmc_pmi_stats *s = kpmc_pmi_stats();
+	if (!s->n)
+		return;
+	rec_u64(r, "pmi_over_mean", s->over_sum / s->n);
+	rec_u64(r, "pmi_over_max", s->over_max);
+	if (!s->latency_n)
+		return;
+	rec_u64(r, "pmi_latency_mean_insns", s->latency_sum / s->latency_n);
+	rec_u64(r, "pmi_latency_max_insns", s->latency_max);
 }
 
 static void record_run(uint64_t elapsed)
@@ -91,6 +108,7 @@ static void record_run(uint64_t elapsed)
 	rec_u64(&r, "idle_ppm", ppm(vs.idle_cycles, elapsed));
 	rec_u64(&r, "max_timer_late_us", sched_cycles_to_us(vs.max_timer_late, vs.cycles_per_us));
 	rec_u64(&r, "pmi_decisions", vs.pmi_decisions);
+	pmi_stats(&r);
 	rec_u64(&r, "llc_lines", vs.core.llc_lines);
 	rec_u64(&r, "be_slice_us", sched_cycles_to_us(vs.core.be_slice, vs.cycles_per_us));
 	for (i = 0; vs.core.policy->stat; i++) {

@@ -26,6 +26,9 @@ const char vpmu_usage[] =
 	"  count=all|guest      all: every vCPU counts every event from its first\n"
 	"                       instruction; guest: memory events only once a guest\n"
 	"                       enables a counter (default guest)\n"
+	"  doorbell=SOCK        serve QEMU's ivshmem server protocol on the UNIX socket\n"
+	"                       SOCK, so an ivshmem-doorbell device maps shm= and\n"
+	"                       delivers each vCPU's overflow interrupt (needs shm=)\n"
 	"  interval=N           also write to out=FILE, per vCPU, the counts of each\n"
 	"                       N instructions (at the first block end past N)\n"
 	"SIZE takes K, M or G; sizes, lines and set counts must be powers of two;\n"
@@ -173,12 +176,12 @@ static int parse_one(struct vpmu_config *c, const char *key, const char *val, co
 		return parse_u32(val, &c->lat_mem);
 	if (!strcmp(key, "lat_walk"))
 		return parse_u32(val, &c->lat_walk_ref);
-	if (!strcmp(key, "shm") || !strcmp(key, "out")) {
+	if (!strcmp(key, "shm") || !strcmp(key, "out") || !strcmp(key, "doorbell")) {
 		if (!*val) {
 			*why = "empty path";
 			return -1;
 		}
-		*(key[0] == 's' ? &c->shm : &c->out) = val;
+		*(key[0] == 's' ? &c->shm : key[0] == 'o' ? &c->out : &c->doorbell) = val;
 		return 0;
 	}
 	if (!strcmp(key, "count")) {
@@ -218,6 +221,11 @@ int vpmu_parse_args(int argc, char **argv, struct vpmu_config *c, char *err, siz
 	if (c->l1d.line != c->llc.line || (c->l2.size && c->l2.line != c->llc.line)) {
 		snprintf(err, errlen, "vpmu: all cache levels must use one line size (l1d %u, l2 %u, llc %u)\n%s",
 			 c->l1d.line, c->l2.line, c->llc.line, vpmu_usage);
+		return -1;
+	}
+	if (c->doorbell && !c->shm) {
+		snprintf(err, errlen, "vpmu: doorbell=%s needs shm=FILE: the device maps that file\n%s",
+			 c->doorbell, vpmu_usage);
 		return -1;
 	}
 	if (c->interval && !c->out) {

@@ -18,6 +18,7 @@ struct vpmu_config {
 	uint32_t lat_l2, lat_llc, lat_mem, lat_walk_ref; /* cycles, see include/questv/vpmu.h */
 	const char *shm;	    /* shared-memory file to publish in, or NULL */
 	const char *out;	    /* JSON-lines totals at exit, or NULL */
+	const char *doorbell;	    /* ivshmem server socket (vpmu_doorbell.h), or NULL */
 	/* count=all: every vCPU counts every event from its first instruction,
 	 * memory instrumented from the start; false: memory only once a guest
 	 * enables a counter (count=guest, the default). */

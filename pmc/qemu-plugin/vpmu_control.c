@@ -34,7 +34,7 @@ static uint64_t slot_value(const struct vpmu_slots *s, uint32_t k, uint64_t now)
 static bool unchanged(const struct vpmu_slots *s, const struct vpmu_control *ctl)
 {
 	return ctl->enable == s->seen.enable && ctl->reset_seq == s->seen.reset_seq &&
-	       ctl->region_seq == s->seen.region_seq &&
+	       ctl->region_seq == s->seen.region_seq && ctl->arm_seq == s->seen.arm_seq &&
 	       !memcmp(ctl->select, s->seen.select, sizeof ctl->select);
 }
 
@@ -70,13 +70,46 @@ static void publish_running(const struct vpmu_slots *s, struct vpmu_model *m, ui
 	__atomic_store_n(&page->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
-void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
+/* The armed slots that wrapped (their published value fell below the
+ * preset), disarmed and recorded; a bit per slot. */
+static uint32_t take_wrapped(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
+{
+	struct vpmu_counters *page = m->cpu[vcpu].page;
+	uint32_t fired = 0;
+	for (uint32_t live = s->armed; live; live &= live - 1) {
+		uint32_t k = (uint32_t)__builtin_ctz(live);
+		if (page->value[k] >= s->preset[k])
+			continue;
+		fired |= 1u << k;
+		page->overflow_count[k]++;
+		page->overflow_insn[k] = page->total[VPMU_EV_INSTRUCTIONS];
+	}
+	s->armed &= ~fired;
+	return fired;
+}
+
+/* An arm_seq step: disarm the slots of disarm_mask, preset and arm those
+ * of arm_mask. */
+static void arm(struct vpmu_slots *s, const volatile struct vpmu_control *ctl, const uint64_t *now)
+{
+	uint32_t arm = ctl->arm_mask & SLOT_MASK;
+	s->armed = (s->armed & ~ctl->disarm_mask) | arm;
+	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
+		if (arm & (1u << k)) {
+			s->preset[k] = ctl->preset[k];
+			s->acc[k] = s->preset[k];
+			s->base[k] = now[k];
+		}
+	s->seen.arm_seq = ctl->arm_seq;
+}
+
+uint32_t vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu)
 {
 	const volatile struct vpmu_control *ctl = m->cpu[vcpu].ctl;
 	if (unchanged(s, (const struct vpmu_control *)ctl)) {
 		if (s->n_running)
 			publish_running(s, m, vcpu);
-		return;
+		return s->armed ? take_wrapped(s, m, vcpu) : 0;
 	}
 	struct vpmu_counters *page = m->cpu[vcpu].page;
 	uint64_t now[VPMU_NCOUNTERS], value[VPMU_NCOUNTERS];
@@ -104,6 +137,8 @@ void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu
 	}
 	s->seen.enable = enable;
 	s->seen.reset_seq = reset_seq;
+	if (ctl->arm_seq != s->seen.arm_seq)
+		arm(s, ctl, now);
 	for (uint32_t k = 0; k < VPMU_NCOUNTERS; k++)
 		value[k] = slot_value(s, k, now[k]);
 
@@ -124,6 +159,8 @@ void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu
 		s->seen.region_seq = region_seq;
 	}
 	page->reset_ack = reset_seq;
+	page->arm_ack = s->seen.arm_seq;
 	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE);
 	list_running(s, m, vcpu);
+	return take_wrapped(s, m, vcpu);
 }

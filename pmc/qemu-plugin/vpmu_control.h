@@ -20,13 +20,18 @@ struct vpmu_slots {
 	uint8_t running[VPMU_NCOUNTERS];
 	const uint64_t *source[VPMU_NCOUNTERS];
 	uint64_t offset[VPMU_NCOUNTERS];
+	/* Slots armed for an overflow interrupt, and their presets. */
+	uint32_t armed;
+	uint64_t preset[VPMU_NCOUNTERS];
 };
 
 /* Act on vCPU VCPU's control page (as it is now) and publish its slot
- * values, region results and reset acknowledgement in its counter page.
+ * values, region results and reset and arm acknowledgements in its counter
+ * page. Returns the armed slots that wrapped (a bit each; now disarmed):
+ * the caller raises the vCPU's interrupt.
  * S must start zeroed, matching a zeroed control page. Cheap when the page
  * is as it was at the last poll: nothing with no slot enabled, else the
  * enabled slots' values only. */
-void vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu);
+uint32_t vpmu_control_poll(struct vpmu_slots *s, struct vpmu_model *m, uint32_t vcpu);
 
 #endif

@@ -8,6 +8,9 @@
  * and expose the same file to the guest with
  *   -object memory-backend-file,id=vpmu,share=on,mem-path=/dev/shm/questv-vpmu-RUN,size=256K
  *   -device ivshmem-plain,memdev=vpmu
+ * or, for overflow interrupts, with build/vpmu-doorbell serving that file
+ * to an ivshmem-doorbell device instead (vpmu_doorbell.h) and doorbell=SOCK
+ * added to the plugin's arguments.
  * Arguments: vpmu_args.c (vpmu_usage). Layout: include/questv/vpmu.h.
  *
  * With count=all memory accesses are instrumented from the first
@@ -37,6 +40,7 @@
 #include <qemu-plugin.h>
 #include "pmc/qemu-plugin/vpmu_config.h"
 #include "pmc/qemu-plugin/vpmu_control.h"
+#include "pmc/qemu-plugin/vpmu_doorbell.h"
 #include "pmc/qemu-plugin/vpmu_model.h"
 #include "pmc/qemu-plugin/vpmu_report.h"
 
@@ -49,6 +53,7 @@ static bool system_mode;
  * control pages; without one nobody can, and blocks skip looking. */
 static bool controllable;
 static struct vpmu_report report;
+static struct vpmu_doorbell doorbell;
 /* Per vCPU: the instruction and direction (on_access) and end address of
  * the last memory callback in the current execution of a translated block,
  * to join the 8-byte pieces of one vector access (vpmu_model_access_more). */
@@ -83,7 +88,8 @@ static void on_block(unsigned int vcpu, void *n_insns)
 	if (vcpu >= model.n_vcpus)
 		return;
 	if (controllable) {
-		vpmu_control_poll(&slots[vcpu], &model, vcpu);
+		if (vpmu_control_poll(&slots[vcpu], &model, vcpu))
+			vpmu_doorbell_ring(&doorbell, vcpu);
 		if (!instrument_memory && slots[vcpu].seen.enable &&
 		    !__atomic_exchange_n(&switching, true, __ATOMIC_ACQ_REL))
 			qemu_plugin_reset(plugin_id, on_reset);
@@ -204,6 +210,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	void *shm = map_shm(cfg.shm);
 	if (!shm)
 		return -1;
+	if (cfg.doorbell && vpmu_doorbell_open(&doorbell, cfg.doorbell, n_vcpus, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
 	const char *why = vpmu_model_init(&model, &cfg, n_vcpus, shm);
 	if (why) {
 		fprintf(stderr, "%s\n", why);

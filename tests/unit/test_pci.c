@@ -147,10 +147,30 @@ static void test_functions_and_bridges(void **s)
 	assert_int_equal(pci_scan(&fake, d, 2), 5);
 }
 
+/* Capabilities: found by id along the list, 0 when absent, when the status
+ * bit says there is no list, or when the list loops. */
+static void test_find_cap(void **state)
+{
+	(void)state;
+	struct fake_fn *f = add(PCI_BDF(0, 2, 0), 0x1af4, 0x1110, 0x050000, 0);
+	f->reg[1] = 0x00100000;            /* status: capability list */
+	f->reg[0x34 / 4] = 0x40;
+	f->reg[0x40 / 4] = 0x5005;         /* MSI at 0x40, next 0x50 */
+	f->reg[0x50 / 4] = 0x0011;         /* MSI-X at 0x50, last */
+	assert_int_equal(pci_find_cap(&fake, f->bdf, PCI_CAP_MSIX), 0x50);
+	assert_int_equal(pci_find_cap(&fake, f->bdf, 0x05), 0x40);
+	assert_int_equal(pci_find_cap(&fake, f->bdf, 0x09), 0);
+	f->reg[0x50 / 4] = 0x4011 & ~0xffu; /* now a vendor cap (id 0) pointing back at 0x40 */
+	assert_int_equal(pci_find_cap(&fake, f->bdf, PCI_CAP_MSIX), 0);
+	f->reg[1] = 0;
+	assert_int_equal(pci_find_cap(&fake, f->bdf, 0x05), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ivshmem_bars, setup),
+		cmocka_unit_test_setup(test_find_cap, setup),
 		cmocka_unit_test_setup(test_io_and_high_bars, setup),
 		cmocka_unit_test_setup(test_functions_and_bridges, setup),
 	};

@@ -188,6 +188,46 @@ static void llc_tags_and_geometry(void **s)
 	assert_int_equal(pmc_vpmu_llc_lines(&pmc), model.cfg.llc.size / model.cfg.llc.line);
 }
 
+/* An armed slot takes its preset at the arm step, fires once when it wraps
+ * (the poll says so, the counter page records it), then stays quiet;
+ * a disarmed slot never fires. */
+static void armed_slot_fires_once_at_the_wrap(void **s)
+{
+	(void)s;
+	struct vpmu_control *ctl = (struct vpmu_control *)(bar2 + VPMU_CONTROL_AT(0));
+	struct vpmu_counters *c = (struct vpmu_counters *)(bar2 + VPMU_COUNTERS_AT(0));
+	ctl->select[2] = VPMU_EV_LLC_MISSES;
+	ctl->enable = 1u << 2;
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	touch(0, 0x100000, 7);		/* before arming: replaced by the preset */
+	ctl->preset[2] = ~0ull - 10;	/* wraps at the 11th miss */
+	ctl->arm_mask = 1u << 2;
+	ctl->arm_seq = 1;
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	assert_int_equal(c->arm_ack, 1);
+	assert_true(c->value[2] == ~0ull - 10);
+	touch(0, 0x200000, 10);
+	vpmu_model_insns(&model, 0, 33);
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	touch(0, 0x300000, 3);
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 1u << 2);
+	assert_int_equal(c->value[2], 2);	/* two misses past the wrap */
+	assert_int_equal(c->overflow_count[2], 1);
+	assert_int_equal(c->overflow_insn[2], 33);
+	touch(0, 0x400000, 50);
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	/* Armed again, then disarmed before the wrap: silent. */
+	ctl->arm_seq = 2;
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	ctl->arm_mask = 0;
+	ctl->disarm_mask = 1u << 2;
+	ctl->arm_seq = 3;
+	touch(0, 0x500000, 50);
+	assert_int_equal(vpmu_control_poll(&slots[0], &model, 0), 0);
+	assert_int_equal(c->overflow_count[2], 1);
+	assert_int_equal(c->arm_ack, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +238,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(measured_region, setup, teardown),
 		cmocka_unit_test_setup_teardown(disable_keeps_value_and_reset_zeroes, setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_flag_reaches_plugin, setup, teardown),
+		cmocka_unit_test_setup_teardown(armed_slot_fires_once_at_the_wrap, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
