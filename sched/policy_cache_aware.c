@@ -42,10 +42,12 @@
  * come: the board is a hint). While any peer is guarded, this core orders
  * best effort as above and, when only polluters are runnable, holds them
  * back and idles: evicting the guarded lines now costs the next job its
- * cache. The hold is bounded so best effort keeps most of its progress:
- * idle-held time stays within max_hold_pct percent of the time best effort
- * was runnable here (held included), checked at every decision and ended
- * by the core's timer where the allowance runs out; a guard >= slice_us
+ * cache. Keeping a polluter from its fair turn, by idling or by running
+ * other best effort in its place (either rule above), is bounded so that
+ * every best-effort class keeps most of its progress: such time stays
+ * within max_hold_pct percent of the time best effort was runnable here,
+ * checked at every decision and ended by the core's timer where the
+ * allowance runs out; then best effort is shared fairly again; a guard >= slice_us
  * means a polluter dispatched before the window has ended its turn by the
  * release.
  *
@@ -185,9 +187,12 @@ static uint64_t hold_allowance(const struct sched_core *c)
 	return may > owe ? (may - owe) / (100 - pct) : 0;
 }
 
+/* The choice at `now`: reservations first; then best effort, cache-aware
+ * where the allowance permits keeping a polluter from its fair turn (by
+ * idling or by running other best effort), fair once it is spent. */
 static struct vcpu *ca_pick_next(struct sched_core *c, uint64_t now)
 {
-	struct vcpu *rt = NULL, *be = NULL, *v;
+	struct vcpu *rt = NULL, *be = NULL, *fair = NULL, *v;
 	int guarded = peer_guarded(c, now);
 	int careful = guarded || peer_sensitive(c);
 	uint64_t *st = c->policy_state;
@@ -200,20 +205,25 @@ static struct vcpu *ca_pick_next(struct sched_core *c, uint64_t now)
 		if (v->kind != VCPU_BE) {
 			if (!rt || v->period < rt->period)
 				rt = v;
-		} else if (!be || be_before(c, careful, v, be)) {
-			be = v;
+			continue;
 		}
+		if (!be || be_before(c, careful, v, be))
+			be = v;
+		if (!fair || be_before(c, 0, v, fair))
+			fair = v;
 	}
 	v = rt ? rt : be;
 	st[LAST_MODE] = rt || !be ? MODE_OTHER : MODE_BE;
-	if (!rt && be && guarded && polluter(c, be)) {
+	if (!rt && be && polluter(c, fair) && (be != fair || guarded)) {
 		uint64_t h = hold_allowance(c);
-		if (h) {
+		if (!h) {
+			v = fair;
+		} else {
 			st[LAST_MODE] = MODE_HOLD;
 			st[HOLD_UNTIL] = h == SCHED_NEVER || now + h < now ? SCHED_NEVER : now + h;
 			if (c->be_slice && now + c->be_slice < st[HOLD_UNTIL])
 				st[HOLD_UNTIL] = now + c->be_slice;   /* look at the board again */
-			v = NULL;
+			v = guarded && polluter(c, be) ? NULL : be;
 		}
 	}
 	publish(c, v);
