@@ -20,6 +20,12 @@ static const struct sched_param_spec specs[] = {
 	{ "cache-aware", "sensitive_pct", "sensitive_pct", SCHED_UNIT_COUNT, 1, 100, 0,
 	  "LLC occupancy that makes a reserved VCPU cache-sensitive, an integer in 1..100 "
 	  "(percent of the LLC)" },
+	{ "cache-aware", "guard_us", "guard", SCHED_UNIT_US, 0, 1000000, 1000,
+	  "how long before a cache-sensitive reservation's release other cores hold polluters "
+	  "back, an integer in 0..1000000 (microseconds)" },
+	{ "cache-aware", "max_hold_pct", "max_hold_pct", SCHED_UNIT_COUNT, 0, 100, 0,
+	  "the most a core may idle holding polluters back, an integer in 0..100 (percent of "
+	  "the time best effort is runnable there; default 10)" },
 };
 
 static int same(const char *a, const char *b)

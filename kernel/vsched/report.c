@@ -85,6 +85,13 @@ static void record_run(uint64_t elapsed)
 		rec_u64(&r, "deadline_misses", t->misses);
 		rec_u64(&r, "max_response_us", sched_cycles_to_us(t->max_response, vs.cycles_per_us));
 		rec_str(&r, "work", work[t->spec->work]);
+		if (t->work.wl) {
+			/* Work done, whichever VCPU ran when: under icount every
+			 * VCPU retires instructions at the same rate, so only
+			 * passes (and the bytes they cover) show progress. */
+			rec_u64(&r, "work_passes", t->passes);
+			rec_u64(&r, "work_bytes", t->passes * t->work.wp.bytes);
+		}
 		if (kept) {
 			/* Percentiles over jobs 2..THREAD_RESPONSES+1; model_*:
 			 * the core's cycle count (the vPMU's model with miss penalties,

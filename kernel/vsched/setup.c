@@ -28,8 +28,10 @@ const char *vsched_policy_name(void)
 static void work_body(struct thread *t)
 {
 	for (;;) {
-		for (uint32_t i = 0; t->spec->kind == TS_BUSY || i < t->spec->passes; i++)
+		for (uint32_t i = 0; t->spec->kind == TS_BUSY || i < t->spec->passes; i++) {
 			cache_work_pass(&t->work);
+			t->passes++;
+		}
 		__asm__ volatile("int %0" :: "i"(VEC_YIELD) : "memory");
 	}
 }

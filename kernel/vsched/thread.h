@@ -25,6 +25,7 @@ struct thread {
 	uint64_t dispatched_at;     /* TSC when it last got the core */
 	uint64_t jobs, misses, max_response;
 	struct cache_work work;     /* what its body runs (work= in the task set) */
+	uint64_t passes;            /* passes of it done: best effort's progress */
 	uint64_t release_cycles;    /* core cycles (kpmc_cycles) at the job's release */
 	uint64_t over_cost;         /* jobs that ran longer than their cost C */
 	uint64_t response[THREAD_RESPONSES];       /* of the jobs after the first, in cycles */

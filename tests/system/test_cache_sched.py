@@ -81,9 +81,14 @@ def test_tiny_experiment_writes_summary_without_deadline_misses():
     rows = list(csv.DictReader(summary.open()))
     assert {row["policy"] for row in rows} == {"rm", "cache-aware"}
     for column in ("policy", "mix", "rt_deadline_misses", "rt_max_response_us", "rt_p99_response_us",
-                   "rt_llc_misses", "be_instructions_per_s", "estimator_mean_error"):
+                   "rt_llc_misses", "be_instructions_per_s", "estimator_mean_error", "colours",
+                   "rt_jobs", "be_polluter_progress", "be_cpu_progress", "be_polluter_progress_vs_rm",
+                   "be_cpu_progress_vs_rm", "mg_periods_over_5pct", "mg_max_over_budget"):
         assert column in rows[0], column
     for row in rows:
         assert int(row["rt_deadline_misses"]) == 0, row
         assert float(row["be_instructions_per_s"]) > 0, row
+        # Every best-effort class made progress the guest counted.
+        assert float(row["be_polluter_progress"]) > 0 and float(row["be_cpu_progress"]) > 0, row
+        assert row["colours"] == "none" and int(row["rt_jobs"]) >= 2, row
         assert 0 <= float(row["estimator_mean_error"]) <= 1, row

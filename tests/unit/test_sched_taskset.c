@@ -172,7 +172,7 @@ static void test_param_policies_match_the_registry(void **state)
 	assert_null(sched_param_policy_name(n));
 	/* Every parameter of a policy is one its set_param() (or the core) takes. */
 	static const char *const keys[] = { "slice_us", "budget", "period_us", "polluter_mpki",
-					    "sensitive_pct" };
+					    "sensitive_pct", "guard_us", "max_hold_pct" };
 	for (unsigned i = 0; i < n; i++) {
 		const struct sched_policy *p = sched_policy_lookup(sched_param_policy_name(i));
 		static struct vcpu *slot[1];

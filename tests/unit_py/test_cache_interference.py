@@ -8,11 +8,15 @@ from analysis import cache_interference as ci
 LLC = 16384
 
 
-def records(misses_rt=1000, be_instr=(600, 400), mg=None):
+def records(misses_rt=1000, be_instr=(600, 400), mg=None, progress=(4096, 10), response=1200):
     recs = [{"ev": "monitor_ready", "tsc_hz": 1_000_000_000},
             {"ev": "thread", "sandbox": 0, "name": "rtj", "deadline_misses": 0, "jobs": 10,
-             "max_response_us": 900, "p99_response_us": 800, "model_max_response_us": 1200,
+             "max_response_us": 900, "p99_response_us": 800, "model_max_response_us": response,
              "model_p99_response_us": 1100},
+            {"ev": "thread", "sandbox": 1, "name": "polw", "work": "stream",
+             "work_bytes": progress[0], "work_passes": 1},
+            {"ev": "thread", "sandbox": 1, "name": "cpuw", "work": "compute",
+             "work_bytes": 64, "work_passes": progress[1]},
             {"ev": "vcpu", "sandbox": 0, "name": "rt", "kind": "main", "llc_misses": misses_rt,
              "instructions": 100_000, "est_samples": 4, "est_err_mean_lines": LLC // 8,
              "est_err_max_lines": LLC // 4},
@@ -37,6 +41,9 @@ def test_row_figures():
     assert math.isclose(row["estimator_mean_error"], (4 / 16) / 8)
     assert row["estimator_max_error"] == 0.5
     assert "mg_max_over_budget" not in row
+    assert row["colours"] == "none" and row["rt_jobs"] == 10
+    # Work done per virtual second, per class: bytes streamed, CPU-bound passes.
+    assert row["be_polluter_progress"] == 8192 and row["be_cpu_progress"] == 20
 
 
 def test_memguard_budget_only_where_best_effort_runs():
@@ -45,11 +52,34 @@ def test_memguard_budget_only_where_best_effort_runs():
     assert row["mg_max_over_budget"] == 1.5 and row["mg_periods_over_5pct"] == 0.2
 
 
-def test_targets_compare_cache_aware_with_rm():
-    rows = [ci._run_row({"policy": p, "mix": "pol1"}, records(misses_rt=m, be_instr=(600, b)))
-            for p, m, b in (("rm", 1000, 400), ("cache-aware", 600, 300))]
+def _frame(specs):
+    """summary() on rows built from (policy, colours, rt misses, progress, response)."""
+    rows = []
+    for pol, col, m, prog, resp in specs:
+        rows.append(ci._run_row({"policy": pol, "mix": "pol1", "colours": col},
+                                records(misses_rt=m, progress=prog, response=resp)))
     df = pd.DataFrame(rows)
     df["policy"] = pd.Categorical(df["policy"], ["rm", "cache-aware"])
+    return df
+
+
+def test_ratios_to_rm_without_colours():
+    df = _frame([("rm", "none", 1000, (4096, 10), 1200),
+                 ("rm", "0-7", 800, (2048, 10), 1000),
+                 ("cache-aware", "none", 400, (3900, 9), 700)])
+    df = ci._with_ratios(df)
+    ca = df[df["policy"] == "cache-aware"].iloc[0]
+    assert math.isclose(ca.be_polluter_progress_vs_rm, 3900 / 4096)
+    assert math.isclose(ca.be_cpu_progress_vs_rm, 0.9)
+    assert df[df["colours"] == "0-7"].iloc[0].be_polluter_progress_vs_rm == 0.5
+    assert df["mg_max_over_budget"].isna().all()
+
+
+def test_targets_pick_the_best_configuration_that_keeps_best_effort():
+    df = ci._with_ratios(_frame([("rm", "none", 1000, (4096, 10), 1000),
+                                 ("rm", "0-7", 800, (2048, 10), 500),          # BE at 50%: excluded
+                                 ("cache-aware", "none", 400, (4096, 9), 600)]))
     text = ci.targets(df)
-    assert "real-time LLC misses +40.0% cut" in text
-    assert "best-effort throughput -10.0% change" in text
+    assert "cache-aware, colours none, worst response +40.0% cut" in text
+    assert "real-time LLC misses +60.0% cut" in text
+    assert "keeps 100% (polluters) and 90% (CPU-bound)" in text
