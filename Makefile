@@ -18,6 +18,9 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -
 	-Wall -Wextra -Werror -Wa,--noexecstack -I.
 LDFLAGS_BARE := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
 
+# The config parser and placement, host-built by its unit tests and fuzzer too.
+CONFIG_SRCS  := monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/colour.c \
+	monitor/port_hazards.c sched/taskset.c sched/params.c
 LIB_SRCS     := lib/string.c lib/record.c lib/multiboot2.c lib/lapic.c lib/idt.c lib/isr.S lib/pci.c lib/pci_cam1.c
 -include sched/sched.mk
 include pmc/pmc.mk
@@ -107,9 +110,9 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	@mkdir -p $$(dir $$@)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
-$(eval $(call unit_test,test_config,monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/colour.c monitor/port_hazards.c sched/taskset.c sched/params.c))
+$(eval $(call unit_test,test_config,$(CONFIG_SRCS)))
 $(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c))
-$(eval $(call unit_test,test_colour,monitor/colour.c monitor/colour_map.c monitor/config.c monitor/config_place.c monitor/config_taskset.c monitor/port_hazards.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c sched/taskset.c sched/params.c))
+$(eval $(call unit_test,test_colour,$(CONFIG_SRCS) monitor/colour_map.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
 $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
@@ -118,7 +121,7 @@ $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_dmar,monitor/dmar.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 $(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
-$(eval $(call unit_test,test_port_policy,monitor/port_policy.c monitor/port_hazards.c monitor/config.c monitor/config_taskset.c sched/taskset.c sched/params.c))
+$(eval $(call unit_test,test_port_policy,$(CONFIG_SRCS) monitor/port_policy.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -17,8 +17,7 @@ FUZZ_S ?= 60
 FUZZ_TARGETS ?= config taskset vpmu_args spsc e1000_ring netif vnic
 
 # Code under test per target (besides the host net library for the net ones).
-FUZZ_SRCS_config := monitor/config.c monitor/config_place.c monitor/config_taskset.c \
-	sched/taskset.c sched/params.c
+FUZZ_SRCS_config := $(CONFIG_SRCS)
 FUZZ_SRCS_taskset := sched/taskset.c sched/params.c
 FUZZ_SRCS_vpmu_args := pmc/qemu-plugin/vpmu_args.c pmc/cache_model.c
 FUZZ_SRCS_spsc := lib/spsc_ring.c
