@@ -500,24 +500,32 @@ static int empty_item(struct parser *p, const char *key)
 	return -1;
 }
 
+/* One item of a list of numbers and ranges ("N" or "A-B", each in
+ * [0, max]) of key: *first, *last (first > last is the caller's to judge). */
+static int get_range(struct parser *p, struct span item, const char *key, const char *what,
+		     uint64_t max, uint64_t *first, uint64_t *last)
+{
+	struct span a = item, b = item;
+	size_t dash;
+
+	if (!item.n)
+		return empty_item(p, key);
+	if (find(item, '-', &dash)) {
+		a = trim(sub(item, 0, dash));
+		b = trim(sub(item, dash + 1, item.n));
+	}
+	return get_number(p, a, what, 0, max, first) || get_number(p, b, what, 0, max, last) ? -1 : 0;
+}
+
 static int set_ports(struct parser *p, struct span v)
 {
 	struct list l = { v, false };
 	struct span item;
 
 	while (next_item(&l, &item)) {
-		struct span a = item, b = item;
 		uint64_t first, last;
-		size_t dash;
 
-		if (!item.n)
-			return empty_item(p, "ports");
-		if (find(item, '-', &dash)) {
-			a = trim(sub(item, 0, dash));
-			b = trim(sub(item, dash + 1, item.n));
-		}
-		if (get_number(p, a, "port", 0, 0xffff, &first) ||
-		    get_number(p, b, "port", 0, 0xffff, &last))
+		if (get_range(p, item, "ports", "port", 0xffff, &first, &last))
 			return -1;
 		if (first > last)
 			return reject(p, "port range", item,
@@ -636,18 +644,9 @@ static int set_colours(struct parser *p, struct span v)
 	struct span item;
 
 	while (next_item(&l, &item)) {
-		struct span a = item, b = item;
 		uint64_t first, last;
-		size_t dash;
 
-		if (!item.n)
-			return empty_item(p, "colours");
-		if (find(item, '-', &dash)) {
-			a = trim(sub(item, 0, dash));
-			b = trim(sub(item, dash + 1, item.n));
-		}
-		if (get_number(p, a, "colour", 0, CFG_MAX_COLOURS - 1, &first) ||
-		    get_number(p, b, "colour", 0, CFG_MAX_COLOURS - 1, &last))
+		if (get_range(p, item, "colours", "colour", CFG_MAX_COLOURS - 1, &first, &last))
 			return -1;
 		if (first > last)
 			return reject(p, "colour range", item, "is empty (first > last)");
