@@ -111,7 +111,8 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
 $(eval $(call unit_test,test_config,$(CONFIG_SRCS)))
-$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c \
+	monitor/arch/amdvi.c))
 $(eval $(call unit_test,test_colour,$(CONFIG_SRCS) monitor/colour_map.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
