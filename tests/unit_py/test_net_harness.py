@@ -68,6 +68,15 @@ def test_qemu_iommu_vtd_boots_q35_with_intel_iommu_before_the_nic(tmp_path):
         qemu.qemu_command("x.iso", tmp_path, vpmu=False, iommu="amd")
 
 
+def test_qemu_iommu_amdvi_boots_q35_with_amd_iommu_before_the_nic(tmp_path):
+    cmd = qemu.qemu_command("x.iso", tmp_path, vpmu=False, net=[(4000, "10.0.2.15")],
+                            iommu="amdvi")
+    assert cmd[cmd.index("-machine") + 1] == "q35"
+    iommu = cmd.index("amd-iommu")
+    assert cmd[iommu - 1] == "-device" and iommu < cmd.index("e1000,netdev=net0,addr=0x3")
+    assert "intel-iommu,intremap=on" not in cmd
+
+
 def test_system_net_true_makes_a_driver_and_vnics():
     system = {"sandboxes": 3, "net": True, "args": "serve_ms=0"}
     sbs = sysconf.sandboxes(system)
