@@ -34,7 +34,7 @@ static void record_choice(enum cfg_iommu mode, const char *kind, const char *not
 	if (active && amd) {
 		rec_u64(&r, "units", ivrs.nunits);
 		rec_u64(&r, "levels", AMDVI_LEVELS);
-		rec_bool(&r, "intr_remap", false);
+		rec_bool(&r, "intr_remap", ivrs.unit[0].has_ioapic);
 		rec_bool(&r, "fault_log", amd_units[0].event_log);
 	} else if (active) {
 		rec_u64(&r, "units", dmar.nunits);
@@ -174,6 +174,19 @@ int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why)
 	if (nowned < MAX_OWNED)
 		owned[nowned++] = (typeof(owned[0])){ bdf, sb->id };
 	record_confine(sb, bdf, true);
+	return 0;
+}
+
+int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **why)
+{
+	*edge = false;
+	for (unsigned i = 0; active && amd && i < ivrs.nunits; i++) {
+		if (!ivrs.unit[i].has_ioapic)
+			continue;
+		if (amdvi_route(&amd_units[i], ivrs.unit[i].ioapic_devid, vector, apic_id, why))
+			return -1;
+		*edge = true;
+	}
 	return 0;
 }
 

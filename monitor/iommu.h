@@ -31,6 +31,13 @@ bool iommu_active(void);
  * 0, or -1 with *why. */
 int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why);
 
+/* An I/O APIC line now delivers vector to the core with apic_id: with
+ * interrupt remapping (AMD-Vi), the only message the I/O APIC may send
+ * there. *edge: the line must be edge-triggered, since the remapper
+ * delivers messages so (QEMU 7.2's AMD-Vi drops the trigger mode). 0, or
+ * -1 with *why. */
+int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **why);
+
 /* Every device attached: turn translation on. 0, or -1 with *why. */
 int iommu_enable(const char **why);
 

@@ -107,8 +107,30 @@ int amdvi_init(struct amdvi *u, uint64_t reg_base, const char **why)
 	return completion_wait(u, why);
 }
 
+int amdvi_route(struct amdvi *u, uint16_t source, uint8_t vector, uint8_t apic_id,
+		const char **why)
+{
+	if (source >= AMDVI_DEVTAB_BUSES * 256 || (u->irt && source != u->irt_source)) {
+		*why = "the I/O APIC's device ID lies beyond the AMD-Vi device table, or is not one";
+		return -1;
+	}
+	if (!u->irt && !(u->irt = pool_alloc(AMDVI_IRT_ENTRIES * 4 / 4096))) {
+		*why = "out of monitor pages for the AMD-Vi interrupt remapping table";
+		return -1;
+	}
+	u->irt_source = source;
+	/* Fixed delivery: the message's data bits 10:0 are the vector alone. */
+	u->irt[vector] = amdvi_irte(vector, apic_id);
+	return 0;
+}
+
 int amdvi_flush(struct amdvi *u, const char **why)
 {
+	if (u->irt) {
+		u->devtab[u->irt_source] = amdvi_dte_intremap((uintptr_t)u->irt);
+		submit(u, amdvi_cmd_inval_devtab(u->irt_source));
+		submit(u, amdvi_cmd_inval_irt(u->irt_source));
+	}
 	for (unsigned i = 0; i < u->nattached; i++) {
 		submit(u, amdvi_cmd_inval_devtab(u->attached[i]));
 		submit(u, amdvi_cmd_inval_domain(u->domain[i]));

@@ -31,6 +31,8 @@ struct amdvi {
 	uint16_t attached[16];       /* device IDs to invalidate at enable */
 	uint16_t domain[16];
 	unsigned nattached;
+	uint32_t *irt;               /* the I/O APIC's remapping table, 0 until a route */
+	uint16_t irt_source;         /* its device ID */
 	bool event_log;              /* the probe's event came back */
 };
 
@@ -44,7 +46,13 @@ int amdvi_init(struct amdvi *u, uint64_t reg_base, const char **why);
 int amdvi_attach(struct amdvi *u, uint16_t devid, const struct nested_pt *pt, uint16_t did,
 		 const char **why);
 
-/* The attached entries take effect: their cached copies and translations
+/* Interrupt remapping of source (the I/O APIC's device ID): a message
+ * it sends with vector goes to apic_id, with that vector; any other is
+ * aborted. 0, or -1 with *why. */
+int amdvi_route(struct amdvi *u, uint16_t source, uint8_t vector, uint8_t apic_id,
+		const char **why);
+
+/* The attached entries and routes take effect: their cached copies and translations
  * invalidated, and waited for. 0, or -1 with *why. */
 int amdvi_flush(struct amdvi *u, const char **why);
 

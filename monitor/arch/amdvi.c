@@ -11,11 +11,16 @@
 #define DTE_V       1ull
 #define DTE_TV      2ull
 #define DTE_IV      1ull        /* q[2] bit 0; IntCtl (q[2] 61:60) 00b: abort */
+#define DTE_INTCTL_REMAP (2ull << 60)
+#define DTE_INTTABLEN_2048 (11ull << 1)
+#define IRT_MASK    0x000FFFFFFFFFFFC0ull
+#define IRTE_REMAP_EN 1u
 
 #define OP(op)      ((uint64_t)(op) << 60)
 #define CMD_COMPLETION_WAIT 1u
 #define CMD_INVAL_DEVTAB    2u
 #define CMD_INVAL_PAGES     3u
+#define CMD_INVAL_IRT       5u
 #define CMD_ILLEGAL         0xFu
 #define CW_STORE    1ull
 #define INVAL_S     1ull        /* the address is a size: with the one below, everything */
@@ -71,6 +76,17 @@ struct amdvi_dte amdvi_dte_confined(uint64_t root_pa, uint16_t did)
 				     did, DTE_IV, 0 } };
 }
 
+struct amdvi_dte amdvi_dte_intremap(uint64_t irt_pa)
+{
+	return (struct amdvi_dte){ { 0, 0, (irt_pa & IRT_MASK) | DTE_INTCTL_REMAP |
+				     DTE_INTTABLEN_2048 | DTE_IV, 0 } };
+}
+
+uint32_t amdvi_irte(uint8_t vector, uint8_t apic_id)
+{
+	return (uint32_t)vector << 16 | (uint32_t)apic_id << 8 | IRTE_REMAP_EN;
+}
+
 struct amdvi_cmd amdvi_cmd_completion_wait(uint64_t store_pa, uint64_t data)
 {
 	return (struct amdvi_cmd){ (store_pa & 0x000FFFFFFFFFFFF8ull) | CW_STORE |
@@ -80,6 +96,11 @@ struct amdvi_cmd amdvi_cmd_completion_wait(uint64_t store_pa, uint64_t data)
 struct amdvi_cmd amdvi_cmd_inval_devtab(uint16_t devid)
 {
 	return (struct amdvi_cmd){ devid | OP(CMD_INVAL_DEVTAB), 0 };
+}
+
+struct amdvi_cmd amdvi_cmd_inval_irt(uint16_t devid)
+{
+	return (struct amdvi_cmd){ devid | OP(CMD_INVAL_IRT), 0 };
 }
 
 struct amdvi_cmd amdvi_cmd_inval_domain(uint16_t did)

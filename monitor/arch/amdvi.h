@@ -24,6 +24,17 @@ struct amdvi_dte {
  * 0xFEE00000-0xFEEFFFFF, MSI or not) is target-aborted. */
 struct amdvi_dte amdvi_dte_confined(uint64_t root_pa, uint16_t did);
 
+/* The device table entry of an interrupt source (the I/O APIC): no DMA
+ * translation; its interrupt requests remapped through the 2048-entry
+ * table at irt_pa (every index an 11-bit message data can name). */
+struct amdvi_dte amdvi_dte_intremap(uint64_t irt_pa);
+
+#define AMDVI_IRT_ENTRIES 2048
+
+/* A remapping table entry (legacy 32-bit format): fixed delivery of
+ * vector to the core with APIC ID apic_id (physical destination). */
+uint32_t amdvi_irte(uint8_t vector, uint8_t apic_id);
+
 struct amdvi_cmd {
 	uint64_t lo, hi;
 };
@@ -33,6 +44,8 @@ struct amdvi_cmd {
 struct amdvi_cmd amdvi_cmd_completion_wait(uint64_t store_pa, uint64_t data);
 /* INVALIDATE_DEVTAB_ENTRY for device ID devid. */
 struct amdvi_cmd amdvi_cmd_inval_devtab(uint16_t devid);
+/* INVALIDATE_INTERRUPT_TABLE for device ID devid. */
+struct amdvi_cmd amdvi_cmd_inval_irt(uint16_t devid);
 /* INVALIDATE_IOMMU_PAGES: every cached translation of domain did. */
 struct amdvi_cmd amdvi_cmd_inval_domain(uint16_t did);
 /* A command of an opcode no IOMMU defines: it must be logged as

@@ -323,6 +323,13 @@ static void amdvi_entry_bits(void **state)
 	assert_int_equal(d.q[1], 9);
 	assert_int_equal(d.q[2], 1);
 	assert_int_equal(d.q[3], 0);
+	/* the I/O APIC's entry: no translation, IV, 2048 entries (log2 11), IntCtl 10b */
+	d = amdvi_dte_intremap(0x7654000);
+	assert_int_equal(d.q[0], 0);
+	assert_int_equal(d.q[2], 0x7654000 | 1 | 11 << 1 | 2ull << 60);
+	assert_int_equal(amdvi_irte(0x31, 2), 0x31 << 16 | 2 << 8 | 1);
+	c = amdvi_cmd_inval_irt(0xa0);
+	assert_int_equal(c.lo, 0xa0 | 5ull << 60);
 	c = amdvi_cmd_completion_wait(0x12345678, 42);
 	assert_int_equal(c.lo, 0x12345678 | 1 | 1ull << 60);
 	assert_int_equal(c.hi, 42);
