@@ -177,6 +177,18 @@ int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why)
 	return 0;
 }
 
+static void record_remap(uint16_t source, uint8_t vector, uint8_t apic_id)
+{
+	struct record r;
+	rec_begin(&r, "irq_remap");
+	rec_str(&r, "iommu", "amdvi");
+	rec_hex(&r, "source", source);
+	rec_u64(&r, "vector", vector);
+	rec_u64(&r, "apic_id", apic_id);
+	rec_str(&r, "trigger", "edge");
+	rec_end(&r);
+}
+
 int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **why)
 {
 	*edge = false;
@@ -185,6 +197,7 @@ int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **wh
 			continue;
 		if (amdvi_route(&amd_units[i], ivrs.unit[i].ioapic_devid, vector, apic_id, why))
 			return -1;
+		record_remap(ivrs.unit[i].ioapic_devid, vector, apic_id);
 		*edge = true;
 	}
 	return 0;
