@@ -10,9 +10,7 @@ nor does it ever advance the EVENT_TAIL register software reads; and a walk that
 reads an all-zero entry (the usual "not present") returns without any fault. Its
 remapped interrupts arrive edge-triggered (X86IOMMUIrq.trigger_mode is never set),
 so the monitor routes the lines it remaps edge-triggered."""
-from experiments import faultplan, spec
-from test_iommu import free_port
-from test_recovery import boot_with_faults
+from test_iommu import boot_dma_faults, free_port
 from conftest import make_iso, run_iso, sandbox_section
 
 FAULT_LOG_NOTE = "the AMD-Vi event log took no event"
@@ -49,21 +47,7 @@ def test_dma_faults_under_amdvi_are_blocked_but_not_recorded():
     never reach the wire; the driver's watchdog finds the stalled ring and it
     recovers. No dma_fault record can exist (the event log does not work), and the
     run says so. bad-dma is stopped by the driver's audit first."""
-    plan = {"kinds": ["dma-handover", "bad-dma"], "count": 2, "mode": "local",
-            "gap_ms": 200, "end": False}
-    run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": "amdvi"},
-                      "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
-                     "test-amdvi-faults", ["rm"]).runs[0]
-    b, session = boot_with_faults(run, "test-amdvi-faults", iommu="amdvi")
-    driver = faultplan.roles(run.system)[0]
-    where = f"see {b.run_dir}"
-    assert not b.timed_out and b.status == 0, where
-    assert [(c["sandbox"], c["iommu"], c["confined"]) for c in b.ev("dma_confine")] \
-        == [(driver, "amdvi", True)]
-    assert session.after["ok"], where
-    assert sorted(f["kind"] for f in b.ev("fault")) == ["bad-dma", "dma-handover"], where
-    assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 2, where
-    assert b.ev("integrity") and all(r["unchanged"] for r in b.ev("integrity")), where
+    b, driver, where = boot_dma_faults("amdvi", "test-amdvi-faults")
     choice = amdvi_choice(b)
     assert choice["fault_log"] is False and FAULT_LOG_NOTE in choice["note"], choice
     assert b.ev("dma_fault") == [] and all(f["dma_faults"] == 0 for f in b.ev("fault")), where
