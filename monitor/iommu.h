@@ -10,9 +10,9 @@
  * addresses. Faults are read back into `dma_fault` records naming the
  * owner. With AMD-Vi instead (the ACPI IVRS table, ivrs.h) the same view
  * is built in its format and the I/O APIC's interrupts are remapped
- * (iommu_amdvi.h says what QEMU 7.2's model lacks). Without an IOMMU (the `pc` machine) the run records
- * `confined:false` and the driver's audit (kernel/net/e1000/e1000_ring.h)
- * is the only defence.
+ * (iommu_amdvi.h says what QEMU 7.2's model lacks). Without an IOMMU (the
+ * `pc` machine) the run records `confined:false` and the driver's audit
+ * (kernel/net/e1000/e1000_ring.h) is the only defence.
  */
 #ifndef QUESTV_IOMMU_H
 #define QUESTV_IOMMU_H

@@ -10,6 +10,12 @@
  * early on every event, since amdvi_test_mask(status, EVT_OVF) is always
  * non-zero; nor does it ever advance the event tail register), so there
  * DMA is confined but its faults cannot be recorded.
+ *
+ * QEMU 7.2 also gives a device's DMA no requester ID, so a device's write
+ * to the interrupt window is taken for one of the I/O APIC's (its special
+ * IVRS entry): remapping the I/O APIC (amdvi_route) is what bounds such a
+ * write. And it delivers remapped messages edge-triggered whatever the
+ * source's trigger mode, so lines it remaps must be edge-triggered.
  */
 #ifndef QUESTV_IOMMU_AMDVI_H
 #define QUESTV_IOMMU_AMDVI_H
