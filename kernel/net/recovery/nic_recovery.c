@@ -146,11 +146,16 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 	e1000_dev_start(nic_driver_dev(nd), nd->reset_on_recovery);
 	phase(nd, "driver_reinit", rdtsc() - t);
 	nd->anomalies = e1000_dev_anomalies(nic_driver_dev(nd));
-	if (nd->has_rescue)
-		nd->rescue.area->abort_request = 0;
 	network_reinit(nd);
 	nic_fault_last.fired = false;
 	nd->seq++;
+}
+
+void nic_driver_ask_gateway(struct nic_driver *nd)
+{
+	ip4_addr_t gw;
+	ip4_addr_set_u32(&gw, lwip_htonl(GATEWAY));
+	etharp_request(&nd->nif->netif, &gw);
 }
 
 bool nic_driver_probe_poll(struct nic_driver *nd)
@@ -167,7 +172,7 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 	answered = etharp_find_addr(&nd->nif->netif, &gw, &mac, &ip) >= 0;
 	if (!answered && rdtsc() < nd->probe_deadline) {
 		if (rdtsc() >= nd->probe_retry) {
-			etharp_request(&nd->nif->netif, &gw);
+			nic_driver_ask_gateway(nd);
 			nd->probe_requests++;
 			nd->probe_retry = rdtsc() + nd->tsc_per_us * 1000 * PROBE_RETRY_MS;
 		}

@@ -23,7 +23,8 @@ int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms)
 		r->area = (struct rescue_area *)(s->gpa + SHARED_MARKS_BYTES);
 		r->peer = s->members[0] == kinfo.sandbox ? s->members[1] : s->members[0];
 		r->driver = driver;
-		watchdog_init(&r->wd, hang_timeout_ms);
+		r->tsc_per_us = kinfo.tsc_hz / 1000000 ? kinfo.tsc_hz / 1000000 : 1;
+		watchdog_init(&r->wd, hang_timeout_ms * 1000, RESCUE_PROBE_GAP_US);
 		return 0;
 	}
 	return -1;
@@ -88,21 +89,29 @@ bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, ui
 	return true;
 }
 
-static void nmi_driver(const struct rescue *r)
+/* Send probe number r->wd.probes. A record for each probe after a stall's
+ * first (those can confirm a hang); first probes are mostly a vCPU the
+ * host did not run, counted in the rescuer's net_stats instead. */
+static void probe_driver(const struct rescue *r)
 {
 	struct record rec;
-	r->area->abort_request = 1;
+	__atomic_store_n(&r->area->probe.seq, r->wd.probes, __ATOMIC_RELEASE);
 	lapic_send(kinfo.bi->peer_apic[r->peer], ICR_NMI);
+	if (r->wd.in_stall < 2)
+		return;
 	rec_begin(&rec, "watchdog");
 	rec_u64(&rec, "sandbox", kinfo.sandbox);
 	rec_u64(&rec, "watched", r->peer);
 	rec_u64(&rec, "heartbeat", r->area->heartbeat);
-	rec_u64(&rec, "hangs", r->wd.hangs);
+	rec_u64(&rec, "probe", r->wd.probes);
+	rec_u64(&rec, "in_stall", r->wd.in_stall);
+	rec_u64(&rec, "stalls", r->wd.stalls);
 	rec_end(&rec);
 }
 
-bool rescue_poll(struct rescue *r, uint64_t now_ms)
+bool rescue_poll(struct rescue *r)
 {
+	uint32_t acked = __atomic_load_n(&r->area->probe.ack, __ATOMIC_ACQUIRE);
 	uint32_t req = __atomic_load_n(&r->area->request, __ATOMIC_ACQUIRE);
 
 	if (!r->image_len) {
@@ -118,8 +127,9 @@ bool rescue_poll(struct rescue *r, uint64_t now_ms)
 		__atomic_store_n(&r->area->reply, req, __ATOMIC_RELEASE);
 		ipi_peer(r);
 	}
-	if (watchdog_check(&r->wd, r->area->heartbeat, now_ms)) {
-		nmi_driver(r);
+	if (watchdog_check(&r->wd, r->area->heartbeat, acked, r->area->probe.ack_tsc / r->tsc_per_us,
+			   rdtsc() / r->tsc_per_us)) {
+		probe_driver(r);
 		return true;
 	}
 	return false;
