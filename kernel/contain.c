@@ -1,6 +1,7 @@
 /* Fault containment for driver code (see contain.h). */
 #include <stddef.h>
 #include "kernel/contain.h"
+#include "lib/lapic.h"
 #include "lib/x86.h"
 
 #define VEC_NMI   2
@@ -48,10 +49,13 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 		confirms = c->suspect_probes >= (c->suspect_if_on ? CONTAIN_PROBES_IF_ON
 								  : CONTAIN_PROBES_IF_OFF);
 	}
+	c->probe->found = c->armed ? c->suspect_probes : 0;
 	c->probe->ack_tsc = rdtsc();
 	__atomic_store_n(&c->probe->ack, c->probe->seq, __ATOMIC_RELEASE);
 	if (confirms)
 		c->suspect_probes = 0;
+	else if (c->armed)
+		lapic_send_from_nmi(c->wake_apic, c->wake_vector);
 	return confirms;
 }
 

@@ -33,9 +33,12 @@
 #define CONTAIN_PROBES_IF_ON  10
 
 /* A watchdog's probes (shared memory: the watchdog writes seq, then sends
- * the NMI; the handler answers ack = seq at ack_tsc). */
+ * the NMI; the handler answers ack = seq at ack_tsc, with found: the
+ * probes in a row that found the same armed stretch, 0 if not armed).
+ * An answer with found > 0 also wakes the watchdog's core (wake_apic,
+ * wake_vector of struct contain) so that it can probe again soon. */
 struct contain_probe {
-	volatile uint32_t seq, ack;
+	volatile uint32_t seq, ack, found;
 	volatile uint64_t ack_tsc;
 };
 
@@ -46,6 +49,7 @@ struct contain {
 	volatile uint64_t arm_seq;        /* contain_arm calls */
 	/* The watchdog's probes, or 0: no NMI unwinds. */
 	struct contain_probe *probe;
+	uint32_t wake_apic, wake_vector;
 	uint64_t suspect;                 /* arm_seq the last probe found armed */
 	unsigned suspect_probes;          /* probes that found it */
 	bool suspect_if_on;               /* one of them with interrupts on */

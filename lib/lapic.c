@@ -9,6 +9,13 @@ void lapic_send(uint32_t apic_id, uint32_t icr_lo)
 	lapic_write(LAPIC_ICR_LO, icr_lo);
 }
 
+void lapic_send_from_nmi(uint32_t apic_id, uint32_t icr_lo)
+{
+	uint32_t hi = lapic_read(LAPIC_ICR_HI);
+	lapic_send(apic_id, icr_lo);
+	lapic_write(LAPIC_ICR_HI, hi);
+}
+
 #define PIT_HZ        1193182ull
 #define PIT_LATCH     11932u       /* ~10 ms */
 #define PIT_CH2_DATA  0x42

@@ -28,6 +28,9 @@ static inline void lapic_write(uint32_t reg, uint32_t v) { mmio_write32(LAPIC_BA
 
 /* Send an IPI (ICR low word, e.g. a fixed vector) to the core with apic_id. */
 void lapic_send(uint32_t apic_id, uint32_t icr_lo);
+/* The same from an NMI handler: the interrupted code may have written
+ * ICR_HI and not yet ICR_LO, so its destination is put back after. */
+void lapic_send_from_nmi(uint32_t apic_id, uint32_t icr_lo);
 
 /*
  * Measure the TSC and the LAPIC timer clock (divide by 1) against the PIT,

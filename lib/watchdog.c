@@ -1,38 +1,44 @@
 /* Heartbeat watchdog with paced probes (see watchdog.h). */
 #include "lib/watchdog.h"
 
-void watchdog_init(struct watchdog *w, uint64_t timeout, uint64_t gap)
+void watchdog_init(struct watchdog *w, uint64_t timeout, uint64_t gap, uint64_t gap_suspect)
 {
-	*w = (struct watchdog){ .timeout = timeout, .gap = gap };
+	*w = (struct watchdog){ .timeout = timeout, .gap = gap, .gap_suspect = gap_suspect };
 }
 
-static bool send(struct watchdog *w, uint64_t now)
+/* Time from now until `at`, 0 if passed. */
+static uint64_t until(uint64_t at, uint64_t now)
 {
-	w->probes++;
-	w->in_stall++;
-	w->sent_at = now;
-	return true;
+	return at > now ? at - now : 0;
 }
 
-bool watchdog_check(struct watchdog *w, uint64_t beat, uint32_t acked, uint64_t acked_at,
-		    uint64_t now)
+uint64_t watchdog_due(struct watchdog *w, uint64_t beat, const struct watchdog_answer *a,
+		      uint64_t now)
 {
 	if (beat != w->last_beat || !beat) {
 		w->last_beat = beat;
 		w->last_change = now;
 		w->stalled = false;
 		w->in_stall = 0;
-		return false;
+		return WATCHDOG_IDLE;
 	}
 	if (now - w->last_change < w->timeout)
-		return false;
+		return WATCHDOG_IDLE;
 	if (!w->stalled) {
 		w->stalled = true;
 		w->stalls++;
 	}
-	if (acked != w->probes)   /* not answered: not running, or the probe was lost */
-		return now - w->sent_at >= WATCHDOG_RESEND * w->timeout ? send(w, now) : false;
-	if (w->in_stall && (acked_at > now || now - acked_at < w->gap))
-		return false;
-	return send(w, now);
+	if (a->probe != w->probes)   /* not answered: not running, or the probe was lost */
+		return now - w->sent_at >= WATCHDOG_RESEND * w->timeout ? 0 : WATCHDOG_IDLE;
+	if (!w->in_stall)
+		return 0;
+	/* An answer stamped ahead of our clock (skew) counts from now. */
+	return until((a->at > now ? now : a->at) + (a->found ? w->gap_suspect : w->gap), now);
+}
+
+void watchdog_sent(struct watchdog *w, uint64_t now)
+{
+	w->probes++;
+	w->in_stall++;
+	w->sent_at = now;
 }

@@ -4,17 +4,18 @@
  * once the counter has not moved for `timeout` of its clock (a stall) it
  * probes the watched side (the caller sends the probe: an NMI, which even
  * code spinning with interrupts off takes). The watched side answers each
- * probe with its number and the time it answered (same clock), and decides
- * itself whether it hangs (kernel/contain.h: the same driver code found by
- * several probes). Portable (host-tested): the caller supplies the samples
- * and the time.
+ * probe (its number, when, and how many probes in a row found it in the
+ * same suspect spot, 0 for none) and decides itself whether it hangs
+ * (kernel/contain.h). Portable (host-tested): the caller supplies the
+ * samples and the time.
  *
- * Probes are paced so that each one tests progress: the next is sent only
- * after the previous was answered and `gap` has passed since the answer.
- * A watched side that does not run (its vCPU not scheduled by the host)
- * answers nothing and so is probed no further - a stall alone never makes
- * a hang. An unanswered probe is sent again after 10 timeouts (one that
- * arrived while the watched side could not answer it).
+ * Probes are paced so that each one tests progress: the next is due only
+ * once the previous was answered, `gap_suspect` after an answer that found
+ * a suspect spot, `gap` after one that did not. A watched side that does
+ * not run (its vCPU not scheduled by the host) answers nothing and so is
+ * probed no further - a stall alone never makes a hang. An unanswered
+ * probe is sent again after WATCHDOG_RESEND timeouts (one that arrived
+ * while the watched side could not answer it).
  *
  * A beat of 0 means "not armed" (the watched side has not started, or has
  * stopped on purpose): never a stall.
@@ -25,9 +26,10 @@
 #include <stdint.h>
 
 #define WATCHDOG_RESEND 10        /* timeouts before an unanswered probe goes again */
+#define WATCHDOG_IDLE   UINT64_MAX
 
 struct watchdog {
-	uint64_t timeout, gap;    /* the caller's clock unit */
+	uint64_t timeout, gap, gap_suspect;   /* the caller's clock unit */
 	uint64_t last_beat;       /* counter at the last change */
 	uint64_t last_change;     /* our time when it last changed */
 	uint64_t sent_at;         /* our time of the last probe */
@@ -37,11 +39,21 @@ struct watchdog {
 	uint64_t stalls;          /* stalls so far */
 };
 
-void watchdog_init(struct watchdog *w, uint64_t timeout, uint64_t gap);
+/* The watched side's last answer. */
+struct watchdog_answer {
+	uint32_t probe;           /* its number (0: none yet) */
+	uint32_t found;           /* probes in a row that found the suspect spot */
+	uint64_t at;              /* when (our clock) */
+};
 
-/* Feed one sample: beat; acked, the number of the last probe answered, and
- * acked_at, when; now. true when a probe is due: send probe number
- * w->probes now (counted already). */
-bool watchdog_check(struct watchdog *w, uint64_t beat, uint32_t acked, uint64_t acked_at,
-		    uint64_t now);
+void watchdog_init(struct watchdog *w, uint64_t timeout, uint64_t gap, uint64_t gap_suspect);
+
+/* Feed one sample (beat, the last answer, now): how long until a probe is
+ * due - 0: send one now, then call watchdog_sent - or WATCHDOG_IDLE when
+ * the beat is moving or the last probe is unanswered. */
+uint64_t watchdog_due(struct watchdog *w, uint64_t beat, const struct watchdog_answer *a,
+		      uint64_t now);
+
+/* A probe (number w->probes after the call) was sent at now. */
+void watchdog_sent(struct watchdog *w, uint64_t now);
 #endif

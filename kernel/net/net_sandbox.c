@@ -134,7 +134,11 @@ static int open_driver(struct nic *nic, const char **why)
 	net.drv.nif = &net.nif;
 	net.drv.clock = arg_value("clock") ? arg_value("clock") : "tsc";
 	net.drv.reset_on_recovery = arg_present("nic_reset");
-	net.guard.probe = net.drv.has_rescue ? &net.drv.rescue.area->probe : 0;
+	if (net.drv.has_rescue) {
+		net.guard.probe = &net.drv.rescue.area->probe;
+		net.guard.wake_apic = kinfo.bi->peer_apic[net.drv.rescue.peer];
+		net.guard.wake_vector = VEC_RESCUE;
+	}
 	*nic = (struct nic){ &vnic_switch_nic_ops, &net.sw, { 0 } };
 	memcpy(nic->mac, uplink.mac, 6);
 	net.status.sw = &net.sw;

@@ -24,7 +24,8 @@ int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms)
 		r->peer = s->members[0] == kinfo.sandbox ? s->members[1] : s->members[0];
 		r->driver = driver;
 		r->tsc_per_us = kinfo.tsc_hz / 1000000 ? kinfo.tsc_hz / 1000000 : 1;
-		watchdog_init(&r->wd, hang_timeout_ms * 1000, RESCUE_PROBE_GAP_US);
+		watchdog_init(&r->wd, hang_timeout_ms * 1000, RESCUE_PROBE_GAP_US,
+			      RESCUE_SUSPECT_GAP_US);
 		return 0;
 	}
 	return -1;
@@ -89,29 +90,45 @@ bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, ui
 	return true;
 }
 
-/* Send probe number r->wd.probes. A record for each probe after a stall's
- * first (those can confirm a hang); first probes are mostly a vCPU the
- * host did not run, counted in the rescuer's net_stats instead. */
-static void probe_driver(const struct rescue *r)
+/* Send the next probe. A record for each probe that follows an answer
+ * from inside the driver's code (it can confirm a hang); the others are
+ * mostly a vCPU the host did not run, counted in the rescuer's net_stats. */
+static void probe_driver(struct rescue *r, bool suspect)
 {
 	struct record rec;
+	watchdog_sent(&r->wd, rdtsc() / r->tsc_per_us);
 	__atomic_store_n(&r->area->probe.seq, r->wd.probes, __ATOMIC_RELEASE);
 	lapic_send(kinfo.bi->peer_apic[r->peer], ICR_NMI);
-	if (r->wd.in_stall < 2)
+	if (!suspect)
 		return;
 	rec_begin(&rec, "watchdog");
 	rec_u64(&rec, "sandbox", kinfo.sandbox);
 	rec_u64(&rec, "watched", r->peer);
-	rec_u64(&rec, "heartbeat", r->area->heartbeat);
+	rec_u64(&rec, "hangs", r->wd.stalls);
 	rec_u64(&rec, "probe", r->wd.probes);
 	rec_u64(&rec, "in_stall", r->wd.in_stall);
-	rec_u64(&rec, "stalls", r->wd.stalls);
 	rec_end(&rec);
+}
+
+/* Probe number due now (after waiting for one due within the suspect gap). */
+static bool probe_due(struct rescue *r, struct watchdog_answer *a)
+{
+	uint64_t wait;
+	do {
+		a->probe = __atomic_load_n(&r->area->probe.ack, __ATOMIC_ACQUIRE);
+		a->found = r->area->probe.found;
+		a->at = r->area->probe.ack_tsc / r->tsc_per_us;
+		wait = watchdog_due(&r->wd, r->area->heartbeat, a, rdtsc() / r->tsc_per_us);
+		if (wait > RESCUE_SUSPECT_GAP_US)
+			return false;
+		cpu_relax();
+	} while (wait);
+	return true;
 }
 
 bool rescue_poll(struct rescue *r)
 {
-	uint32_t acked = __atomic_load_n(&r->area->probe.ack, __ATOMIC_ACQUIRE);
+	struct watchdog_answer a;
 	uint32_t req = __atomic_load_n(&r->area->request, __ATOMIC_ACQUIRE);
 
 	if (!r->image_len) {
@@ -127,10 +144,8 @@ bool rescue_poll(struct rescue *r)
 		__atomic_store_n(&r->area->reply, req, __ATOMIC_RELEASE);
 		ipi_peer(r);
 	}
-	if (watchdog_check(&r->wd, r->area->heartbeat, acked, r->area->probe.ack_tsc / r->tsc_per_us,
-			   rdtsc() / r->tsc_per_us)) {
-		probe_driver(r);
-		return true;
-	}
-	return false;
+	if (!probe_due(r, &a))
+		return false;
+	probe_driver(r, a.found > 0 && r->wd.in_stall);
+	return true;
 }

@@ -24,7 +24,10 @@
 #include "lib/watchdog.h"
 
 #define RESCUE_IMAGE_MAX 8192
-#define RESCUE_PROBE_GAP_US 500           /* from a probe's answer to the next probe */
+/* From a probe's answer to the next probe: the answer found the driver in
+ * its own code (armed), or not. The rescuer waits the first spinning. */
+#define RESCUE_SUSPECT_GAP_US 200
+#define RESCUE_PROBE_GAP_US   1000
 
 struct rescue_area {
 	volatile uint64_t heartbeat;      /* driver: 0 = not watched */
@@ -67,6 +70,7 @@ static inline void rescue_finish(struct rescue *r) { r->area->driver_done = 1; }
 static inline bool rescue_driver_done(const struct rescue *r) { return r->area->driver_done; }
 
 /* Rescuer: keep the boot image, serve requests, watch the heartbeat and
- * probe a stalled driver. Returns true when it just sent a probe. */
+ * probe a stalled driver (waiting here for a probe due within
+ * RESCUE_SUSPECT_GAP_US). Returns true when it just sent a probe. */
 bool rescue_poll(struct rescue *r);
 #endif
