@@ -369,6 +369,7 @@ int net_run(void)
 	contain_leave();
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	if (net.driver) {
+		nic_driver_release_records();
 		e1000_dev_stop(nic_driver_dev(&net.drv));
 		if (net.drv.has_rescue)
 			rescue_finish(&net.drv.rescue);
