@@ -31,12 +31,23 @@ void contain_disarm(void)
 		contain_active->armed = false;
 }
 
+/* Is an interrupt handler running (in service, not yet EOI'd)? Then the
+ * probe stopped that handler, not the driver code it interrupted: one that
+ * waits on the emulator (an MMIO access) with interrupts off is no hang. */
+static bool irq_in_service(void)
+{
+	for (unsigned n = 1; n < 8; n++)
+		if (lapic_read(LAPIC_ISR(n)))
+			return true;
+	return false;
+}
+
 /* Answer a watchdog's probe; true when it confirms a hang (contain.h). */
 static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 {
 	bool confirms = false;
 
-	if (!c->armed) {
+	if (!c->armed || irq_in_service()) {
 		c->suspect_probes = 0;
 	} else {
 		if (c->suspect != c->arm_seq || !c->suspect_probes) {
@@ -49,12 +60,12 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 		confirms = c->suspect_probes >= (c->suspect_if_on ? CONTAIN_PROBES_IF_ON
 								  : CONTAIN_PROBES_IF_OFF);
 	}
-	c->probe->found = c->armed ? c->suspect_probes : 0;
+	c->probe->found = c->suspect_probes;
 	c->probe->ack_tsc = rdtsc();
 	__atomic_store_n(&c->probe->ack, c->probe->seq, __ATOMIC_RELEASE);
 	if (confirms)
 		c->suspect_probes = 0;
-	else if (c->armed)
+	else if (c->suspect_probes)
 		lapic_send_from_nmi(c->wake_apic, c->wake_vector);
 	return confirms;
 }

@@ -15,10 +15,11 @@
  * Hangs: a watchdog on another core (lib/watchdog.h) sends an NMI probe
  * when this core's heartbeat stalls, numbered in a shared struct
  * contain_probe. Each probe is answered; the probe unwinds only when it
- * finds the same armed stretch of driver code (the same contain_arm) as
- * the previous CONTAIN_PROBES_IF_OFF - 1 probes, interrupts off at each
- * (a spin with interrupts off: no healthy driver code runs armed with them
- * off for long), or as the previous CONTAIN_PROBES_IF_ON - 1 otherwise.
+ * finds the same armed stretch of driver code (the same contain_arm), no
+ * interrupt handler in service, as the previous CONTAIN_PROBES_IF_OFF - 1
+ * probes, interrupts off at each (a spin with interrupts off: no healthy
+ * driver code runs armed with them off), or as the previous
+ * CONTAIN_PROBES_IF_ON - 1 otherwise.
  * The watchdog sends each probe only after the previous was answered and
  * a gap passed, so a vCPU the host did not run (it answers nothing) or
  * that waited once on the emulator (an MMIO access) is not taken for hung.

@@ -9,6 +9,7 @@
 #define LAPIC_ID        0x020
 #define LAPIC_EOI       0x0B0
 #define LAPIC_SVR       0x0F0
+#define LAPIC_ISR(n)    (0x100 + 0x10 * (n))   /* in-service bits, vectors 32n..32n+31 */
 #define LAPIC_ICR_LO    0x300
 #define LAPIC_ICR_HI    0x310
 #define LAPIC_LVT_TIMER 0x320
