@@ -61,7 +61,6 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 								  : CONTAIN_PROBES_IF_OFF);
 	}
 	c->probe->found = c->suspect_probes;
-	c->probe->ack_tsc = rdtsc();
 	__atomic_store_n(&c->probe->ack, c->probe->seq, __ATOMIC_RELEASE);
 	if (confirms)
 		c->suspect_probes = 0;

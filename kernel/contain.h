@@ -34,13 +34,12 @@
 #define CONTAIN_PROBES_IF_ON  10
 
 /* A watchdog's probes (shared memory: the watchdog writes seq, then sends
- * the NMI; the handler answers ack = seq at ack_tsc, with found: the
- * probes in a row that found the same armed stretch, 0 if not armed).
+ * the NMI; the handler answers ack = seq, with found: the probes in a row
+ * that found the same armed stretch, 0 if not armed).
  * An answer with found > 0 also wakes the watchdog's core (wake_apic,
  * wake_vector of struct contain) so that it can probe again soon. */
 struct contain_probe {
 	volatile uint32_t seq, ack, found;
-	volatile uint64_t ack_tsc;
 };
 
 struct contain {

@@ -32,12 +32,16 @@ uint64_t watchdog_due(struct watchdog *w, uint64_t beat, const struct watchdog_a
 		return now - w->sent_at >= WATCHDOG_RESEND * w->timeout ? 0 : WATCHDOG_IDLE;
 	if (!w->in_stall)
 		return 0;
-	/* An answer stamped ahead of our clock (skew) counts from now. */
-	return until((a->at > now ? now : a->at) + (a->found ? w->gap_suspect : w->gap), now);
+	if (!w->answer_seen) {
+		w->answer_seen = true;
+		w->answer_seen_at = now;
+	}
+	return until(w->answer_seen_at + (a->found ? w->gap_suspect : w->gap), now);
 }
 
 void watchdog_sent(struct watchdog *w, uint64_t now)
 {
+	w->answer_seen = false;
 	w->probes++;
 	w->in_stall++;
 	w->sent_at = now;

@@ -11,7 +11,8 @@
  *
  * Probes are paced so that each one tests progress: the next is due only
  * once the previous was answered, `gap_suspect` after an answer that found
- * a suspect spot, `gap` after one that did not. A watched side that does
+ * a suspect spot, `gap` after one that did not (counted from when this
+ * side first saw the answer: the two sides' clocks need not agree). A watched side that does
  * not run (its vCPU not scheduled by the host) answers nothing and so is
  * probed no further - a stall alone never makes a hang. An unanswered
  * probe is sent again after WATCHDOG_RESEND timeouts (one that arrived
@@ -33,6 +34,8 @@ struct watchdog {
 	uint64_t last_beat;       /* counter at the last change */
 	uint64_t last_change;     /* our time when it last changed */
 	uint64_t sent_at;         /* our time of the last probe */
+	uint64_t answer_seen_at;  /* our time we first saw its answer */
+	bool answer_seen;
 	bool stalled;             /* the beat is older than timeout */
 	uint32_t in_stall;        /* probes sent in this stall */
 	uint32_t probes;          /* probes sent so far: the last one's number */
@@ -43,7 +46,6 @@ struct watchdog {
 struct watchdog_answer {
 	uint32_t probe;           /* its number (0: none yet) */
 	uint32_t found;           /* probes in a row that found the suspect spot */
-	uint64_t at;              /* when (our clock) */
 };
 
 void watchdog_init(struct watchdog *w, uint64_t timeout, uint64_t gap, uint64_t gap_suspect);

@@ -93,9 +93,10 @@ bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, ui
 /* Send the next probe. A record for each probe that follows an answer
  * from inside the driver's code (it can confirm a hang); the others are
  * mostly a vCPU the host did not run, counted in the rescuer's net_stats. */
-static void probe_driver(struct rescue *r, bool suspect)
+static void probe_driver(struct rescue *r, uint32_t found)
 {
 	struct record rec;
+	bool suspect = found && r->wd.in_stall;
 	watchdog_sent(&r->wd, rdtsc() / r->tsc_per_us);
 	__atomic_store_n(&r->area->probe.seq, r->wd.probes, __ATOMIC_RELEASE);
 	lapic_send(kinfo.bi->peer_apic[r->peer], ICR_NMI);
@@ -107,6 +108,7 @@ static void probe_driver(struct rescue *r, bool suspect)
 	rec_u64(&rec, "hangs", r->wd.stalls);
 	rec_u64(&rec, "probe", r->wd.probes);
 	rec_u64(&rec, "in_stall", r->wd.in_stall);
+	rec_u64(&rec, "found", found);
 	rec_end(&rec);
 }
 
@@ -117,7 +119,6 @@ static bool probe_due(struct rescue *r, struct watchdog_answer *a)
 	do {
 		a->probe = __atomic_load_n(&r->area->probe.ack, __ATOMIC_ACQUIRE);
 		a->found = r->area->probe.found;
-		a->at = r->area->probe.ack_tsc / r->tsc_per_us;
 		wait = watchdog_due(&r->wd, r->area->heartbeat, a, rdtsc() / r->tsc_per_us);
 		if (wait > RESCUE_SUSPECT_GAP_US)
 			return false;
@@ -146,6 +147,6 @@ bool rescue_poll(struct rescue *r)
 	}
 	if (!probe_due(r, &a))
 		return false;
-	probe_driver(r, a.found > 0 && r->wd.in_stall);
+	probe_driver(r, a.found);
 	return true;
 }
