@@ -152,8 +152,16 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	uint64_t r;
 	int kind;
 
-	if (!plan.active || nd->probing || d->fault_hook || d->tx_fault_hook)
+	if (!plan.active || nd->probing)
 		return;
+	if (d->fault_hook || d->tx_fault_hook) {   /* armed, not struck yet */
+		if (now_ms < plan.detect_by_ms)
+			return;
+		/* A send strike with no frame sent for a second: given up on
+		 * (undetected below), so a campaign never waits for good. */
+		d->fault_hook = 0;
+		d->tx_fault_hook = 0;
+	}
 	/* One fault at a time: the previous one found (and recovered), or given up on. */
 	if (resolved(nd) < plan.injected) {
 		if (now_ms < plan.detect_by_ms)
