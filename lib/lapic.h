@@ -35,8 +35,8 @@ void lapic_send_from_nmi(uint32_t apic_id, uint32_t icr_lo);
 
 /*
  * Measure the TSC and the LAPIC timer clock (divide by 1) against the PIT:
- * the shortest of 6 measurements of about 5 ms. Needs the PIT ports, so
- * only the monitor or a natively booted kernel may call it.
+ * the most certain of 8 measurements of about 5 ms (lapic.c). Needs the
+ * PIT ports, so only the monitor or a natively booted kernel may call it.
  */
 void pit_calibrate(uint64_t *tsc_hz, uint64_t *lapic_hz);
 
