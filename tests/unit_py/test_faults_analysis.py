@@ -27,3 +27,27 @@ def test_kinds_table_counts_and_spreads_per_kind_with_false_alarms_apart():
     assert every["detect ms max"] == 6.0           # the false alarm is not a fault found
     alarm = t.loc["false-alarm"]
     assert (alarm["injected"], alarm["recovered"], alarm["recovery ms max"]) == (0, 1, 1.5)
+
+
+def test_python_m_analysis_faults_writes_the_table(tmp_path, capsys):
+    """`python3 -m analysis faults` on a results folder holding one campaign run."""
+    import json
+    from analysis.__main__ import main
+    run_dir = tmp_path / "faults" / "default_r0" / "1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "params.json").write_text(json.dumps(
+        {"rep": 0, "params": {}, "qemu": {"icount": False}, "system": {}}))
+    recs = [{"ev": "net_ready", "sandbox": 0, "role": "driver"},
+            {"ev": "inject", "sandbox": 0, "n": 0, "kind": "tx-hang"},
+            {"ev": "fault", "sandbox": 0, "seq": 0, "kind": "tx-hang", "detect_us": 3200},
+            {"ev": "recovered", "sandbox": 0, "seq": 0, "kind": "tx-hang", "ok": True,
+             "recovery_us": 4000},
+            {"ev": "campaign", "seed": 1, "injected": 1, "recovered": 1, "not_recovered": 0,
+             "false_alarms": 0, "checks_failed": 0}]
+    (run_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    (tmp_path / "faults" / "runs.csv").write_text(
+        f"run,ok,reason,run_dir\ndefault_r0,True,,{run_dir}\n")
+    assert main(["faults", "--results", str(tmp_path)]) == 0
+    text = (tmp_path / "faults" / "faults.md").read_text()
+    assert "| tx-hang | 1 | 1 | 0 | 3.2 | 3.2 | 3.2 | 4.0 | 4.0 | 4.0 |" in text
+    assert "Seed 1: 1 injected, 1 recovered" in text
