@@ -7,10 +7,11 @@ has results; naming one experiment writes only its table and plots
 import argparse
 import sys
 
-from . import cache_interference, load, published, report
+from . import cache_interference, faults, load, published, report
 
 # Every report section, plus variants that stay out of the report (CI's tiny runs).
-ONE = {**dict(report.SECTIONS), cache_interference.EXP + "-tiny": cache_interference.tiny_section}
+ONE = {**dict(report.SECTIONS), cache_interference.EXP + "-tiny": cache_interference.tiny_section,
+       faults.EXP: faults.section}
 
 
 def main(argv=None):

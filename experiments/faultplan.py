@@ -3,8 +3,9 @@
     fault:
       kinds: [wild-write, hang]   # or all (a random kind each time; the default);
                                   # wild-write, descriptor-corruption, hang, bad-dma,
-                                  # dma-handover (or wild, desc, hang, dma, dmah),
-                                  # cycled in order
+                                  # dma-handover, tx-wild-write, tx-hang (or wild,
+                                  # desc, hang, dma, dmah, txwild, txhang), cycled
+                                  # in order
       at_ms: 20000                # first strike, ms after the driver sandbox began serving
       count: 1                    # strikes, one at a time (each after the last recovered)
       gap_ms: 100                 # then one every gap/2..3gap/2 ms after a recovery
@@ -15,10 +16,13 @@
                                   # behind it can then no longer be reached to end
                                   # it. Default: the harness ends every sandbox with
                                   # GET /end once every fault is resolved
-      hang_ms: 50                 # the rescuer's heartbeat timeout (watchdog)
+      hang_ms: 2                  # the rescuer's heartbeat age that starts its NMI
+                                  # probes (a hang is confirmed by 3 answers from the
+                                  # same spot of driver code: kernel/contain.h)
       nic_reset: false            # recovery resets the device (QEMU: 1 s without receive)
 
-Faults strike the sandbox that owns the NIC (net=driver). Hang faults and
+Faults strike the sandbox that owns the NIC (net=driver): tx-* kinds in the
+driver's send, the others in its receive poll. Hang faults and
 remote recovery need a rescuer: a shared region `rescue` of the driver
 sandbox and one networked sandbox (system: {net: true, rescue: true}). The
 guest's side is kernel/net/recovery/net_faults.h; only values other than its
@@ -30,7 +34,8 @@ from . import netsys, sysconf
 from .errors import SpecError
 
 KINDS = {"wild-write": "wild", "descriptor-corruption": "desc", "hang": "hang", "bad-dma": "dma",
-         "dma-handover": "dmah"}
+         "dma-handover": "dmah", "tx-wild-write": "txwild", "tx-hang": "txhang"}
+HANGS = ("hang", "tx-hang")     # found by the rescuer's watchdog
 SHORT = {v: k for k, v in KINDS.items()}
 MODES = ("local", "remote", "alternate")
 KEYS = {"kinds", "at_ms", "count", "gap_ms", "mode", "seed", "end", "hang_ms", "nic_reset"}
@@ -38,7 +43,7 @@ MAX_KINDS = 8                   # the guest's plan holds 8 listed kinds
 MAX_COUNT = 1_000_000
 RESCUE_REGION = "rescue"
 # The guest's defaults (net_faults.h, net_sandbox.c): not written when equal.
-GUEST_DEFAULTS = {"at_ms": 1000, "gap_ms": 100, "mode": "local", "seed": 1, "hang_ms": 50}
+GUEST_DEFAULTS = {"at_ms": 1000, "gap_ms": 100, "mode": "local", "seed": 1, "hang_ms": 2}
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class FaultPlan:
     @property
     def needs_rescuer(self):
         """Hangs are found by the rescuer's watchdog; remote recovery is the rescuer's."""
-        return not self.kinds or "hang" in self.kinds or self.mode != "local"
+        return not self.kinds or any(k in self.kinds for k in HANGS) or self.mode != "local"
 
     def driver_args(self, icount):
         """The driver sandbox's extra kernel args (clock= labels its recovery cycles:
@@ -102,7 +107,7 @@ def _kinds(v, key):
         name = SHORT.get(k, k)
         if name not in KINDS:
             raise SpecError(f"{key}[{i}]", f"unknown kind {k!r} (known: {', '.join(KINDS)}, "
-                            "or wild, desc, hang, dma)")
+                            f"or {', '.join(SHORT)})")
         out.append(name)
     return tuple(out)
 
@@ -124,7 +129,8 @@ def parse(fault, key="fault"):
                      mode=mode,
                      seed=_whole(fault.get("seed", 1), f"{key}.seed", 1, 2**63 - 1),
                      end=_flag(fault.get("end", False), f"{key}.end"),
-                     hang_ms=_whole(fault.get("hang_ms", 50), f"{key}.hang_ms", 1, 60_000),
+                     hang_ms=_whole(fault.get("hang_ms", GUEST_DEFAULTS["hang_ms"]),
+                                    f"{key}.hang_ms", 1, 60_000),
                      nic_reset=_flag(fault.get("nic_reset", False), f"{key}.nic_reset"))
 
 

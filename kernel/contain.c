@@ -1,6 +1,7 @@
 /* Fault containment for driver code (see contain.h). */
 #include <stddef.h>
 #include "kernel/contain.h"
+#include "lib/lapic.h"
 #include "lib/x86.h"
 
 #define VEC_NMI   2
@@ -18,8 +19,10 @@ void contain_leave(void)
 
 void contain_arm(void)
 {
-	if (contain_active)
+	if (contain_active) {
+		contain_active->arm_seq++;
 		contain_active->armed = true;
+	}
 }
 
 void contain_disarm(void)
@@ -28,16 +31,52 @@ void contain_disarm(void)
 		contain_active->armed = false;
 }
 
+/* Is an interrupt handler running (in service, not yet EOI'd)? Then the
+ * probe stopped that handler, not the driver code it interrupted: one that
+ * waits on the emulator (an MMIO access) with interrupts off is no hang. */
+static bool irq_in_service(void)
+{
+	for (unsigned n = 1; n < 8; n++)
+		if (lapic_read(LAPIC_ISR(n)))
+			return true;
+	return false;
+}
+
+/* Answer a watchdog's probe; true when it confirms a hang (contain.h). */
+static bool probe_confirms(struct contain *c, const struct trap_frame *f)
+{
+	bool confirms = false;
+
+	if (!c->armed || irq_in_service()) {
+		c->suspect_probes = 0;
+	} else {
+		if (c->suspect != c->arm_seq || !c->suspect_probes) {
+			c->suspect = c->arm_seq;
+			c->suspect_probes = 0;
+			c->suspect_if_on = false;
+		}
+		c->suspect_probes++;
+		c->suspect_if_on |= (f->rflags & RFLAGS_IF) != 0;
+		confirms = c->suspect_probes >= (c->suspect_if_on ? CONTAIN_PROBES_IF_ON
+								  : CONTAIN_PROBES_IF_OFF);
+	}
+	c->probe->found = c->suspect_probes;
+	__atomic_store_n(&c->probe->ack, c->probe->seq, __ATOMIC_RELEASE);
+	if (confirms)
+		c->suspect_probes = 0;
+	else if (c->suspect_probes)
+		lapic_send_from_nmi(c->wake_apic, c->wake_vector);
+	return confirms;
+}
+
 bool contain_trap(struct trap_frame *f)
 {
 	struct contain *c = contain_active;
 
-	bool nmi = f->vector == VEC_NMI;
-
-	if (!c || !c->armed || (nmi && !(c->nmi_request && *c->nmi_request)))
+	if (!c)
 		return false;
-	if (nmi)
-		*c->nmi_request = 0;
+	if (f->vector == VEC_NMI ? !c->probe || !probe_confirms(c, f) : !c->armed)
+		return false;
 	c->armed = false;
 	c->vector = (unsigned)f->vector;
 	c->fault_rip = f->rip;

@@ -3,14 +3,26 @@
  * point to return to (contain_enter, like setjmp); driver code marks where
  * it may be unwound (contain_arm / contain_disarm); a fault while armed -
  * an exception reflected by the monitor (a wild write's nested page fault
- * arrives as #GP), or the NMI a watchdog sends to a hung core - makes the
+ * arrives as #GP), or a hang the watchdog's probes confirm - makes the
  * trap handler resume at contain_enter returning 1 with the cause,
  * instead of ending the sandbox's run.
  *
  * Only driver code that holds no other component's half-updated state may
- * be armed: unwinding through lwIP (the transmit path is called from inside
- * it) would leave the stack's lists inconsistent, so a fault there still
- * ends the sandbox's run, as every unarmed fault does.
+ * be armed. The driver's send runs armed because it is never called from
+ * inside lwIP: lwIP's output only queues frames, and the queue is flushed
+ * from the network loop (kernel/net/netif_glue.h).
+ *
+ * Hangs: a watchdog on another core (lib/watchdog.h) sends an NMI probe
+ * when this core's heartbeat stalls, numbered in a shared struct
+ * contain_probe. Each probe is answered; the probe unwinds only when it
+ * finds the same armed stretch of driver code (the same contain_arm), no
+ * interrupt handler in service, as the previous CONTAIN_PROBES_IF_OFF - 1
+ * probes, interrupts off at each (a spin with interrupts off: no healthy
+ * driver code runs armed with them off), or as the previous
+ * CONTAIN_PROBES_IF_ON - 1 otherwise.
+ * The watchdog sends each probe only after the previous was answered and
+ * a gap passed, so a vCPU the host did not run (it answers nothing) or
+ * that waited once on the emulator (an MMIO access) is not taken for hung.
  */
 #ifndef QUESTV_CONTAIN_H
 #define QUESTV_CONTAIN_H
@@ -18,13 +30,29 @@
 #include <stdint.h>
 #include "lib/trap.h"
 
+#define CONTAIN_PROBES_IF_OFF 3
+#define CONTAIN_PROBES_IF_ON  10
+
+/* A watchdog's probes (shared memory: the watchdog writes seq, then sends
+ * the NMI; the handler answers ack = seq, with found: the probes in a row
+ * that found the same armed stretch, 0 if not armed).
+ * An answer with found > 0 also wakes the watchdog's core (wake_apic,
+ * wake_vector of struct contain) so that it can probe again soon. */
+struct contain_probe {
+	volatile uint32_t seq, ack, found;
+};
+
 struct contain {
 	/* The context contain_enter saved (offsets used by contain.S). */
 	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
 	volatile bool armed;
-	/* Nonzero when a watchdog asked for the NMI that follows (shared
-	 * memory, rescue.h); 0 = no NMI unwinds. */
-	volatile uint32_t *nmi_request;
+	volatile uint64_t arm_seq;        /* contain_arm calls */
+	/* The watchdog's probes, or 0: no NMI unwinds. */
+	struct contain_probe *probe;
+	uint32_t wake_apic, wake_vector;
+	uint64_t suspect;                 /* arm_seq the last probe found armed */
+	unsigned suspect_probes;          /* probes that found it */
+	bool suspect_if_on;               /* one of them with interrupts on */
 	/* Filled when a fault unwound it. */
 	volatile unsigned vector;
 	volatile uint64_t fault_rip, fault_tsc;
@@ -39,13 +67,13 @@ int contain_enter(struct contain *c) __attribute__((returns_twice));
 void contain_leave(void);
 
 /* Mark the start and end of unwindable driver code (no-ops without an
- * active containment). */
+ * active containment). Not nested. */
 void contain_arm(void);
 void contain_disarm(void);
 
 /* From trap(): a fault with vector f->vector. If the active containment is
  * armed, rewrite f to resume at its contain_enter (returning 1) and return
- * true; else false (the fault is the caller's to handle). An NMI unwinds
- * only when *nmi_request is set (and clears it). */
+ * true; else false (the fault is the caller's to handle). An NMI is
+ * answered as a probe and unwinds only as described above. */
 bool contain_trap(struct trap_frame *f);
 #endif

@@ -9,6 +9,7 @@
 #define LAPIC_ID        0x020
 #define LAPIC_EOI       0x0B0
 #define LAPIC_SVR       0x0F0
+#define LAPIC_ISR(n)    (0x100 + 0x10 * (n))   /* in-service bits, vectors 32n..32n+31 */
 #define LAPIC_ICR_LO    0x300
 #define LAPIC_ICR_HI    0x310
 #define LAPIC_LVT_TIMER 0x320
@@ -28,11 +29,14 @@ static inline void lapic_write(uint32_t reg, uint32_t v) { mmio_write32(LAPIC_BA
 
 /* Send an IPI (ICR low word, e.g. a fixed vector) to the core with apic_id. */
 void lapic_send(uint32_t apic_id, uint32_t icr_lo);
+/* The same from an NMI handler: the interrupted code may have written
+ * ICR_HI and not yet ICR_LO, so its destination is put back after. */
+void lapic_send_from_nmi(uint32_t apic_id, uint32_t icr_lo);
 
 /*
- * Measure the TSC and the LAPIC timer clock (divide by 1) against the PIT,
- * over about 10 ms. Needs the PIT ports, so only the monitor or a natively
- * booted kernel may call it.
+ * Measure the TSC and the LAPIC timer clock (divide by 1) against the PIT:
+ * the most certain of 8 measurements of about 5 ms (lapic.c). Needs the
+ * PIT ports, so only the monitor or a natively booted kernel may call it.
  */
 void pit_calibrate(uint64_t *tsc_hz, uint64_t *lapic_hz);
 

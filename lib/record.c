@@ -4,6 +4,7 @@
 static record_sink sink;
 
 void record_set_sink(record_sink s) { sink = s; }
+record_sink record_get_sink(void) { return sink; }
 
 size_t fmt_u64(char *buf, uint64_t v)
 {

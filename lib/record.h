@@ -38,6 +38,7 @@ struct record {
 
 /* Where rec_end sends lines (the monitor's log or the sandbox's UART). */
 void record_set_sink(record_sink sink);
+record_sink record_get_sink(void);
 
 void rec_begin(struct record *r, const char *ev);
 void rec_u64(struct record *r, const char *key, uint64_t v);

@@ -12,5 +12,6 @@ unsigned net_loop_poll(struct net_if *nif, unsigned budget)
 {
 	unsigned n = nif->nic.ops->rx_poll(nif->nic.dev, budget, net_if_input, nif);
 	sys_check_timeouts();
+	net_if_flush(nif);
 	return n;
 }

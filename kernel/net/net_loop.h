@@ -15,7 +15,8 @@
 void net_stack_init(void);
 
 /* One pass: up to budget received frames from the NIC into lwIP, then the
- * lwIP timers that are due. Returns the frames handled (0: idle). */
+ * lwIP timers that are due, then the frames they queued to the NIC
+ * (net_if_flush). Returns the frames handled (0: idle). */
 unsigned net_loop_poll(struct net_if *nif, unsigned budget);
 
 #endif

@@ -23,8 +23,8 @@
 #define TICK_HZ      1000   /* lwIP timers and the ring watchdog */
 #define POLL_BUDGET  64
 #define DRAIN_MS     200    /* after GET /end: let the answer and FIN go out */
-#define WATCHDOG_MS  20     /* ring audit; also how soon a corrupted ring is found */
-#define HANG_MS      50     /* rescuer: a heartbeat this old is a hang */
+#define WATCHDOG_MS  1      /* ring audit; also how soon a corrupted ring is found */
+#define HANG_MS      2      /* rescuer: a heartbeat this old starts probing (rescue.h) */
 
 static struct {
 	struct net_tsc_clock clock;
@@ -134,7 +134,11 @@ static int open_driver(struct nic *nic, const char **why)
 	net.drv.nif = &net.nif;
 	net.drv.clock = arg_value("clock") ? arg_value("clock") : "tsc";
 	net.drv.reset_on_recovery = arg_present("nic_reset");
-	net.guard.nmi_request = net.drv.has_rescue ? &net.drv.rescue.area->abort_request : 0;
+	if (net.drv.has_rescue) {
+		net.guard.probe = &net.drv.rescue.area->probe;
+		net.guard.wake_apic = kinfo.bi->peer_apic[net.drv.rescue.peer];
+		net.guard.wake_vector = VEC_RESCUE;
+	}
 	*nic = (struct nic){ &vnic_switch_nic_ops, &net.sw, { 0 } };
 	memcpy(nic->mac, uplink.mac, 6);
 	net.status.sw = &net.sw;
@@ -228,7 +232,7 @@ static void record_stats(uint64_t serve_cycles)
 	rec_u64(&r, "tx_frames", net.nif.st.tx_frames);
 	rec_u64(&r, "rx_dropped", net.nif.st.rx_nomem + net.nif.st.rx_rejected + net.nif.st.rx_runt +
 				  net.nif.st.rx_oversize);
-	rec_u64(&r, "tx_dropped", net.nif.st.tx_dropped);
+	rec_u64(&r, "tx_dropped", net.nif.st.tx_dropped + net.nif.st.tx_queue_full);
 	rec_u64(&r, "frames_handled", net.frames);
 	rec_u64(&r, "http_requests", h->requests);
 	rec_u64(&r, "http_200", h->status_200);
@@ -243,6 +247,10 @@ static void record_stats(uint64_t serve_cycles)
 		rec_u64(&r, "faults_not_recovered", net.drv.not_recovered);
 	} else {
 		rec_u64(&r, "vnic_kicks", net.vnic.st.kicks);
+	}
+	if (net.rescuing) {
+		rec_u64(&r, "watchdog_stalls", net.rescuer.wd.stalls);
+		rec_u64(&r, "watchdog_probes", net.rescuer.wd.probes);
 	}
 	rec_u64(&r, "kicks_received", irq_counts.net_kicks);
 	rec_str(&r, "clock", "tsc");
@@ -286,6 +294,8 @@ static unsigned driver_turn(uint64_t now, uint64_t *next_watchdog)
 	if (nic_driver_corrupted(&net.drv))
 		driver_fault("ring_check", 0);
 	nic_driver_probe_poll(&net.drv);
+	/* What recovery and the probe queued goes out now, still guarded. */
+	net_if_flush(&net.nif);
 	return n;
 }
 
@@ -299,7 +309,7 @@ static void serve(uint64_t serve_ms)
 		unsigned n = net.driver ? driver_turn(now, &next_watchdog)
 					: net_loop_poll(&net.nif, POLL_BUDGET);
 		if (net.rescuing)
-			rescue_poll(&net.rescuer, now);
+			rescue_poll(&net.rescuer);
 		if (n) {
 			net.busy_cycles += rdtsc() - t0;
 			net.frames += n;
@@ -359,6 +369,7 @@ int net_run(void)
 	contain_leave();
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	if (net.driver) {
+		nic_driver_release_records();
 		e1000_dev_stop(nic_driver_dev(&net.drv));
 		if (net.drv.has_rescue)
 			rescue_finish(&net.drv.rescue);

@@ -4,24 +4,44 @@
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
+/* lwIP's output: queue a copy, touch no driver (netif_glue.h). */
 static err_t linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct net_if *nif = netif->state;
+	struct net_txq *q = &nif->txq;
+	uint32_t slot = q->tail % NET_TXQ_LEN;
+
 	if (p->tot_len > NET_FRAME_MAX) {
 		nif->st.tx_oversize++;
 		return ERR_BUF;
 	}
-	/* Every frame through one buffer: lwIP chains headers and payload in
-	 * separate pbufs, the NIC wants one contiguous frame. */
-	u16_t len = pbuf_copy_partial(p, nif->txbuf, p->tot_len, 0);
-	if (nif->nic.ops->tx(nif->nic.dev, nif->txbuf, len) != 0) {
-		nif->st.tx_dropped++;
+	if (net_if_tx_queued(nif) == NET_TXQ_LEN) {
 		/* As a lost frame on the wire: TCP retransmits, ARP asks again. */
+		nif->st.tx_queue_full++;
 		return ERR_OK;
 	}
-	nif->st.tx_frames++;
-	nif->st.tx_bytes += len;
+	/* One contiguous frame: lwIP chains headers and payload in separate
+	 * pbufs, the NIC wants them together. */
+	q->len[slot] = pbuf_copy_partial(p, q->frame[slot], p->tot_len, 0);
+	q->tail++;
 	return ERR_OK;
+}
+
+void net_if_flush(struct net_if *nif)
+{
+	struct net_txq *q = &nif->txq;
+
+	while (q->head != q->tail) {
+		uint32_t slot = q->head++ % NET_TXQ_LEN;
+		/* Nothing queues while the driver runs (it never calls lwIP), so
+		 * the slot stays as it is until the send returns. */
+		if (nif->nic.ops->tx(nif->nic.dev, q->frame[slot], q->len[slot]) != 0) {
+			nif->st.tx_dropped++;
+			continue;
+		}
+		nif->st.tx_frames++;
+		nif->st.tx_bytes += q->len[slot];
+	}
 }
 
 static err_t netif_setup(struct netif *netif)
@@ -47,6 +67,7 @@ int net_if_add(struct net_if *nif, const struct nic *nic, uint32_t ip, uint32_t 
 	ip4_addr_set_u32(&g, PP_HTONL(gw));
 	nif->nic = *nic;
 	nif->st = (struct net_if_stats){0};
+	nif->txq.head = nif->txq.tail = 0;
 	if (!netif_add(&nif->netif, &a, &m, &g, nif, netif_setup, ethernet_input))
 		return -1;
 	netif_set_default(&nif->netif);
@@ -85,4 +106,6 @@ void net_if_input(void *sink, const void *frame, size_t len)
 	}
 	nif->st.rx_frames++;
 	nif->st.rx_bytes += len;
+	/* lwIP has returned: what it answered can go now, in arrival order. */
+	net_if_flush(nif);
 }

@@ -121,6 +121,35 @@ static void geometry(void **s)
 	assert_int_equal(r.tail, 7);  /* all but one to the device */
 	assert_int_equal(rxd[3].addr, rxb[3].pa);
 	assert_int_equal(rxd[3].status, 0);
+	assert_int_equal(e1000_tx_init(&tx, (uint8_t *)txd + 16, 8, txb, BUFSZ), -1);
+	assert_int_equal(e1000_tx_init(&tx, txd, 8, txb, 1024), -1);
+}
+
+/* A (re)start begins from the shadow whatever the rings held: every
+ * descriptor its own buffer's address and nothing else, both rings. */
+static void init_rebuilds_rings_from_the_shadow(void **s)
+{
+	(void)s;
+	memset(rxd, 0xa5, sizeof(rxd));
+	memset(txd, 0x5a, sizeof(txd));
+	memset(&rx, 0xff, sizeof(rx));
+	memset(&tx, 0xff, sizeof(tx));
+	assert_int_equal(e1000_rx_init(&rx, rxd, N, rxb, BUFSZ), 0);
+	assert_int_equal(e1000_tx_init(&tx, txd, N, txb, BUFSZ), 0);
+	static const uint8_t zero[8];
+	for (unsigned i = 0; i < N; i++) {
+		assert_int_equal(rxd[i].addr, rxb[i].pa);
+		assert_int_equal(txd[i].addr, txb[i].pa);
+		assert_memory_equal((const uint8_t *)&rxd[i] + 8, zero, 8);
+		assert_memory_equal((const uint8_t *)&txd[i] + 8, zero, 8);
+	}
+	assert_int_equal(rx.next, 0);
+	assert_int_equal(rx.tail, N - 1);
+	assert_int_equal(rx.st.frames + rx.st.resyncs + rx.discarding, 0);
+	assert_int_equal(tx.clean, 0);
+	assert_int_equal(tx.tail, 0);
+	assert_int_equal(tx.st.frames + tx.st.full, 0);
+	assert_int_equal(e1000_tx_pending(&tx), 0);
 }
 
 static void rx_delivers_in_order_and_rearms(void **s)
@@ -311,6 +340,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(geometry, setup),
+		cmocka_unit_test_setup(init_rebuilds_rings_from_the_shadow, setup),
 		cmocka_unit_test_setup(rx_delivers_in_order_and_rearms, setup),
 		cmocka_unit_test_setup(rx_ring_full_means_device_misses_not_overwrites, setup),
 		cmocka_unit_test_setup(rx_drops_bad_descriptors_and_counts, setup),

@@ -220,6 +220,7 @@ static void stop_aborts_and_closes(void **s)
 	memset(&peer, 0, sizeof(peer));
 	peer_connect(&peer, next_port++, 80);
 	httpd_stop();
+	net_if_flush(&W.nif);   /* called outside the loop: send what it queued */
 	world_pump();
 	assert_true(peer.rst_seen);
 	struct tcp_peer late;

@@ -1,6 +1,8 @@
 /* Host tests of the netif glue and the NO_SYS loop (kernel/net/netif_glue.c,
  * net_loop.c) with lwIP on a fake NIC: ARP, ping, malformed lengths, a full
- * NIC, checksums, the receive budget and timers on the fake clock. */
+ * NIC, checksums, the receive budget and timers on the fake clock; the
+ * transmit queue (no driver inside lwIP's output, a send unwound by a
+ * fault). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <cmocka.h>
 #include "tests/unit/test_net_peer.h"
 #include "kernel/net/net_loop.h"
+#include "lwip/etharp.h"
 #include "lwip/stats.h"
 
 static uint8_t f[2048];
@@ -136,6 +139,85 @@ static void arp_entries_expire_on_the_clock(void **s)
 	assert_int_equal(W.arp_replies, replies + 1);
 }
 
+static void ask_peer(void)
+{
+	ip4_addr_t a;
+	ip4_addr_set_u32(&a, PP_HTONL(PEER_IP));
+	etharp_request(&W.nif.netif, &a);
+}
+
+static void output_waits_in_the_queue_until_flushed(void **s)
+{
+	(void)s;
+	drain();
+	uint64_t seen = W.tx_seen;
+	ask_peer();
+	ask_peer();
+	/* lwIP's output called no driver: the NIC saw nothing yet. */
+	assert_int_equal(W.tx_seen, seen);
+	assert_int_equal(net_if_tx_queued(&W.nif), 2);
+	net_if_flush(&W.nif);
+	assert_int_equal(W.tx_seen, seen + 2);
+	assert_int_equal(net_if_tx_queued(&W.nif), 0);
+	assert_int_equal(world_take(f), 42);
+	assert_int_equal(g16(f + 14 + 6), 1);                 /* who-has */
+	/* The loop flushes what its timers queued. */
+	ask_peer();
+	net_loop_poll(&W.nif, 1);
+	assert_int_equal(W.tx_seen, seen + 3);
+}
+
+static void full_queue_drops_and_counts(void **s)
+{
+	(void)s;
+	drain();
+	uint64_t full = W.nif.st.tx_queue_full, seen = W.tx_seen;
+	for (int i = 0; i < NET_TXQ_LEN + 3; i++)
+		ask_peer();
+	assert_int_equal(W.nif.st.tx_queue_full, full + 3);
+	net_if_flush(&W.nif);
+	assert_int_equal(W.tx_seen, seen + NET_TXQ_LEN);
+	drain();
+}
+
+/* A driver whose second send faults and is unwound, as the containment
+ * does (kernel/contain.h): a longjmp out of the flush. */
+static jmp_buf unwind;
+static unsigned sends;
+static int faulty_tx(void *dev, const void *frame, size_t len)
+{
+	(void)dev; (void)frame; (void)len;
+	if (++sends == 2)
+		longjmp(unwind, 1);
+	return 0;
+}
+
+static void send_unwound_mid_flush_loses_only_its_frame(void **s)
+{
+	static const struct nic_ops faulty = { .tx = faulty_tx };
+	const struct nic_ops *ops = W.nif.nic.ops;
+	(void)s;
+	drain();
+	for (int i = 0; i < 4; i++)
+		ask_peer();
+	W.nif.nic.ops = &faulty;
+	sends = 0;
+	if (!setjmp(unwind))
+		net_if_flush(&W.nif);
+	/* Frame 1 sent, frame 2 lost with the fault, 3 and 4 still queued. */
+	assert_int_equal(sends, 2);
+	assert_int_equal(net_if_tx_queued(&W.nif), 2);
+	W.nif.nic.ops = ops;   /* the standby driver takes over */
+	uint64_t seen = W.tx_seen;
+	net_if_flush(&W.nif);
+	assert_int_equal(W.tx_seen, seen + 2);
+	/* lwIP is unharmed: it still answers. */
+	drain();
+	size_t n = build_icmp_echo(f, PEER_IP, STACK_IP, 7, 9, "ping", 4);
+	world_inject(f, n);
+	assert_int_equal(world_take(f), 14 + 20 + 8 + 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +229,9 @@ int main(void)
 		cmocka_unit_test(full_nic_drops_and_counts),
 		cmocka_unit_test(loop_respects_the_budget),
 		cmocka_unit_test(arp_entries_expire_on_the_clock),
+		cmocka_unit_test(output_waits_in_the_queue_until_flushed),
+		cmocka_unit_test(full_queue_drops_and_counts),
+		cmocka_unit_test(send_unwound_mid_flush_loses_only_its_frame),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -75,7 +75,8 @@ extern struct world W;
 
 /* Once per process (lwIP's state is global): stack up on the fake NIC. */
 void world_init(void);
-/* Let ms milliseconds pass and run the timers that fall due. */
+/* Let ms milliseconds pass, run the timers that fall due and send what
+ * they queued (as net_loop_poll does). */
 void world_advance(uint64_t ms);
 /* Deliver the stack's queued frames to the peer until the wire is quiet.
  * Frames the peer does not understand are counted and dropped. */

@@ -245,14 +245,24 @@ uint64_t e1000_dev_anomalies(const struct e1000_dev *d)
  * send hands over gets its address from the shadow (e1000_tx_send), and
  * receive descriptors are audited before RDT moves (dev_rx_poll). Without
  * an IOMMU, one corrupted after the hand-over cannot be stopped; the
- * watchdog's audit repairs and reports it later. */
+ * watchdog's audit repairs and reports it later.
+ * Runs armed: its callers are the transmit queue's flush and the switch's
+ * forwarding, never lwIP's output chain (netif_glue.h), so a fault here
+ * unwinds through no other component's half-updated state. */
 static int dev_tx(void *dev, const void *frame, size_t len)
 {
 	struct e1000_dev *d = dev;
-	if (e1000_tx_send(&d->tx, frame, len))
-		return -1;
-	wr(d, REG_TDT, d->tx.tail);
-	return 0;
+	int ret = -1;
+
+	contain_arm();
+	if (d->tx_fault_hook)
+		d->tx_fault_hook(d);
+	if (!e1000_tx_send(&d->tx, frame, len)) {
+		wr(d, REG_TDT, d->tx.tail);
+		ret = 0;
+	}
+	contain_disarm();
+	return ret;
 }
 
 /* The receive path runs armed (contain.h) but for the deliveries, which

@@ -49,9 +49,11 @@ struct e1000_dev {
 	uint8_t extra_macs[E1000_MAX_MACS - 1][6];  /* RA[1..]: the VNICs' */
 	unsigned nextra;
 	struct e1000_dev_stats st;
-	/* Called at the top of every receive poll, armed (contain.h): where
-	 * the fault injector (nic_fault.h) strikes, as driver code would. */
+	/* Called at the top of every receive poll (fault_hook) and every send
+	 * (tx_fault_hook), armed (contain.h): where the fault injector
+	 * (nic_fault.h) strikes, as driver code would. */
 	void (*fault_hook)(struct e1000_dev *d);
+	void (*tx_fault_hook)(struct e1000_dev *d);
 };
 
 /* The assigned 82540EM in the boot information, or 0. */

@@ -35,20 +35,33 @@ static void rx_arm(struct e1000_rx_ring *r, uint32_t i)
 	d->status = 0;
 }
 
+/* Both rings' set-up: the geometry checked, and every descriptor (RX and
+ * TX alike are 16 bytes, the address first) holding its shadow buffer's
+ * address with all else zero - an RX descriptor re-armed, a TX one idle. */
+static int ring_setup(void *desc_mem, uint32_t count, const struct e1000_buf *bufs,
+		      uint32_t buf_size)
+{
+	_Static_assert(sizeof(struct e1000_rx_desc) == 2 * sizeof(uint64_t) &&
+		       sizeof(struct e1000_tx_desc) == 2 * sizeof(uint64_t), "two words a descriptor");
+	volatile uint64_t *w = desc_mem;
+
+	if (!geometry_ok(desc_mem, count, bufs, buf_size))
+		return -1;
+	for (uint32_t i = 0; i < count; i++) {
+		w[2 * i] = bufs[i].pa;
+		w[2 * i + 1] = 0;
+	}
+	return 0;
+}
+
 int e1000_rx_init(struct e1000_rx_ring *r, void *desc_mem, uint32_t count,
 		  const struct e1000_buf *bufs, uint32_t buf_size)
 {
-	if (!geometry_ok(desc_mem, count, bufs, buf_size))
+	if (ring_setup(desc_mem, count, bufs, buf_size))
 		return -1;
-	memset(r, 0, sizeof(*r));
-	r->desc = desc_mem;
-	r->bufs = bufs;
-	r->count = count;
-	r->buf_size = buf_size;
-	for (uint32_t i = 0; i < count; i++)
-		rx_arm(r, i);
-	r->next = 0;
-	r->tail = count - 1;  /* the device gets all but one */
+	*r = (struct e1000_rx_ring){ .desc = desc_mem, .bufs = bufs, .count = count,
+				     .buf_size = buf_size,
+				     .tail = count - 1 };   /* the device gets all but one */
 	return 0;
 }
 
@@ -134,21 +147,10 @@ bool e1000_rx_resync(struct e1000_rx_ring *r, uint32_t hw_head)
 int e1000_tx_init(struct e1000_tx_ring *r, void *desc_mem, uint32_t count,
 		  const struct e1000_buf *bufs, uint32_t buf_size)
 {
-	if (!geometry_ok(desc_mem, count, bufs, buf_size))
+	if (ring_setup(desc_mem, count, bufs, buf_size))
 		return -1;
-	memset(r, 0, sizeof(*r));
-	r->desc = desc_mem;
-	r->bufs = bufs;
-	r->count = count;
-	r->buf_size = buf_size;
-	for (uint32_t i = 0; i < count; i++) {
-		volatile struct e1000_tx_desc *d = &r->desc[i];
-		d->addr = bufs[i].pa;
-		d->length = 0;
-		d->cso = d->cmd = d->css = 0;
-		d->special = 0;
-		d->status = 0;
-	}
+	*r = (struct e1000_tx_ring){ .desc = desc_mem, .bufs = bufs, .count = count,
+				     .buf_size = buf_size };
 	return 0;
 }
 

@@ -87,7 +87,7 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 		return 0;
 	if (parse_kinds(kind, word_len(kind))) {
 		*why = "nicfault= must be all or a comma list of wild-write, descriptor-corruption, "
-		       "hang, bad-dma, dma-handover";
+		       "hang, bad-dma, dma-handover, tx-wild-write, tx-hang";
 		return -1;
 	}
 	plan.mode = !mode ? MODE_LOCAL : parse_mode(mode, word_len(mode));
@@ -95,7 +95,8 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 		*why = "nicfault_mode= must be local, remote or alternate";
 		return -1;
 	}
-	if ((plan_has(NIC_FAULT_HANG) || plan.mode != MODE_LOCAL) && !nd->has_rescue) {
+	if ((plan_has(NIC_FAULT_HANG) || plan_has(NIC_FAULT_TX_HANG) || plan.mode != MODE_LOCAL) &&
+	    !nd->has_rescue) {
 		*why = "hang faults and remote recovery need a rescuer: a shared region named rescue";
 		return -1;
 	}
@@ -151,8 +152,16 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	uint64_t r;
 	int kind;
 
-	if (!plan.active || nd->probing || d->fault_hook)
+	if (!plan.active || nd->probing)
 		return;
+	if (d->fault_hook || d->tx_fault_hook) {   /* armed, not struck yet */
+		if (now_ms < plan.detect_by_ms)
+			return;
+		/* A send strike with no frame sent for a second: given up on
+		 * (undetected below), so a campaign never waits for good. */
+		d->fault_hook = 0;
+		d->tx_fault_hook = 0;
+	}
 	/* One fault at a time: the previous one found (and recovered), or given up on. */
 	if (resolved(nd) < plan.injected) {
 		if (now_ms < plan.detect_by_ms)
@@ -164,6 +173,9 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	r = xorshift64(&plan.rng);
 	kind = plan.random_kind ? (int)(r % NIC_FAULT_KINDS) : (int)plan.kinds[plan.injected % plan.nkinds];
 	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target, r);
+	/* A send strike waits for a frame: have the stack send one now. */
+	if (nic_fault_in_tx((enum nic_fault_kind)kind))
+		nic_driver_ask_gateway(nd);
 	record_armed(kind, now_ms);
 	plan.injected++;
 	plan.detect_by_ms = now_ms + DETECT_MS;

@@ -3,7 +3,9 @@
  * kernel args (an experiment's `fault:` settings become these):
  *
  *   nicfault=KIND[,KIND...]|all   wild-write, descriptor-corruption, hang,
- *                            bad-dma (nic_fault.h; or wild, desc, hang, dma),
+ *                            bad-dma, dma-handover, tx-wild-write, tx-hang
+ *                            (nic_fault.h; or wild, desc, hang, dma, dmah,
+ *                            txwild, txhang),
  *                            in turn (at most 8 listed);
  *                            all: a random kind each time
  *   nicfault_at_ms=N         the first strike, N ms after serving began (1000)

@@ -11,9 +11,11 @@
 
 static const char *const names[NIC_FAULT_KINDS] = {
 	"wild-write", "descriptor-corruption", "hang", "bad-dma", "dma-handover",
+	"tx-wild-write", "tx-hang",
 };
 /* Short spellings, for kernel args (128 bytes in all). */
-static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma", "dmah" };
+static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma", "dmah",
+						      "txwild", "txhang" };
 
 struct nic_fault_shot nic_fault_last;
 
@@ -74,16 +76,19 @@ static void hand_over_outside(struct e1000_dev *d)
 static void strike(struct e1000_dev *d)
 {
 	d->fault_hook = 0;
+	d->tx_fault_hook = 0;
 	nic_fault_last = (struct nic_fault_shot){ pending.kind, rdtsc(),
 						  kinfo.bi ? kinfo.bi->violations : 0, true };
 	switch (pending.kind) {
 	case NIC_FAULT_WILD_WRITE:
+	case NIC_FAULT_TX_WILD_WRITE:
 		*(volatile uint64_t *)pending.wild_target = xorshift64(&pending.rng);
 		break;
 	case NIC_FAULT_DESC_CORRUPT:
 		corrupt(d);
 		break;
 	case NIC_FAULT_HANG:
+	case NIC_FAULT_TX_HANG:
 		cli();
 		for (;;)
 			__asm__ volatile("pause");
@@ -105,5 +110,8 @@ void nic_fault_arm(struct e1000_dev *d, enum nic_fault_kind kind, uint64_t bad_d
 	pending.bad_dma_target = bad_dma_target;
 	pending.wild_target = wild_target;
 	pending.rng = seed ? seed : 1;
-	d->fault_hook = strike;
+	if (nic_fault_in_tx(kind))
+		d->tx_fault_hook = strike;
+	else
+		d->fault_hook = strike;
 }

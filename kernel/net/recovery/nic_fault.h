@@ -23,6 +23,11 @@
  *    the read faults (the monitor records dma_fault); without one the
  *    device sends the other sandbox's bytes onto the wire. Either way the
  *    ring is out of step with the device: the watchdog finds it.
+ *  - tx-wild-write, tx-hang: wild-write and hang inside the driver's send
+ *    (e1000_dev.tx_fault_hook), on the next frame the network stack sends.
+ *    The send runs from the transmit queue's flush, outside lwIP's output
+ *    call chain (netif_glue.h), so the same containment unwinds it and
+ *    lwIP's state stays whole; the frame being sent is lost.
  */
 #ifndef QUESTV_NET_NIC_FAULT_H
 #define QUESTV_NET_NIC_FAULT_H
@@ -31,12 +36,19 @@
 #include "kernel/net/e1000/e1000_dev.h"
 
 enum nic_fault_kind { NIC_FAULT_WILD_WRITE, NIC_FAULT_DESC_CORRUPT, NIC_FAULT_HANG,
-		      NIC_FAULT_BAD_DMA, NIC_FAULT_DMA_HANDOVER, NIC_FAULT_KINDS };
+		      NIC_FAULT_BAD_DMA, NIC_FAULT_DMA_HANDOVER, NIC_FAULT_TX_WILD_WRITE,
+		      NIC_FAULT_TX_HANG, NIC_FAULT_KINDS };
+
+/* Does kind strike in the send path (else in the receive poll)? */
+static inline bool nic_fault_in_tx(enum nic_fault_kind k)
+{
+	return k == NIC_FAULT_TX_WILD_WRITE || k == NIC_FAULT_TX_HANG;
+}
 
 /* The kind's name ("wild-write", ...). */
 const char *nic_fault_name(enum nic_fault_kind k);
 /* Its kind, or -1 for a name that is none. Also takes the short
- * spellings wild, desc, hang, dma and dmah. */
+ * spellings wild, desc, hang, dma, dmah, txwild and txhang. */
 int nic_fault_parse(const char *name, unsigned len);
 
 /* The last strike, for timing and reporting. */
@@ -49,7 +61,8 @@ struct nic_fault_shot {
 extern struct nic_fault_shot nic_fault_last;
 
 /*
- * Strike d's next receive poll with kind. bad_dma_target: a host-physical
+ * Strike d's next receive poll with kind (its next send: nic_fault_in_tx).
+ * bad_dma_target: a host-physical
  * address outside this sandbox (another's memory); wild_target: an
  * address outside this sandbox's RAM that the kernel's page tables map.
  */

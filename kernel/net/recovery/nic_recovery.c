@@ -8,10 +8,53 @@
 #include "lib/x86.h"
 #include "lwip/etharp.h"
 
+#define HELD_MAX         2048  /* a recovery's records: ~600 bytes */
 #define PROBE_TIMEOUT_MS 2000
 #define PROBE_RETRY_MS   20    /* ARP again: the first request may go out before the link is up */
 #define RESCUE_TIMEOUT_MS 500
 #define GATEWAY 0x0a000202u   /* 10.0.2.2, QEMU user networking's */
+
+/* A recovery's records wait in memory until the NIC serves again: the
+ * UART costs microseconds a byte under emulation (an exit each, the
+ * emulator's lock), which the recovery would otherwise spend printing.
+ * The records are the same, only later. */
+static struct {
+	record_sink console;         /* 0: not holding */
+	size_t len;
+	char buf[HELD_MAX];
+} held;
+
+void nic_driver_release_records(void)
+{
+	if (!held.console)
+		return;
+	record_set_sink(held.console);
+	held.console(held.buf, held.len);
+	held.console = 0;
+	held.len = 0;
+}
+
+static void hold_sink(const char *line, size_t len)
+{
+	if (held.len + len > sizeof held.buf) {   /* more than a recovery writes */
+		held.console(held.buf, held.len);
+		held.len = 0;
+	}
+	if (len > sizeof held.buf) {
+		held.console(line, len);
+		return;
+	}
+	memcpy(held.buf + held.len, line, len);
+	held.len += len;
+}
+
+static void hold_records(void)
+{
+	if (held.console)
+		return;
+	held.console = record_get_sink();
+	record_set_sink(hold_sink);
+}
 
 int nic_driver_open(struct nic_driver *nd, const struct bootinfo_device *bd, uint64_t dma_offset,
 		    const char **why)
@@ -126,6 +169,7 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 	if (mode == RECOVERY_REMOTE && !nd->has_rescue)
 		mode = RECOVERY_LOCAL;   /* no rescuer configured: say so in the record */
 	nd->mode_name = mode == RECOVERY_REMOTE ? "remote" : "local";
+	hold_records();
 	record_fault(nd, detected_by, c);
 	exit_phases(nd, c);
 	e1000_dev_quiesce(faulty);
@@ -146,11 +190,16 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 	e1000_dev_start(nic_driver_dev(nd), nd->reset_on_recovery);
 	phase(nd, "driver_reinit", rdtsc() - t);
 	nd->anomalies = e1000_dev_anomalies(nic_driver_dev(nd));
-	if (nd->has_rescue)
-		nd->rescue.area->abort_request = 0;
 	network_reinit(nd);
 	nic_fault_last.fired = false;
 	nd->seq++;
+}
+
+void nic_driver_ask_gateway(struct nic_driver *nd)
+{
+	ip4_addr_t gw;
+	ip4_addr_set_u32(&gw, lwip_htonl(GATEWAY));
+	etharp_request(&nd->nif->netif, &gw);
 }
 
 bool nic_driver_probe_poll(struct nic_driver *nd)
@@ -167,7 +216,7 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 	answered = etharp_find_addr(&nd->nif->netif, &gw, &mac, &ip) >= 0;
 	if (!answered && rdtsc() < nd->probe_deadline) {
 		if (rdtsc() >= nd->probe_retry) {
-			etharp_request(&nd->nif->netif, &gw);
+			nic_driver_ask_gateway(nd);
 			nd->probe_requests++;
 			nd->probe_retry = rdtsc() + nd->tsc_per_us * 1000 * PROBE_RETRY_MS;
 		}
@@ -185,5 +234,6 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 	rec_u64(&r, "arp_requests", nd->probe_requests);
 	rec_u64(&r, "recovery_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
 	rec_end(&r);
+	nic_driver_release_records();
 	return false;
 }

@@ -74,6 +74,15 @@ bool nic_driver_corrupted(struct nic_driver *nd);
 void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const char *detected_by,
 			const struct contain *c);
 
+/* Have the stack send an ARP request for the gateway (queued: it goes out
+ * at the next flush, netif_glue.h). */
+void nic_driver_ask_gateway(struct nic_driver *nd);
+
+/* A recovery's records are held in memory from the fault until the NIC
+ * serves again (the UART would slow the recovery); print them now (the
+ * serving check does; the end of the run must). */
+void nic_driver_release_records(void);
+
 /* Each loop turn: finish the serving check when the gateway has answered
  * (or its deadline passed). true while a check is still running. */
 bool nic_driver_probe_poll(struct nic_driver *nd);

@@ -23,7 +23,9 @@ int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms)
 		r->area = (struct rescue_area *)(s->gpa + SHARED_MARKS_BYTES);
 		r->peer = s->members[0] == kinfo.sandbox ? s->members[1] : s->members[0];
 		r->driver = driver;
-		watchdog_init(&r->wd, hang_timeout_ms);
+		r->tsc_per_us = kinfo.tsc_hz / 1000000 ? kinfo.tsc_hz / 1000000 : 1;
+		watchdog_init(&r->wd, hang_timeout_ms * 1000, RESCUE_PROBE_GAP_US,
+			      RESCUE_SUSPECT_GAP_US);
 		return 0;
 	}
 	return -1;
@@ -88,21 +90,46 @@ bool rescue_fetch(struct rescue *r, struct e1000_dev *d, uint64_t tsc_per_ms, ui
 	return true;
 }
 
-static void nmi_driver(const struct rescue *r)
+/* Send the next probe. A record for each probe that follows an answer
+ * from inside the driver's code (it can confirm a hang); the others are
+ * mostly a vCPU the host did not run, counted in the rescuer's net_stats. */
+static void probe_driver(struct rescue *r, uint32_t found)
 {
 	struct record rec;
-	r->area->abort_request = 1;
+	bool suspect = found && r->wd.in_stall;
+	watchdog_sent(&r->wd, rdtsc() / r->tsc_per_us);
+	__atomic_store_n(&r->area->probe.seq, r->wd.probes, __ATOMIC_RELEASE);
 	lapic_send(kinfo.bi->peer_apic[r->peer], ICR_NMI);
+	if (!suspect)
+		return;
 	rec_begin(&rec, "watchdog");
 	rec_u64(&rec, "sandbox", kinfo.sandbox);
 	rec_u64(&rec, "watched", r->peer);
-	rec_u64(&rec, "heartbeat", r->area->heartbeat);
-	rec_u64(&rec, "hangs", r->wd.hangs);
+	rec_u64(&rec, "hangs", r->wd.stalls);
+	rec_u64(&rec, "probe", r->wd.probes);
+	rec_u64(&rec, "in_stall", r->wd.in_stall);
+	rec_u64(&rec, "found", found);
 	rec_end(&rec);
 }
 
-bool rescue_poll(struct rescue *r, uint64_t now_ms)
+/* Probe number due now (after waiting for one due within the suspect gap). */
+static bool probe_due(struct rescue *r, struct watchdog_answer *a)
 {
+	uint64_t wait;
+	do {
+		a->probe = __atomic_load_n(&r->area->probe.ack, __ATOMIC_ACQUIRE);
+		a->found = r->area->probe.found;
+		wait = watchdog_due(&r->wd, r->area->heartbeat, a, rdtsc() / r->tsc_per_us);
+		if (wait > RESCUE_SUSPECT_GAP_US)
+			return false;
+		cpu_relax();
+	} while (wait);
+	return true;
+}
+
+bool rescue_poll(struct rescue *r)
+{
+	struct watchdog_answer a;
 	uint32_t req = __atomic_load_n(&r->area->request, __ATOMIC_ACQUIRE);
 
 	if (!r->image_len) {
@@ -118,9 +145,8 @@ bool rescue_poll(struct rescue *r, uint64_t now_ms)
 		__atomic_store_n(&r->area->reply, req, __ATOMIC_RELEASE);
 		ipi_peer(r);
 	}
-	if (watchdog_check(&r->wd, r->area->heartbeat, now_ms)) {
-		nmi_driver(r);
-		return true;
-	}
-	return false;
+	if (!probe_due(r, &a))
+		return false;
+	probe_driver(r, a.found);
+	return true;
 }

@@ -5,9 +5,10 @@
  * who rescues by listing it), and IPIs (VEC_RESCUE) both ways; no monitor.
  *
  *  - heartbeat: the driver sandbox bumps it as its network loop turns; the
- *    rescuer watches it (lib/watchdog.h) and, when it stops, sets
- *    abort_request and sends the driver's core an NMI: a driver spinning
- *    with interrupts off is unwound (kernel/contain.h).
+ *    rescuer watches it (lib/watchdog.h) and, when it stalls, probes the
+ *    driver's core with NMIs (numbered in probe, each sent once the last
+ *    was answered and a gap passed): a driver spinning in its own code is
+ *    found by its answers and unwound (kernel/contain.h).
  *  - clean image: at boot the driver sandbox publishes its driver's state
  *    as set up (struct e1000_dev, rings not started); the rescuer keeps a
  *    private copy, out of the faulty sandbox's reach. In remote recovery
@@ -19,13 +20,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "kernel/net/e1000/e1000_dev.h"
+#include "kernel/contain.h"
 #include "lib/watchdog.h"
 
 #define RESCUE_IMAGE_MAX 8192
+/* From a probe's answer to the next probe: the answer found the driver in
+ * its own code (armed), or not. The rescuer waits the first spinning. */
+#define RESCUE_SUSPECT_GAP_US 200
+#define RESCUE_PROBE_GAP_US   1000
 
 struct rescue_area {
 	volatile uint64_t heartbeat;      /* driver: 0 = not watched */
-	volatile uint32_t abort_request;  /* rescuer: the NMI that follows is a watchdog's */
+	struct contain_probe probe;       /* rescuer: seq; driver: the answer */
 	volatile uint32_t request, reply; /* sequence numbers */
 	volatile uint32_t image_len;      /* driver: boot image published */
 	volatile uint32_t driver_done;    /* driver: stopped serving; the rescuer stops too */
@@ -38,13 +44,15 @@ struct rescue {
 	bool driver;                      /* which end this is */
 	/* Rescuer only. */
 	struct watchdog wd;
+	uint64_t tsc_per_us;
 	uint32_t served;
 	uint32_t image_len;
 	uint8_t clean[RESCUE_IMAGE_MAX];
 };
 
 /* Open this sandbox's end of region "rescue", if it has one: 0, or -1
- * when there is none (or it is too small or not between two). */
+ * when there is none (or it is too small or not between two).
+ * hang_timeout_ms: the rescuer's heartbeat age that starts probing. */
 int rescue_open(struct rescue *r, bool driver, uint64_t hang_timeout_ms);
 
 /* Driver: publish the clean image of d (before it starts). */
@@ -61,7 +69,8 @@ static inline void rescue_finish(struct rescue *r) { r->area->driver_done = 1; }
 /* Rescuer: has the driver sandbox stopped serving? */
 static inline bool rescue_driver_done(const struct rescue *r) { return r->area->driver_done; }
 
-/* Rescuer: keep the boot image, serve requests, watch the heartbeat
- * (now_ms: its clock). Returns true when it just sent an NMI for a hang. */
-bool rescue_poll(struct rescue *r, uint64_t now_ms);
+/* Rescuer: keep the boot image, serve requests, watch the heartbeat and
+ * probe a stalled driver (waiting here for a probe due within
+ * RESCUE_SUSPECT_GAP_US). Returns true when it just sent a probe. */
+bool rescue_poll(struct rescue *r);
 #endif

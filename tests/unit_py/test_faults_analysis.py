@@ -1,0 +1,53 @@
+"""analysis/faults.py: the campaign's per-kind table from records, false alarms apart."""
+import math
+
+from analysis import faults
+
+
+def test_kinds_table_counts_and_spreads_per_kind_with_false_alarms_apart():
+    injects = [{"kind": "hang"}] * 3 + [{"kind": "tx-wild-write"}] * 2
+    found = ([{"kind": "hang", "detect_us": us} for us in (4000, 5000, 6000)]
+             + [{"kind": "tx-wild-write", "detect_us": 300}]
+             + [{"kind": "false-alarm", "detect_us": 10}])
+    recovered = ([{"kind": "hang", "ok": True, "recovery_us": us} for us in (7000, 8000, 9000)]
+                 + [{"kind": "tx-wild-write", "ok": False, "recovery_us": 2000000}]
+                 + [{"kind": "false-alarm", "ok": True, "recovery_us": 1500}])
+    t = faults.kinds_table(injects, found, recovered).set_index("kind")
+    assert list(t.index) == ["hang", "tx-wild-write", "all", "false-alarm"]
+    hang = t.loc["hang"]
+    assert (hang["injected"], hang["recovered"], hang["not recovered"]) == (3, 3, 0)
+    assert (hang["recovery ms p50"], hang["recovery ms max"]) == (8.0, 9.0)
+    assert hang["detect ms p99"] == 6.0
+    # One tx-wild-write undetected (no fault record), one found but not recovered.
+    tx = t.loc["tx-wild-write"]
+    assert (tx["injected"], tx["recovered"], tx["not recovered"]) == (2, 0, 2)
+    assert math.isnan(tx["recovery ms p50"])
+    every = t.loc["all"]
+    assert (every["injected"], every["recovered"], every["not recovered"]) == (5, 3, 2)
+    assert every["detect ms max"] == 6.0           # the false alarm is not a fault found
+    alarm = t.loc["false-alarm"]
+    assert (alarm["injected"], alarm["recovered"], alarm["recovery ms max"]) == (0, 1, 1.5)
+
+
+def test_python_m_analysis_faults_writes_the_table(tmp_path, capsys):
+    """`python3 -m analysis faults` on a results folder holding one campaign run."""
+    import json
+    from analysis.__main__ import main
+    run_dir = tmp_path / "faults" / "default_r0" / "1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "params.json").write_text(json.dumps(
+        {"rep": 0, "params": {}, "qemu": {"icount": False}, "system": {}}))
+    recs = [{"ev": "net_ready", "sandbox": 0, "role": "driver"},
+            {"ev": "inject", "sandbox": 0, "n": 0, "kind": "tx-hang"},
+            {"ev": "fault", "sandbox": 0, "seq": 0, "kind": "tx-hang", "detect_us": 3200},
+            {"ev": "recovered", "sandbox": 0, "seq": 0, "kind": "tx-hang", "ok": True,
+             "recovery_us": 4000},
+            {"ev": "campaign", "seed": 1, "injected": 1, "recovered": 1, "not_recovered": 0,
+             "false_alarms": 0, "checks_failed": 0}]
+    (run_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    (tmp_path / "faults" / "runs.csv").write_text(
+        f"run,ok,reason,run_dir\ndefault_r0,True,,{run_dir}\n")
+    assert main(["faults", "--results", str(tmp_path)]) == 0
+    text = (tmp_path / "faults" / "faults.md").read_text()
+    assert "| tx-hang | 1 | 1 | 0 | 3.2 | 3.2 | 3.2 | 4.0 | 4.0 | 4.0 |" in text
+    assert "Seed 1: 1 injected, 1 recovered" in text
