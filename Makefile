@@ -122,6 +122,7 @@ $(eval $(call unit_test,test_dmar,monitor/dmar.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 $(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_port_policy,$(CONFIG_SRCS) monitor/port_policy.c))
+$(eval $(call unit_test,test_hypercall_args,monitor/hypercall_args.c lib/record.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
