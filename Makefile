@@ -43,7 +43,7 @@ MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
 .PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu \
-	validate-vpmu-real bench-vpmu faults slurm-check
+	validate-vpmu-real bench-vpmu faults slurm-check fuzz-hypercalls
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -95,6 +95,11 @@ N ?= 10000
 SEED ?= 1
 faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+
+# make fuzz-hypercalls N=1000000 [SEED=1]: N fuzzed hypercalls from all four sandboxes at once
+# (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.
+fuzz-hypercalls: iso
+	$(PY) -m experiments.hcfuzz -n $(N) --seed $(SEED)
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
