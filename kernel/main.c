@@ -76,9 +76,9 @@ void kmain(uint32_t magic, uint64_t info)
 
 	if ((fault = arg_value("fault")))
 		fault_inject(fault);
+	shared_announce();
 	if (kinfo.virtualized && arg_present("hcfuzz"))
 		failures += hcfuzz_run(arg_u64("hcfuzz", 1000), arg_u64("hcfuzz_seed", 1));
-	shared_announce();
 	if (kinfo.virtualized)
 		failures += probe_run() + hcfuzz_check_after_all();
 	shared_report();

@@ -4,6 +4,7 @@
 #include "kernel/kinfo.h"
 #include "kernel/hypercall.h"
 #include "kernel/page_alloc.h"
+#include "kernel/shared.h"
 #include "lib/record.h"
 #include "lib/string.h"
 #include "lib/x86.h"
@@ -12,6 +13,7 @@
 #define ARENA_PAGES 2
 #define ARENA       (ARENA_PAGES * 4096ull)
 #define UNKNOWN     HC_COUNT        /* the bucket of numbers outside the ABI */
+#define PEERS_S     60              /* longest wait for the other fuzzers */
 
 static const char *const call_name[HC_COUNT + 1] = {
 	"version", "log", "exit_counts", "end_run", "probe_begin", "probe_end", "dma_faults",
@@ -69,7 +71,30 @@ static bool arena_as_due(uint64_t nr, long ret, uint64_t gpa, uint64_t made)
 	return memcmp((const void *)arena, shadow, ARENA) == 0;
 }
 
-static void report(uint64_t calls, uint64_t cycles, unsigned broken, unsigned arena_bad)
+/*
+ * With a shared region "hcfuzz", wait until each of its members has made its
+ * calls (a counter after the region's marks page): sandboxes finish their
+ * share seconds apart, and the probe that follows stops any sandbox
+ * arriving more than PROBE_ARRIVE_MS after the first. Gives up after
+ * PEERS_S (a peer that was stopped never arrives). Returns the cycles waited.
+ */
+static uint64_t wait_for_peers(void)
+{
+	uint64_t start = rdtsc();
+	for (unsigned i = 0; kinfo.bi && i < kinfo.bi->nshared; i++) {
+		const struct bootinfo_shared *s = &kinfo.bi->shared[i];
+		volatile uint64_t *done = (volatile uint64_t *)(s->gpa + SHARED_MARKS_BYTES);
+		if (strncmp(s->name, "hcfuzz", sizeof s->name) || s->size < SHARED_MARKS_BYTES + 8)
+			continue;
+		__atomic_fetch_add(done, 1, __ATOMIC_SEQ_CST);
+		while (*done < s->nmembers && rdtsc() - start < kinfo.tsc_hz * PEERS_S)
+			__builtin_ia32_pause();
+	}
+	return rdtsc() - start;
+}
+
+static void report(uint64_t calls, uint64_t cycles, uint64_t waited, unsigned broken,
+		   unsigned arena_bad)
 {
 	struct record r;
 	uint64_t errors = 0;
@@ -83,6 +108,7 @@ static void report(uint64_t calls, uint64_t cycles, unsigned broken, unsigned ar
 	rec_u64(&r, "abi_violations", broken);
 	rec_u64(&r, "arena_violations", arena_bad);
 	rec_u64(&r, "cycles", cycles);
+	rec_u64(&r, "waited_cycles", waited);
 	rec_u64(&r, "tsc_hz", kinfo.tsc_hz);
 	for (unsigned k = 0; k < 2; k++) {
 		const uint64_t *by = k ? accepted : refused;
@@ -97,7 +123,7 @@ static void report(uint64_t calls, uint64_t cycles, unsigned broken, unsigned ar
 
 unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 {
-	uint64_t calls = 0, start;
+	uint64_t calls = 0, start, fuzz_cycles;
 	unsigned broken = 0, arena_bad = 0;
 
 	rng = (seed ^ (kinfo.sandbox + 1) * 0x9E3779B97F4A7C15ull) | 1;
@@ -125,7 +151,8 @@ unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 		if ((nr == HC_EXIT_COUNTS || nr == HC_LOG) && !arena_as_due(nr, ret, a0, calls))
 			arena_bad++;
 	}
-	report(calls, rdtsc() - start, broken, arena_bad);
+	fuzz_cycles = rdtsc() - start;
+	report(calls, fuzz_cycles, wait_for_peers(), broken, arena_bad);
 	return broken + arena_bad + !witness_check("own");
 }
 
