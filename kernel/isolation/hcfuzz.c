@@ -76,9 +76,9 @@ static bool arena_as_due(uint64_t nr, long ret, uint64_t gpa, uint64_t made)
  * calls (a counter after the region's marks page): sandboxes finish their
  * share seconds apart, and the probe that follows stops any sandbox
  * arriving more than PROBE_ARRIVE_MS after the first. Gives up after
- * PEERS_S (a peer that was stopped never arrives). Returns the cycles waited.
+ * PEERS_S (a peer that was stopped never arrives).
  */
-static uint64_t wait_for_peers(void)
+static void wait_for_peers(void)
 {
 	uint64_t start = rdtsc();
 	for (unsigned i = 0; kinfo.bi && i < kinfo.bi->nshared; i++) {
@@ -90,11 +90,9 @@ static uint64_t wait_for_peers(void)
 		while (*done < s->nmembers && rdtsc() - start < kinfo.tsc_hz * PEERS_S)
 			__builtin_ia32_pause();
 	}
-	return rdtsc() - start;
 }
 
-static void report(uint64_t calls, uint64_t cycles, uint64_t waited, unsigned broken,
-		   unsigned arena_bad)
+static void report(uint64_t calls, uint64_t cycles, unsigned broken, unsigned arena_bad)
 {
 	struct record r;
 	uint64_t errors = 0;
@@ -108,7 +106,6 @@ static void report(uint64_t calls, uint64_t cycles, uint64_t waited, unsigned br
 	rec_u64(&r, "abi_violations", broken);
 	rec_u64(&r, "arena_violations", arena_bad);
 	rec_u64(&r, "cycles", cycles);
-	rec_u64(&r, "waited_cycles", waited);
 	rec_u64(&r, "tsc_hz", kinfo.tsc_hz);
 	for (unsigned k = 0; k < 2; k++) {
 		const uint64_t *by = k ? accepted : refused;
@@ -123,12 +120,20 @@ static void report(uint64_t calls, uint64_t cycles, uint64_t waited, unsigned br
 
 unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 {
-	uint64_t calls = 0, start, fuzz_cycles;
+	uint64_t calls = 0, start;
 	unsigned broken = 0, arena_bad = 0;
+	bool intact;
 
 	rng = (seed ^ (kinfo.sandbox + 1) * 0x9E3779B97F4A7C15ull) | 1;
-	if (!(arena = page_alloc()) || page_alloc() != arena + 4096)
-		return 1;           /* fresh pages come in order: a second one must follow */
+	/* Fresh pages come in order: the second one must follow the first. */
+	if (!(arena = page_alloc()) || page_alloc() != arena + 4096) {
+		struct record r;
+		rec_begin(&r, "experiment_error");
+		rec_u64(&r, "sandbox", kinfo.sandbox);
+		rec_str(&r, "msg", "hcfuzz: no two adjacent free pages for its arena");
+		rec_end(&r);
+		return 1;
+	}
 	memcpy(shadow, (const void *)arena, ARENA);
 	witness_fill(rng);
 	ran = true;
@@ -151,9 +156,10 @@ unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 		if ((nr == HC_EXIT_COUNTS || nr == HC_LOG) && !arena_as_due(nr, ret, a0, calls))
 			arena_bad++;
 	}
-	fuzz_cycles = rdtsc() - start;
-	report(calls, fuzz_cycles, wait_for_peers(), broken, arena_bad);
-	return broken + arena_bad + !witness_check("own");
+	report(calls, rdtsc() - start, broken, arena_bad);
+	intact = witness_check("own");
+	wait_for_peers();
+	return broken + arena_bad + !intact;
 }
 
 unsigned hcfuzz_check_after_all(void)

@@ -12,8 +12,9 @@
  * refused call left the arena as it was; HC_EXIT_COUNTS wrote its struct
  * and nothing else of the arena, and counts at least the hypercalls made;
  * the witness memory (hcfuzz_witness.h) is intact afterwards. Records
- * {"ev":"hcfuzz",...} with refused and accepted calls by number; returns
- * the number of failed checks.
+ * {"ev":"hcfuzz",...} with refused and accepted calls by number, then
+ * waits for the other members of a shared region named "hcfuzz", if the
+ * config has one; returns the number of failed checks.
  */
 unsigned hcfuzz_run(uint64_t n, uint64_t seed);
 
