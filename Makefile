@@ -96,10 +96,11 @@ SEED ?= 1
 faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
-# make fuzz-hypercalls N=1000000 [SEED=1]: N fuzzed hypercalls from all four sandboxes at once
-# (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.
+# make fuzz-hypercalls N=1000000 [SEED=1] [ICOUNT=1]: N fuzzed hypercalls from all four sandboxes
+# at once (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.
+# ICOUNT=1: virtual time (deterministic, no deadline missed for host load; one host thread).
 fuzz-hypercalls: iso
-	$(PY) -m experiments.hcfuzz -n $(N) --seed $(SEED)
+	$(PY) -m experiments.hcfuzz -n $(N) --seed $(SEED) $(if $(ICOUNT),--icount)
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \

@@ -24,6 +24,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -147,12 +148,13 @@ def run(n, seed, results, timeout=None, icount=False, build=ROOT / "build"):
     """Boot the fuzzing system once; returns (summary, Boot)."""
     out = Path(results) / NAME
     out.mkdir(parents=True, exist_ok=True)
-    conf, iso = out / "system.conf", out / "hcfuzz.iso"
-    conf.write_text(config_text(n, seed))
-    subprocess.run([str(ROOT / "scripts/mkiso.sh"), str(conf), str(iso)], check=True, cwd=ROOT,
-                   env={"BUILD": str(build), "PATH": PATH})
-    b = boot(iso, NAME, results=str(results), config=str(conf), session=WallClock(),
-             timeout=timeout or timeout_s(n), vpmu=False, icount=icount)
+    with tempfile.TemporaryDirectory(prefix="hcfuzz-") as tmp:   # runs side by side
+        conf, iso = Path(tmp) / "system.conf", Path(tmp) / "hcfuzz.iso"
+        conf.write_text(config_text(n, seed))
+        subprocess.run([str(ROOT / "scripts/mkiso.sh"), str(conf), str(iso)], check=True,
+                       cwd=ROOT, env={"BUILD": str(build), "PATH": PATH})
+        b = boot(iso, NAME, results=str(results), config=str(conf), session=WallClock(),
+                 timeout=timeout or timeout_s(n), vpmu=False, icount=icount)
     s = summarize(b.records, n, seed)
     if b.timed_out:
         s["failed"].insert(0, "timed_out")
