@@ -91,8 +91,9 @@ def wall_span(recs):
 
 def summarize(recs, n, seed):
     """The summary record of one run's records, with "failed": the checks that did not hold."""
-    def ev(name):
-        return [r for r in recs if r.get("ev") == name]
+    def ev(name):       # a sandbox's own record, from its own console
+        return [r for r in recs if r.get("ev") == name
+                and r.get("src") == f"com{r.get('sandbox', -2) + 1}"]
     from_monitor = [r for r in recs if r.get("src") == "monitor"]
 
     def mon(name):
