@@ -26,16 +26,23 @@ static uint8_t shadow[ARENA];        /* what the arena must hold */
 static uint64_t refused[HC_COUNT + 1], accepted[HC_COUNT + 1];
 static bool ran;
 
+/* Distances below RAM's end where a range check is off by one or not. */
+static const uint64_t edges[] = {
+	0, 1, 2, sizeof(struct hc_exit_counts) - 1, sizeof(struct hc_exit_counts),
+	sizeof(struct hc_exit_counts) + 1, HC_LOG_MAX - 1, HC_LOG_MAX, HC_LOG_MAX + 1,
+};
+
 /* An argument from one of the classes a careless or hostile caller uses. */
 static uint64_t arg(void)
 {
 	uint64_t mem = kinfo.mem_bytes;
-	switch (xorshift64(&rng) % 6) {
+	switch (xorshift64(&rng) % 7) {
 	case 0: return xorshift64(&rng) % 64;                       /* small values */
 	case 1: return arena + xorshift64(&rng) % (ARENA - HC_LOG_MAX); /* the arena */
 	case 2: return mem - xorshift64(&rng) % 512;                /* across the end of RAM */
-	case 3: return mem + xorshift64(&rng) % (1ull << 32);       /* outside RAM */
-	case 4: return ~0ull - xorshift64(&rng) % 4096;             /* wraps around */
+	case 3: return mem - edges[xorshift64(&rng) % (sizeof edges / sizeof edges[0])];
+	case 4: return mem + xorshift64(&rng) % (1ull << 32);       /* outside RAM */
+	case 5: return ~0ull - xorshift64(&rng) % 4096;             /* wraps around */
 	default: return xorshift64(&rng);
 	}
 }
@@ -45,15 +52,28 @@ static bool stateful(uint64_t nr)
 	return nr == HC_END_RUN || nr == HC_PROBE_BEGIN || nr == HC_PROBE_END;
 }
 
-/* What the ABI allows each call to return. */
-static bool valid_result(uint64_t nr, long ret)
+/* Is [gpa, gpa+len) inside this sandbox's RAM? (Not the monitor's formula.) */
+static bool inside(uint64_t gpa, uint64_t len)
+{
+	uint64_t mem = kinfo.mem_bytes;
+	return len <= mem && gpa <= mem - len && gpa < mem;
+}
+
+/* Is ret the answer the ABI prescribes? logged: lines accepted so far. */
+static bool as_prescribed(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t logged, long ret)
 {
 	switch (nr) {
-	case HC_VERSION: return ret == HC_ABI_VERSION;
-	case HC_LOG: return ret >= 0 || ret == HC_EFAULT || ret == HC_EINVAL || ret == HC_ELIMIT;
-	case HC_EXIT_COUNTS: return ret == 0 || ret == HC_EFAULT;
-	case HC_DMA_FAULTS: return ret >= 0;
-	default: return ret == HC_ENOSYS;
+	case HC_VERSION:
+		return ret == HC_ABI_VERSION;
+	case HC_LOG:
+		return ret == (a1 > HC_LOG_MAX ? HC_EINVAL : !inside(a0, a1) ? HC_EFAULT
+			       : logged >= HC_LOG_LINES ? HC_ELIMIT : (long)a1);
+	case HC_EXIT_COUNTS:
+		return ret == (inside(a0, sizeof(struct hc_exit_counts)) ? 0 : HC_EFAULT);
+	case HC_DMA_FAULTS:
+		return ret >= 0;
+	default:
+		return ret == HC_ENOSYS;
 	}
 }
 
@@ -147,7 +167,7 @@ unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 		a0 = arg(), a1 = arg(), a2 = arg();
 		ret = hypercall3(nr, a0, a1, a2);
 		calls++;
-		if (!valid_result(nr, ret))
+		if (!as_prescribed(nr, a0, a1, accepted[HC_LOG], ret))
 			broken++;
 		if (ret < 0)
 			refused[nr < HC_COUNT ? nr : UNKNOWN]++;

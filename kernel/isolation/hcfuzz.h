@@ -8,10 +8,11 @@
  * and wrapping around 2^64, huge lengths; raw 64-bit call numbers. The
  * calls that change the run's state (end run, probe turns) are left out;
  * every sandbox can run it at once (the sequence depends on seed and
- * sandbox). Checked as it goes: each result is one the ABI allows; a
- * refused call left the arena as it was; HC_EXIT_COUNTS wrote its struct
- * and nothing else of the arena, and counts at least the hypercalls made;
- * the witness memory (hcfuzz_witness.h) is intact afterwards. Records
+ * sandbox). Checked as it goes: each result is the one the ABI prescribes
+ * (refused exactly when an argument is out of bounds); a refused call left
+ * the arena as it was; HC_EXIT_COUNTS wrote its struct and nothing else of
+ * the arena, and counts at least the hypercalls made; the witness memory
+ * (hcfuzz_witness.h) is intact afterwards. Records
  * {"ev":"hcfuzz",...} with refused and accepted calls by number, then
  * waits for the other members of a shared region named "hcfuzz", if the
  * config has one; returns the number of failed checks.
