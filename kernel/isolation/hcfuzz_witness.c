@@ -3,7 +3,7 @@
 #include "kernel/kinfo.h"
 #include "lib/record.h"
 
-#define EDGE     0x200ull          /* RAM's last bytes: the fuzzer's own targets */
+#define EDGE     0x400ull          /* RAM's last KiB: the fuzzer's own targets (hcfuzz.c) */
 #define LOW      0x1000ull         /* page 0: unmapped in the kernel (null guard) */
 #define BOOTINFO 0x7000ull          /* the boot information page */
 #define KERNEL   0x100000ull        /* the kernel's load address */

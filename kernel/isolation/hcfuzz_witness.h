@@ -6,7 +6,7 @@
  * under its own RAM's start) and the low memory under the kernel (the
  * neighbour above reaches it by overrunning its end: sandboxes' regions
  * are adjacent in host memory). Left out: RAM's first page (the kernel
- * leaves it unmapped) and last 512 bytes, where this sandbox's own accepted
+ * leaves it unmapped) and last KiB, where this sandbox's own accepted
  * calls may write, and the boot information page. None is in use: the
  * kernel loads at 1 MiB, and its page allocator hands out pages from its
  * end upward, reaching the top only when RAM is full. A witness, not a
