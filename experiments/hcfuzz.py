@@ -86,7 +86,7 @@ def wall_span(recs):
     w = [r for r in recs if r.get("ev") == "hcfuzz_wall" and r.get("src") == "harness"]
     if len(w) < SANDBOXES or any(r["ready_s"] is None or r["done_s"] is None for r in w):
         return None
-    return max(r["done_s"] for r in w) - min(r["ready_s"] for r in w)
+    return round(max(r["done_s"] for r in w) - min(r["ready_s"] for r in w), 1)
 
 
 def summarize(recs, n, seed):
