@@ -1,6 +1,6 @@
-"""The fault campaign: `make faults N=10000 [SEED=1] [IOMMU=vtd]` (experiments/configs/faults.yaml, N faults).
+"""The fault campaign: `make faults N=10000 [SEED=1] [IOMMU=vtd|amdvi]` (experiments/configs/faults.yaml, N faults).
 
-    /usr/bin/python3 -m experiments.faults -n 10000 --seed 1 [--iommu vtd]
+    /usr/bin/python3 -m experiments.faults -n 10000 --seed 1 [--iommu vtd|amdvi]
 
 Runs the experiment `faults` once with its fault count, seed and timeout
 taken from the command line, showing the faults as they are recovered,
@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from . import runner, spec as specs
+from . import qemu, runner, spec as specs
 from .deps import need
 from .records import read_jsonl
 
@@ -28,8 +28,8 @@ def timeout_s(n):
 
 
 def campaign_spec(n, seed, path=None, iommu="none"):
-    """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd: on
-    q35 with Intel VT-d (experiments/qemu.py machine_args)."""
+    """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd or
+    amdvi: on q35 with that IOMMU (experiments/qemu.py machine_args)."""
     path = path or specs.path_of(NAME)
     raw = need("yaml").safe_load(path.read_text())
     raw["fault"] = {**raw["fault"], "count": n, "seed": seed}
@@ -46,8 +46,8 @@ def main(argv=None):
                                  description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10000, help="faults to inject")
     ap.add_argument("--seed", type=int, default=1, help="the random sequence (kinds, gaps)")
-    ap.add_argument("--iommu", choices=("none", "vtd"), default="none",
-                    help="vtd: boot q35 with Intel VT-d confining the NIC")
+    ap.add_argument("--iommu", choices=qemu.IOMMUS, default="none",
+                    help="vtd: boot q35 with Intel VT-d confining the NIC, amdvi with AMD-Vi")
     ap.add_argument("--results", default=str(runner.RESULTS))
     a = ap.parse_args(argv)
     s = campaign_spec(a.n, a.seed, iommu=a.iommu)
