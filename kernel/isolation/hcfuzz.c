@@ -144,7 +144,9 @@ unsigned hcfuzz_run(uint64_t n, uint64_t seed)
 	unsigned broken = 0, arena_bad = 0;
 	bool intact;
 
-	rng = (seed ^ (kinfo.sandbox + 1) * 0x9E3779B97F4A7C15ull) | 1;
+	/* Every (seed, sandbox) its own sequence; xorshift's state is never 0. */
+	rng = (seed + 1) * 0x9E3779B97F4A7C15ull ^ (kinfo.sandbox + 1) * 0xBF58476D1CE4E5B9ull;
+	rng += !rng;
 	/* Fresh pages come in order: the second one must follow the first. */
 	if (!(arena = page_alloc()) || page_alloc() != arena + 4096) {
 		struct record r;
