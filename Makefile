@@ -43,7 +43,7 @@ MONITOR_OBJS := $(call objs,$(MONITOR_SRCS))
 KERNEL_OBJS  := $(call objs,$(KERNEL_SRCS))
 
 .PHONY: all iso run test unit pyunit system deps debug clean bench bench-short imports exp reproduce validate-vpmu \
-	validate-vpmu-real bench-vpmu faults slurm-check
+	validate-vpmu-real bench-vpmu faults slurm-check fuzz-hypercalls
 all: iso
 
 $(BUILD)/obj/%.o: %.c
@@ -96,6 +96,12 @@ SEED ?= 1
 faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
+# make fuzz-hypercalls N=1000000 [SEED=1] [ICOUNT=1]: N fuzzed hypercalls from all four sandboxes
+# at once (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.
+# ICOUNT=1: virtual time (deterministic, no deadline missed for host load; one host thread).
+fuzz-hypercalls: iso
+	$(PY) -m experiments.hcfuzz -n $(N) --seed $(SEED) $(if $(ICOUNT),--icount)
+
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis report && exit $$status
@@ -124,6 +130,7 @@ $(eval $(call unit_test,test_ivrs,monitor/ivrs.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 $(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_port_policy,$(CONFIG_SRCS) monitor/port_policy.c))
+$(eval $(call unit_test,test_hypercall_args,monitor/hypercall_args.c lib/record.c))
 
 unit: deps $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

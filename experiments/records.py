@@ -14,7 +14,7 @@ CONSOLES = ["monitor", "com1", "com2", "com3", "com4"]
 # stay in records.jsonl under that console's "src" but never count.
 MONITOR_EVENTS = frozenset({
     "boot_error", "config_error", "dma_confine", "integrity", "isolation_checksum", "monitor",
-    "monitor_exception", "monitor_nmi", "monitor_ready", "npt_audit", "pci", "pci_overflow",
+    "monitor_exception", "monitor_integrity", "monitor_nmi", "monitor_ready", "npt_audit", "pci", "pci_overflow",
     "probe_timeout", "run_end", "sandbox_end", "sandbox_fault", "sandbox_log", "sandbox_plan",
     "violation", "virt_error", "vm_exits", "vmx_caps",
 })

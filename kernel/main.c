@@ -6,7 +6,8 @@
  *
  * args (from the system config): "fault=triple" or "fault=wild" make this
  * sandbox fail on purpose after ready (isolation/fault.h); "hcfuzz=N"
- * throws N random hypercalls at the monitor first; "steady_ms=N" sets the
+ * throws N random hypercalls at the monitor first ("hcfuzz_seed=S" picks
+ * their sequence), and checks its witness memory again after the probe; "steady_ms=N" sets the
  * length of the steady window (default 1000, 0 skips it); "exp=NAME" runs
  * an experiment workload (kernel/exp/NAME.c) before it; "net=driver|vnic"
  * serves the network (net/net_sandbox.h) until GET /end (steady_ms then
@@ -75,11 +76,11 @@ void kmain(uint32_t magic, uint64_t info)
 
 	if ((fault = arg_value("fault")))
 		fault_inject(fault);
-	if (kinfo.virtualized && arg_present("hcfuzz"))
-		failures += hcfuzz_run(arg_u64("hcfuzz", 1000));
 	shared_announce();
+	if (kinfo.virtualized && arg_present("hcfuzz"))
+		failures += hcfuzz_run(arg_u64("hcfuzz", 1000), arg_u64("hcfuzz_seed", 1));
 	if (kinfo.virtualized)
-		failures += probe_run();
+		failures += probe_run() + hcfuzz_check_after_all();
 	shared_report();
 	if ((exp = arg_value("exp")) && !experiment_run(exp))
 		failures++;

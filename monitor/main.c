@@ -6,6 +6,7 @@
  * half-booted system.
  */
 #include "monitor/acpi.h"
+#include "monitor/checksum.h"
 #include "monitor/iommu.h"
 #include "monitor/config.h"
 #include "monitor/devices.h"
@@ -173,6 +174,7 @@ void monitor_main(uint32_t magic, uint64_t info)
 	rec_end(&r);
 
 	probe_deadlines(tsc_hz);
+	monitor_integrity_start();
 	pit_tick_start();
 	for (i = 1; i < machine.ncores; i++)
 		smp_dispatch(i, run_core);

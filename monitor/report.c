@@ -90,7 +90,7 @@ static bool mark_end(struct sandbox *sb, enum sandbox_state how, unsigned status
 
 static __attribute__((noreturn)) void end_of_run(void)
 {
-	unsigned i, run_status = STATUS_OK;
+	unsigned i, run_status = monitor_integrity_report() ? STATUS_OK : STATUS_SANDBOX;
 
 	for (i = 0; i < nsandboxes; i++) {
 		report_exits(&sandboxes[i]);

@@ -7,6 +7,7 @@
  * survive (triple fault, refused entry) stop only that sandbox.
  */
 #include "monitor/run.h"
+#include "monitor/checksum.h"
 #include "monitor/log.h"
 #include "monitor/iommu.h"
 #include "monitor/smp.h"
@@ -141,6 +142,7 @@ void run_core(unsigned core_index)
 	    virt->vcpu_init(&sb->vcpu, &sb->entry, &sb->npt,
 			    &(struct guest_grants){ sb->io_granted }))
 		sandbox_finish(sb, SB_STOPPED, RUN_FAILED, "vcpu_init");
+	monitor_integrity_vcpu(sb);
 	sb->state = SB_RUNNING;
 	for (;;) {
 		struct vm_exit e;

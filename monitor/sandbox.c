@@ -1,5 +1,6 @@
 /* Building a sandbox before its first entry (see sandbox.h). */
 #include "monitor/sandbox.h"
+#include "monitor/hypercall_args.h"
 #include "monitor/iommu.h"
 #include "monitor/checksum.h"
 #include "monitor/devices.h"
@@ -17,7 +18,7 @@ unsigned nsandboxes;
 
 bool sandbox_owns(const struct sandbox *sb, uint64_t gpa, uint64_t len)
 {
-	return gpa < sb->size && len <= sb->size - gpa;
+	return gpa_range_inside(sb->size, gpa, len);
 }
 
 static void copy_name(char *dst, size_t cap, const char *src)
