@@ -14,7 +14,6 @@ system config; results/<name>/latest points at the newest run.
 import argparse
 import datetime
 import json
-import os
 import shutil
 import subprocess
 import sys
