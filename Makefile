@@ -108,7 +108,7 @@ reproduce: deps
 
 # --- tests -------------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
-	-fno-sanitize-recover -I. -Imonitor
+	-fno-sanitize-recover -I.
 
 define unit_test
 UNIT_TESTS += $(BUILD)/tests/$(1)

@@ -29,6 +29,11 @@ def runs(exp, results=RESULTS):
     return df
 
 
+def failed(exp, results=RESULTS):
+    """How many of exp's runs failed (what a section's closing line reports)."""
+    return int((~runs(exp, results)["ok"]).sum())
+
+
 def records(exp, ev, results=RESULTS, ok_only=True):
     """Every record named ev from the runs of exp, each with its run's parameters.
 

@@ -61,8 +61,7 @@ def cycles(results=load.RESULTS):
 def section(results=load.RESULTS, published=None):
     pd = need("pandas")
     out = Path(results) / EXP
-    runs = load.runs(EXP, results)
-    failed = int((~runs["ok"]).sum())
+    failed = load.failed(EXP, results)
     r, c = rates(results), cycles(results)
     text = [f"## Shared Driver Costs (`{EXP}`)\n\n",
             "Sandbox 0 owns the e1000; 1, 2 or 3 other sandboxes reach it through VNICs "

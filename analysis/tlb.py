@@ -79,8 +79,7 @@ def vpmu_table(v):
 def section(results=load.RESULTS, published=None):
     pd = need("pandas")
     out = Path(results) / EXP
-    runs = load.runs(EXP, results)
-    failed = int((~runs["ok"]).sum())
+    failed = load.failed(EXP, results)
     p = points(results)
     text = [f"## Data-TLB overheads (`{EXP}`)\n\n",
             "A pointer chase, one dependent load per page, over N distinct 4 KiB pages "

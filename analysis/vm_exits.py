@@ -61,8 +61,7 @@ def vpmu_rows(trips):
 
 def section(results=load.RESULTS, published=None):
     pd = need("pandas")
-    runs = load.runs(EXP, results)
-    failed = int((~runs["ok"]).sum())
+    failed = load.failed(EXP, results)
     rates = steady_rates(results)
     trips = round_trips(results)
     rows = []

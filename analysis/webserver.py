@@ -48,8 +48,7 @@ def placements(results=load.RESULTS):
 def section(results=load.RESULTS, published=None):
     pd = need("pandas")
     out = Path(results) / EXP
-    runs = load.runs(EXP, results)
-    failed = int((~runs["ok"]).sum())
+    failed = load.failed(EXP, results)
     p = placements(results)
     text = [f"## Web server under httperf (`{EXP}`)\n\n",
             "httperf on the host at a fixed rate (one GET of `/` per connection) through QEMU's "

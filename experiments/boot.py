@@ -14,7 +14,6 @@ system config; results/<name>/latest points at the newest run.
 import argparse
 import datetime
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -104,13 +103,11 @@ def boot(iso, name, results="results", config=None, timeout=300, emulator="qemu"
                 ready["t"] = elapsed
         return beside is not None and beside.should_stop()
 
-    with ctrl_c_interrupts(session) as own_sigint:
+    with ctrl_c_interrupts(session):
         try:
             if beside:
                 beside.start()
-            popen = {"start_new_session": True} if own_sigint else {}
-            rc, timed_out, wall, out, cpu = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1,
-                                                    **popen)
+            rc, timed_out, wall, out, cpu = emu.run(cmd, timeout, on_poll=watch, poll_s=0.1)
         finally:
             if beside:
                 beside.finish()

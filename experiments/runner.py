@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from . import faultplan, faultsession, images, schema, summary, webserver
+from . import emulator, faultplan, faultsession, images, schema, summary, webserver
 from .boot import boot, new_run_dir
 from .outcome import judge
 from .progress import Progress
@@ -311,6 +311,7 @@ class _Lanes:
                 self.cond.notify_all()
 
     def run(self, fn):
+        emulator.stop_children_on_signals()
         threads = [threading.Thread(target=self._timed_lane, args=(fn,), daemon=True)]
         threads += [threading.Thread(target=self._free_worker, args=(fn,), daemon=True)
                     for _ in range(min(self.jobs, len(self.queue)))]
@@ -320,8 +321,9 @@ class _Lanes:
             for t in threads:
                 while t.is_alive():
                     t.join(0.2)
-        except BaseException as e:   # Ctrl-C here: the emulators running now die with the
-            with self.cond:          # terminal's SIGINT; queued runs must not start
+        except BaseException as e:   # Ctrl-C or SIGTERM here: the emulators running now
+            emulator.stop_all()      # die, queued runs must not start
+            with self.cond:
                 self.error = self.error or e
                 self.cond.notify_all()
             for t in threads:

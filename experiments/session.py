@@ -57,12 +57,12 @@ class Beside:
 
 @contextlib.contextmanager
 def ctrl_c_interrupts(session):
-    """While inside: the first Ctrl-C calls session.interrupt() (the session ends the run
-    cleanly), the next one raises KeyboardInterrupt. Yields whether it took over SIGINT
-    (only the main thread can): the emulator must then run in its own session, or the
-    terminal's Ctrl-C would kill it before the session could end the run."""
+    """While inside (on the main thread): the first Ctrl-C calls session.interrupt() (the
+    session ends the run cleanly), the next one raises KeyboardInterrupt. The terminal's
+    Ctrl-C does not reach the emulator itself: it runs in its own process group
+    (emulator.supervise)."""
     if session is None or threading.current_thread() is not threading.main_thread():
-        yield False
+        yield
         return
     hits = []
 
@@ -73,6 +73,6 @@ def ctrl_c_interrupts(session):
         session.interrupt()
     old = signal.signal(signal.SIGINT, handler)
     try:
-        yield True
+        yield
     finally:
         signal.signal(signal.SIGINT, old)

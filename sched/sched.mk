@@ -52,7 +52,7 @@ $(SCHED_SIM_BIN): $(SCHED_HOST_SRCS) $(SCHED_SIM_LIB_SRCS) $(SCHED_DIR)/sim/main
 
 $(SCHED_TESTS): $(BUILD)/tests/%: $(SCHED_ROOT)/tests/unit/%.c $(SCHED_HOST_SRCS) $(SCHED_SIM_LIB_SRCS) $(SCHED_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SCHED_HOST_CFLAGS) -I$(SCHED_DIR) -o $@ $(filter %.c,$^) -lcmocka
+	$(HOST_CC) $(SCHED_HOST_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 
 # The core must build freestanding, exactly as the kernel compiles it.
 SCHED_FREESTANDING_FLAGS := -std=c11 -ffreestanding -nostdlib -mno-red-zone \

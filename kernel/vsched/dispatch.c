@@ -16,7 +16,8 @@ static struct thread *current;       /* 0 while the boot context runs */
 static uint64_t current_act;          /* its VCPU's activation when dispatched */
 static struct trap_frame *boot_frame;
 static uint64_t start_at, end_at;
-static uint64_t timer_due;
+static uint64_t timer_due;            /* the instant the timer is armed for */
+static uint64_t timer_step;           /* longest one-shot, cycles (0: no limit) */
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 static bool running;
 
@@ -123,11 +124,24 @@ static uint64_t earliest_release(void)
 	return at;
 }
 
+/* Program the one-shot towards timer_due, at most timer_step ahead (arg
+ * timer_step_us). Under QEMU -icount, TCG runs the vCPUs round robin, each
+ * for a quarter of the time to the next timer of any of them, and a vCPU
+ * whose timer expired takes the interrupt only after the vCPUs before it
+ * ran their turn: a far deadline on the other cores delays this core's
+ * interrupt by up to three quarters of it. Short steps on every core keep
+ * the turns, and so the lateness, short. */
+static void program_timer(uint64_t now)
+{
+	uint64_t at = timer_step && timer_due > now + timer_step ? now + timer_step : timer_due;
+	uint64_t count = at <= now ? 1 : sched_muldiv(at - now, kinfo.lapic_hz, kinfo.tsc_hz, 1);
+	lapic_write(LAPIC_TIMER_INIT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(count ? count : 1));
+}
+
 static void arm_timer(uint64_t now, uint64_t at)
 {
 	timer_due = at;
-	uint64_t count = at <= now ? 1 : sched_muldiv(at - now, kinfo.lapic_hz, kinfo.tsc_hz, 1);
-	lapic_write(LAPIC_TIMER_INIT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(count ? count : 1));
+	program_timer(now);
 }
 
 /* The vPMU tag of VCPU i's LLC fills: its own for the first few VCPUs
@@ -217,6 +231,10 @@ struct trap_frame *vsched_timer(struct trap_frame *f)
 	uint64_t now = rdtsc();
 	if (!running)
 		return f;
+	if (now < timer_due) {          /* a step towards it (or the 32-bit count ran out) */
+		program_timer(now);
+		return f;
+	}
 	if (now > timer_due && now - timer_due > vs.max_timer_late)
 		vs.max_timer_late = now - timer_due;
 	return reschedule(f, false);
@@ -248,6 +266,7 @@ void vsched_run(uint64_t ms)
 	now = rdtsc();
 	start_at = now;
 	end_at = now + sched_muldiv(ms, kinfo.tsc_hz, 1000, 0);
+	timer_step = sched_muldiv(arg_u64("timer_step_us", 0), kinfo.tsc_hz, 1000000, 0);
 	if (arg_present("trace"))
 		vtrace_start(now, vs.cycles_per_us);
 	for (i = 0; i < vs.nthreads; i++)

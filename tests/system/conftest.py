@@ -13,6 +13,24 @@ from experiments.boot import boot  # noqa: E402
 RESULTS = ROOT / "results"
 
 
+def make_build(sched=None, vpmu=False):
+    """The build directory of SCHED=sched (build/ itself for the default policy) with
+    its monitor and kernel brought up to date by make; with vpmu also the vPMU plugin
+    and doorbell server, which QEMU loads from build/ whatever the image's directory
+    (experiments/qemu.py). A failed make fails the test with its command and output."""
+    build = ROOT / "build" / f"sched-{sched}" if sched else ROOT / "build"
+    steps = [[f"BUILD={build}", *([f"SCHED={sched}"] if sched else []),
+              f"{build}/monitor.elf", f"{build}/kernel.elf"]]
+    if vpmu:
+        steps.append(["build/vpmu.so", "build/vpmu-doorbell"])
+    for args in steps:
+        r = subprocess.run(["make", "-s", *args], cwd=ROOT, capture_output=True, text=True)
+        if r.returncode:
+            pytest.fail(f"`make {' '.join(args)}` failed (a fresh checkout needs `make deps` "
+                        f"first):\n{(r.stdout + r.stderr)[-3000:]}", pytrace=False)
+    return build
+
+
 def make_iso(config_text, tmp_path, name="system", build=ROOT / "build"):
     """An ISO of the monitor and kernel in build/ with this config text."""
     conf = tmp_path / f"{name}.conf"

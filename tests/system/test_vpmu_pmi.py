@@ -14,11 +14,10 @@ the rest of two translated blocks (TCG caps a block at 512 instructions)
 plus the handler's entry path before the handler reads the counter: we
 state 2,000 instructions.
 """
-import subprocess
 
 import pytest
 
-from conftest import ROOT, make_iso, run_iso
+from conftest import make_build, make_iso, run_iso
 
 BUDGET = 2000
 LATENCY_BOUND_INSNS = 2000
@@ -33,9 +32,7 @@ def config():
 
 @pytest.fixture(scope="module")
 def pmi_run(tmp_path_factory):
-    build = ROOT / "build" / "sched-memguard"
-    subprocess.run(["make", "-s", f"BUILD={build}", "SCHED=memguard", f"{build}/monitor.elf",
-                    f"{build}/kernel.elf", "build/vpmu.so", "build/vpmu-doorbell"], cwd=ROOT, check=True)
+    build = make_build("memguard", vpmu=True)
     iso = make_iso(config(), tmp_path_factory.mktemp("pmi"), build=build)
     b = run_iso(iso, "vpmu-pmi", smp=4, vpmu_options="llc=1M:16:64", vpmu_pmi=True)
     assert not b.timed_out and b.status == 0, b.run_dir
@@ -59,8 +56,7 @@ def test_budget_interrupts_arrive_within_the_bound(pmi_run):
 def test_without_the_doorbell_there_is_no_interrupt(tmp_path):
     """Plain ivshmem: the vPMU still counts, but arming is refused (the
     scheduler's timer check stands), so no PMI decision is ever taken."""
-    build = ROOT / "build" / "sched-memguard"
-    iso = make_iso(config(), tmp_path, build=build)
+    iso = make_iso(config(), tmp_path, build=make_build("memguard", vpmu=True))
     b = run_iso(iso, "vpmu-no-pmi", smp=4, vpmu_options="llc=1M:16:64")
     assert not b.timed_out and b.status == 0, b.run_dir
     assert not any(r["overflow_interrupt"] for r in b.ev("pmc"))

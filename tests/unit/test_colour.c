@@ -12,22 +12,7 @@
 #include <cmocka.h>
 #include "monitor/colour.h"
 #include "monitor/colour_map.h"
-
-static struct system_config cfg;
-static struct config_error err;
-
-static int parse(const char *text)
-{
-	return config_parse(text, strlen(text), &cfg, &err);
-}
-
-/* Parsing succeeds, or fails at `line` with `needle` in the message. */
-static void refused(const char *text, unsigned line, const char *needle)
-{
-	assert_int_equal(parse(text), -1);
-	if (!strstr(err.msg, needle) || err.line != line)
-		fail_msg("got line %u '%s', want line %u '%s'", err.line, err.msg, line, needle);
-}
+#include "tests/unit/config_fixture.h"
 
 /* A machine with one block of RAM at 16 MiB. */
 static int place(uint64_t ram_mib)
@@ -68,33 +53,33 @@ static void test_llc_key_sets_the_colour_count(void **state)
 	assert_int_equal(cfg.llc.line, 64);
 	assert_int_equal(colour_count(&cfg.llc), 16);
 	assert_int_equal(colour_of(&cfg.llc, 0x12345000), 5);
-	refused("[system]\nllc = 1M:16:64\n[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 3-16\n",
+	expect_error("[system]\nllc = 1M:16:64\n[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 3-16\n",
 		6, "colour 16 of sandbox 0 is past the LLC's 16 colours (0-15");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 128\n", 4,
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 128\n", 4,
 		"past the LLC's 128 colours (0-127, default llc 8M:16:64)");
-	refused("[system]\nllc = 1M:16\n", 2, "is not SIZE:WAYS:LINE");
-	refused("[system]\nllc = 1M:16:64:2\n", 2, "is not SIZE:WAYS:LINE");
-	refused("[system]\nllc = 3M:16:64\n", 2, "power-of-two");
-	refused("[system]\nllc = 32K:16:64\n", 2, "no colours");
-	refused("[system]\nllc = 64M:16:64\n", 2, "more than 256 colours");
-	refused("[system]\nllc = 1M:16:64\n[system]\n", 3, "[system] is given twice");
-	refused("[system]\nways = 4\n", 2, "unknown key 'ways' in [system]");
-	refused("[system]\nllc = 1M:16:64\nllc = 1M:16:64\n", 3, "duplicate key");
+	expect_error("[system]\nllc = 1M:16\n", 2, "is not SIZE:WAYS:LINE");
+	expect_error("[system]\nllc = 1M:16:64:2\n", 2, "is not SIZE:WAYS:LINE");
+	expect_error("[system]\nllc = 3M:16:64\n", 2, "power-of-two");
+	expect_error("[system]\nllc = 32K:16:64\n", 2, "no colours");
+	expect_error("[system]\nllc = 64M:16:64\n", 2, "more than 256 colours");
+	expect_error("[system]\nllc = 1M:16:64\n[system]\n", 3, "[system] is given twice");
+	expect_error("[system]\nways = 4\n", 2, "unknown key 'ways' in [system]");
+	expect_error("[system]\nllc = 1M:16:64\nllc = 1M:16:64\n", 3, "duplicate key");
 }
 
 static void test_bad_colour_lists_are_refused(void **state)
 {
 	(void)state;
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 5-3\n", 4, "is empty (first > last)");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours =\n", 4, "empty value");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 1,,2\n", 4, "empty item");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 0-3, 2\n", 4, "colour 2 is listed twice");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 300\n", 4, "out of range (0-255)");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = red\n", 4, "malformed number");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\nshare_colours = maybe\n", 4, "is not yes or no");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\nbase = 0x4000000\ncolours = 1\n", 5,
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 5-3\n", 4, "is empty (first > last)");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours =\n", 4, "empty value");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 1,,2\n", 4, "empty item");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 0-3, 2\n", 4, "colour 2 is listed twice");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 300\n", 4, "out of range (0-255)");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = red\n", 4, "malformed number");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\nshare_colours = maybe\n", 4, "is not yes or no");
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\nbase = 0x4000000\ncolours = 1\n", 5,
 		"has a base");
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\npci = 00:03.0\ncolours = 1\n", 5,
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\npci = 00:03.0\ncolours = 1\n", 5,
 		"owns PCI devices");
 }
 
@@ -119,7 +104,7 @@ static void test_a_colour_belongs_to_one_sandbox_unless_both_share(void **state)
 	assert_int_equal(parse_two("share_colours = yes\n", "7-9", ""), -1);
 	assert_int_equal(parse_two("", "7-9", "share_colours = yes\n"), -1);
 	assert_int_equal(parse_two("share_colours = yes\n", "7-9", "share_colours = yes\n"), 0);
-	refused("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 0\n[sandbox 1]\ncore = 1\nmemory = 4M\n",
+	expect_error("[sandbox 0]\ncore = 0\nmemory = 4M\ncolours = 0\n[sandbox 1]\ncore = 1\nmemory = 4M\n",
 		5, "sandbox 1 has no colours but sandbox 0 has");
 }
 

@@ -14,47 +14,9 @@
 #include <string.h>
 
 #include "monitor/config.h"
+#include "tests/unit/config_fixture.h"
 
 #define MIB CFG_MIB
-
-static struct system_config cfg;
-static struct config_error err;
-
-static int parse_n(const char *text, size_t len)
-{
-	return config_parse(text, len, &cfg, &err);
-}
-
-static int parse(const char *text)
-{
-	return parse_n(text, strlen(text));
-}
-
-static void parse_ok(const char *text)
-{
-	if (parse(text) != 0)
-		fail_msg("unexpected error: %s", err.msg);
-}
-
-/* The parse must fail on `line`, the message naming that line and `what`. */
-static void expect_error_n(const char *text, size_t len, unsigned line,
-			   const char *what)
-{
-	char prefix[32] = "";
-
-	assert_int_equal(parse_n(text, len), -1);
-	if (line)
-		snprintf(prefix, sizeof(prefix), "line %u: ", line);
-	if (err.line != line || strncmp(err.msg, prefix, strlen(prefix)) ||
-	    !strstr(err.msg, what))
-		fail_msg("wanted line %u \"%s\", got line %u \"%s\"", line,
-			 what, err.line, err.msg);
-}
-
-static void expect_error(const char *text, unsigned line, const char *what)
-{
-	expect_error_n(text, strlen(text), line, what);
-}
 
 /* Three lines each. */
 #define SB(n, core, mem) "[sandbox " #n "]\ncore = " #core "\nmemory = " mem "\n"

@@ -7,52 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "monitor/nested_pt.h"
 #include "monitor/arch/vtd.h"
 #include "monitor/arch/amdvi.h"
+#include "monitor/nested_pt.h"
+#include "tests/unit/fake_tables.h"
 
-#define MAX_PAGES 64
-
-/* Fake physical memory: page i lives at "physical" 0x100000 + i * 4096. */
-struct fake_mem {
-	uint64_t pages[MAX_PAGES][512];
-	unsigned used, limit;
-};
-
-static void *fake_alloc(void *ctx, uint64_t *pa)
-{
-	struct fake_mem *m = ctx;
-	if (m->used == m->limit)
-		return NULL;
-	memset(m->pages[m->used], 0, 4096);
-	*pa = 0x100000 + (uint64_t)m->used * 4096;
-	return m->pages[m->used++];
-}
-
-static void *fake_virt(void *ctx, uint64_t pa)
-{
-	struct fake_mem *m = ctx;
-	return m->pages[(pa - 0x100000) / 4096];
-}
-
-struct fixture {
-	struct fake_mem mem;
-	struct pt_alloc alloc;
-	struct nested_pt pt;
-};
-
-static struct fixture *make(const struct pt_format *fmt, unsigned limit)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	f->mem.limit = limit;
-	f->alloc = (struct pt_alloc){ fake_alloc, fake_virt, &f->mem };
-	assert_int_equal(npt_init(&f->pt, fmt, &f->alloc), NPT_OK);
-	return f;
-}
-
-static int setup_npt(void **state) { *state = make(&npt_format, MAX_PAGES); return 0; }
-static int setup_ept(void **state) { *state = make(&ept_format, MAX_PAGES); return 0; }
-static int teardown(void **state) { free(*state); return 0; }
+static int setup_npt(void **state) { *state = fixture_new(&npt_format, FAKE_TABLE_PAGES); return 0; }
+static int setup_ept(void **state) { *state = fixture_new(&ept_format, FAKE_TABLE_PAGES); return 0; }
 
 static void expect(struct nested_pt *pt, uint64_t gpa, uint64_t hpa, unsigned perm, unsigned mt)
 {
@@ -165,7 +126,7 @@ static void out_of_table_pages(void **state)
 
 static void distinct_sandboxes_do_not_share(void **state)
 {
-	struct fixture *a = *state, *b = make(&npt_format, MAX_PAGES);
+	struct fixture *a = *state, *b = fixture_new(&npt_format, FAKE_TABLE_PAGES);
 	assert_int_equal(npt_map(&a->pt, 0, 0x2000000, 0x2000000, PT_R | PT_W | PT_X, PT_WB), NPT_OK);
 	assert_int_equal(npt_map(&b->pt, 0, 0x4000000, 0x2000000, PT_R | PT_W | PT_X, PT_WB), NPT_OK);
 	for (uint64_t g = 0; g < 0x2000000; g += 0x1F3000) {
@@ -207,7 +168,7 @@ static void ept_entry_bits(void **state)
  * addresses, nothing else; and the raw bits VT-d reads. */
 static void vtd_maps_owner_ram_only(void **state)
 {
-	struct fixture *f = make(&vtd_sl_format, MAX_PAGES);
+	struct fixture *f = fixture_new(&vtd_sl_format, FAKE_TABLE_PAGES);
 	const uint64_t base = 0x6000000, size = 32ull << 20;
 	uint64_t *pdpt, *pd;
 	(void)state;
@@ -277,7 +238,7 @@ static bool amdvi_walk(struct fake_mem *m, const struct amdvi_dte *d, uint64_t i
  * nothing else, the interrupt window included. */
 static void amdvi_maps_owner_ram_only(void **state)
 {
-	struct fixture *f = make(&amdvi_pt_format, MAX_PAGES);
+	struct fixture *f = fixture_new(&amdvi_pt_format, FAKE_TABLE_PAGES);
 	const uint64_t base = 0x6000000, size = 32ull << 20;
 	struct amdvi_dte d;
 	uint64_t pa;
@@ -354,8 +315,6 @@ static void amdvi_entry_bits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define BOTH(t) cmocka_unit_test_setup_teardown(t, setup_npt, teardown), \
-		cmocka_unit_test_setup_teardown(t, setup_ept, teardown)
 		BOTH(sandbox_ram_maps_offset),
 		BOTH(unaligned_ranges_use_small_pages),
 		BOTH(mixed_head_and_tail),

@@ -10,38 +10,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include "monitor/npt_audit.h"
+#include "tests/unit/fake_tables.h"
 
-#define MAX_PAGES 64
 #define MIB (1ull << 20)
 #define RAM_HPA (64 * MIB)
 #define SHARED_HPA (200 * MIB)
 #define LAPIC 0xFEE00000ull
-
-struct fake_mem {
-	uint64_t pages[MAX_PAGES][512];
-	unsigned used;
-};
-
-static void *fake_alloc(void *ctx, uint64_t *pa)
-{
-	struct fake_mem *m = ctx;
-	if (m->used == MAX_PAGES)
-		return NULL;
-	memset(m->pages[m->used], 0, 4096);
-	*pa = 0x100000 + (uint64_t)m->used * 4096;
-	return m->pages[m->used++];
-}
-
-static void *fake_virt(void *ctx, uint64_t pa)
-{
-	return ((struct fake_mem *)ctx)->pages[(pa - 0x100000) / 4096];
-}
-
-struct fixture {
-	struct fake_mem mem;
-	struct pt_alloc alloc;
-	struct nested_pt pt;
-};
 
 static const struct npt_window windows[] = {
 	{ .gpa = 0, .hpa = RAM_HPA, .size = 32 * MIB, .kind = NPT_RAM, .perm = PT_R | PT_W | PT_X },
@@ -55,9 +29,7 @@ static const struct npt_window windows[] = {
 /* A sandbox's table: 32 MiB RAM (2 MiB leaves), LAPIC, a 64 KiB channel, a BAR. */
 static int setup(void **state, const struct pt_format *fmt)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	f->alloc = (struct pt_alloc){ fake_alloc, fake_virt, &f->mem };
-	assert_int_equal(npt_init(&f->pt, fmt, &f->alloc), NPT_OK);
+	struct fixture *f = fixture_new(fmt, FAKE_TABLE_PAGES);
 	assert_int_equal(npt_map(&f->pt, 0, RAM_HPA, 32 * MIB, PT_R | PT_W | PT_X, PT_WB), NPT_OK);
 	assert_int_equal(npt_map(&f->pt, LAPIC, LAPIC, 4096, PT_R | PT_W, PT_UC), NPT_OK);
 	assert_int_equal(npt_map(&f->pt, 0x80000000ull, SHARED_HPA, 64 * 1024, PT_R | PT_W, PT_WB), NPT_OK);
@@ -68,7 +40,6 @@ static int setup(void **state, const struct pt_format *fmt)
 
 static int setup_npt(void **state) { return setup(state, &npt_format); }
 static int setup_ept(void **state) { return setup(state, &ept_format); }
-static int teardown(void **state) { free(*state); return 0; }
 
 static void built_table_is_clean(void **state)
 {
@@ -155,8 +126,6 @@ static void no_windows_everything_stray(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define BOTH(t) cmocka_unit_test_setup_teardown(t, setup_npt, teardown), \
-		cmocka_unit_test_setup_teardown(t, setup_ept, teardown)
 		BOTH(built_table_is_clean),
 		BOTH(leaf_outside_every_window_is_stray),
 		BOTH(leaf_to_foreign_host_memory_is_stray),

@@ -11,17 +11,10 @@
 #include <cmocka.h>
 #include "monitor/config.h"
 #include "monitor/port_policy.h"
-
-static struct system_config cfg;
-static struct config_error err;
+#include "tests/unit/config_fixture.h"
 
 #define SB0 "[sandbox 0]\ncore = 0\nmemory = 32M\nconsole = com1\n"
 #define SB1 "[sandbox 1]\ncore = 1\nmemory = 32M\nconsole = com2\n"
-
-static int parse(const char *text)
-{
-	return config_parse(text, strlen(text), &cfg, &err);
-}
 
 /* Each port (and a range around it) is refused with its reason named. */
 static void dangerous_ports_refused_by_name(void **state)

@@ -206,12 +206,12 @@ def test_first_ctrl_c_interrupts_the_session_the_second_stops_everything():
     hits = []
     fake = FakeSession()
     fake.interrupt = lambda: hits.append("interrupt")
-    with session.ctrl_c_interrupts(fake) as own:
-        assert own
+    with session.ctrl_c_interrupts(fake):
         signal.raise_signal(signal.SIGINT)
         assert hits == ["interrupt"]
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    with session.ctrl_c_interrupts(None) as own:
-        assert not own
+    with session.ctrl_c_interrupts(None):   # no session: Ctrl-C is KeyboardInterrupt at once
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
