@@ -89,12 +89,13 @@ exp: deps
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis $(E) && exit $$status
 
-# make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
+# make faults N=10000 [SEED=1] [J=2]: the NIC driver fault campaign (experiments/faults.py), J
+# boots at a time; rerun with the same N and SEED, it resumes (state under results/faults/). Its
 # exit status is non-zero when a fault was not recovered or a check failed.
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) -j $(J) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 reproduce: deps
 	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \

@@ -32,11 +32,12 @@ STAMPED = {"inject": "n", "fault": "seq", "recovered": "seq", "progress": "t_us"
 
 
 class FaultProgress:
-    """The faults' progress, one terminal line at most every SHOW_EVERY_S seconds."""
+    """The faults' progress, one terminal line at most every `every` seconds. The rate
+    and ETA count only faults resolved since it began (not those restore()d)."""
 
-    def __init__(self, count, stream=sys.stderr, clock=time.monotonic):
-        self.count, self.stream, self.clock = count, stream, clock
-        self.injected = self.recovered = self.failed = self.false_alarms = 0
+    def __init__(self, count, stream=sys.stderr, clock=time.monotonic, every=SHOW_EVERY_S):
+        self.count, self.stream, self.clock, self.every = count, stream, clock, every
+        self.injected = self.recovered = self.failed = self.false_alarms = self.restored = 0
         self.start, self.shown, self.shown_at, self.ms = clock(), None, None, []
 
     @property
@@ -58,15 +59,26 @@ class FaultProgress:
             self.failed += not rec["ok"]
             self.ms.append(rec["recovery_us"] / 1000)
 
+    def restore(self, part):
+        """Count a boot finished before this session (experiments/faults.py's state)."""
+        rec = part.get("record", {})
+        self.injected += rec.get("injected", 0)
+        self.recovered += rec.get("recovered", 0)
+        self.failed += rec.get("not_recovered", 0)
+        self.false_alarms += rec.get("false_alarms", 0)
+        self.restored += rec.get("recovered", 0) + rec.get("not_recovered", 0)
+        self.ms += [u / 1000 for us in part.get("tally", {}).get("recovery_us", {}).values()
+                    for u in us]
+
     def show(self, final=False):
         """A line if something changed SHOW_EVERY_S after the last, QUIET_S after it anyway."""
         now = self.clock()
         if not final and self.shown_at is not None and (
-                now - self.shown_at < SHOW_EVERY_S
+                now - self.shown_at < self.every
                 or (self.shown == self.resolved and now - self.shown_at < QUIET_S)):
             return
         self.shown, self.shown_at = self.resolved, now
-        rate = self.resolved / max(now - self.start, 1e-9)
+        rate = (self.resolved - self.restored) / max(now - self.start, 1e-9)
         eta = (self.count - self.resolved) / rate if rate else None
         p50 = campaign.percentile(self.ms, 0.5)
         print(f"faults: {self.resolved}/{self.count} done, {self.recovered} recovered, "
