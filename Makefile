@@ -64,8 +64,14 @@ $(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/
 	@scripts/mkiso.sh $(CONFIG) $@
 $(BUILD)/native.iso: $(BUILD)/kernel.elf scripts/mkiso.sh
 	@scripts/mkiso.sh --native $@
-iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so $(BUILD)/vpmu-doorbell
+iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so $(BUILD)/vpmu-doorbell \
+	$(BUILD)/qemu-listen-backlog.so
 FORCE:
+# Preloaded into networked QEMU (experiments/qemu.py): QEMU's user network listens on each
+# forward with a backlog of 1; the shim gives it the system's full accept queue.
+$(BUILD)/qemu-listen-backlog.so: scripts/qemu_listen_backlog.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC $< -o $@ -ldl
 
 deps:
 	@scripts/deps.sh

@@ -196,7 +196,11 @@ def run_boot(results, s, key, i, count, images, follower, log):
 def _kill_children():
     """Stop the emulators this process started (its direct children, by pid)."""
     for task in Path("/proc/self/task").iterdir():
-        for pid in (task / "children").read_text().split():
+        try:
+            pids = (task / "children").read_text().split()
+        except FileNotFoundError:        # the thread ended meanwhile
+            continue
+        for pid in pids:
             try:
                 os.kill(int(pid), signal.SIGTERM)
             except ProcessLookupError:
@@ -207,59 +211,82 @@ def _on_term(signum, frame):
     raise KeyboardInterrupt
 
 
+def run_lanes(todo, jobs, one):
+    """one(boot) for every boot of todo, on up to jobs threads. Ctrl-C, SIGTERM or an
+    exception out of one() stops every lane: the emulators running are stopped, their
+    boots are not kept (one() returns None once stopping() is true), and it is raised here."""
+    queue, lock, stop, errors = list(todo), threading.Lock(), threading.Event(), []
+
+    def lane():
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    boot = queue.pop(0)
+                one(boot, stop.is_set)
+        except BaseException as e:   # noqa: B036 -- stops the campaign, raised below
+            errors.append(e)
+            stop.set()
+
+    threads = [threading.Thread(target=lane, daemon=True) for _ in range(min(jobs, len(todo)))]
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _on_term) if main else None
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+        if errors:
+            raise errors[0]
+    except BaseException:
+        stop.set()
+        _kill_children()
+        for t in threads:
+            t.join()
+        raise
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, old)
+
+
 def run_campaign(n, seed, iommu="none", jobs=1, per_boot=PER_BOOT, results=runner.RESULTS,
                  stream=sys.stderr):
-    """Run (or resume) the campaign; its merged campaign record and problems."""
+    """Run (or resume) the campaign: (merged campaign record, problems, boots' parts)."""
     folder = campaign_dir(results, n, seed, iommu)
     state = State(folder, {"n": n, "seed": seed, "iommu": iommu, "per_boot": per_boot})
     plan = boots(n, seed, per_boot)
     todo = [b for b in plan if b[0] not in state.parts]
-    kept = [state.parts[b[0]] for b in plan if b[0] in state.parts]
 
     def log(msg):
         print(f"{NAME}: {msg}", file=stream, flush=True)
-    log(f"{n} faults, seed {seed}: {len(plan)} boot(s) of up to {per_boot}, {len(kept)} kept in "
-        f"{folder / 'state.jsonl'}, {len(todo)} to run, {jobs} at a time")
+    log(f"{n} faults, seed {seed}: {len(plan)} boot(s) of up to {per_boot}, "
+        f"{len(plan) - len(todo)} kept in {folder / 'state.jsonl'}, {len(todo)} to run, "
+        f"{jobs} at a time")
     progress = FaultProgress(n, stream, every=SHOW_EVERY_S)
-    for p in kept:
+    for p in state.parts.values():
         progress.restore(p)
-    follower = Follower(progress, faultplan.roles(campaign_spec(1, seed, iommu=iommu).runs[0].system)[0])
-    images = runner.Images(lambda msg: log(msg))
-    queue, stop = list(todo), threading.Event()
-    qlock = threading.Lock()
+    driver = faultplan.roles(campaign_spec(1, seed, iommu=iommu).runs[0].system)[0]
+    follower = Follower(progress, driver)
+    images = runner.Images(log)
 
-    def lane():
-        while not stop.is_set():
-            with qlock:
-                if not queue:
-                    return
-                i, count, bseed = queue.pop(0)
-            part = run_boot(results, campaign_spec(count, bseed, iommu=iommu),
-                            f"{folder.name}/boot{i:04d}", i, count, images, follower, log)
-            if stop.is_set():       # interrupted: this boot starts again next time
-                return
+    def one(boot, stopping):
+        i, count, bseed = boot
+        part = run_boot(results, campaign_spec(count, bseed, iommu=iommu),
+                        f"{folder.name}/boot{i:04d}", i, count, images, follower, log)
+        if not stopping():          # an interrupted boot starts again next time
             state.keep(part)
 
-    lanes = [threading.Thread(target=lane, daemon=True) for _ in range(max(1, min(jobs, len(todo))))]
     watcher = threading.Thread(target=follower.loop, daemon=True)
-    old = signal.signal(signal.SIGTERM, _on_term)
+    watcher.start()
     try:
-        watcher.start()
-        for t in lanes:
-            t.start()
-        for t in lanes:
-            while t.is_alive():
-                t.join(0.2)
+        run_lanes(todo, jobs, one)
     except KeyboardInterrupt:
-        stop.set()
-        _kill_children()
-        for t in lanes:
-            t.join()
         log(f"interrupted: {len(state.parts)} of {len(plan)} boots kept; the same command "
             "resumes")
         raise
     finally:
-        signal.signal(signal.SIGTERM, old)
         follower.stop.set()
         watcher.join()
     progress.show(final=True)

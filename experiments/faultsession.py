@@ -12,7 +12,8 @@ Its records, after WebSession's (src "harness"):
             recovered (n = seq) or progress (n = t_us) record: time.monotonic()
             of this process, the clock of the httperf record's start_host_s. Only
             for runs with a load, whose figure places faults on the load's seconds.
-  harness_error {msg}   the campaign failed (campaign.verdict): the run fails
+  harness_error {msg}   the campaign failed (campaign.verdict), or the driver sandbox
+            stalled (STALL_S): the run fails
   campaign  the verdict's figures: always the run's last record
 """
 import sys
@@ -28,6 +29,10 @@ from .webserver import POLL_S, WebSession
 TAIL_S = 0.01           # console poll: how precisely a fault is placed on the load's time line
 SHOW_EVERY_S = 2.0      # at most one line this often; one at least every QUIET_S
 QUIET_S = 30.0
+# The driver sandbox printed nothing this long with faults unresolved: it is stuck (the
+# guest itself gives up on a fault after 1 s), and the run ends now, failed, instead of
+# at its timeout.
+STALL_S = 30.0
 STAMPED = {"inject": "n", "fault": "seq", "recovered": "seq", "progress": "t_us"}
 
 
@@ -97,7 +102,8 @@ class FaultSession(WebSession):
         super().__init__(nets, ports, steps, serve_s, log)
         self.plan, self.driver, self.rescuer = plan, driver, rescuer
         self.progress = FaultProgress(plan.count, stream)
-        self.ended, self.stamps = set(), []
+        self.ended, self.stamps, self.stalled = set(), [], None
+        self.heard = time.monotonic()       # the driver sandbox's last record
         self._done = threading.Event()
 
     def run(self, run_dir, alive):
@@ -116,7 +122,7 @@ class FaultSession(WebSession):
         rec, problems = campaign.aggregate(collect(run_dir), self.plan.count, self.plan.seed,
                                            self.driver)
         why = campaign.verdict(rec, problems)
-        errors = [{"ev": "harness_error", "msg": why}] if why else []
+        errors = [{"ev": "harness_error", "msg": m} for m in (self.stalled, why) if m]
         return recs + self.stamps + errors + [rec]
 
     def _follow(self, tail):
@@ -133,17 +139,25 @@ class FaultSession(WebSession):
                 self.ended.add(sb)
             if sb == self.driver:
                 self.progress.see(r)
+                self.heard = now
             if self.steps and ev in STAMPED:
                 self.stamps.append({"ev": "seen", "sandbox": sb, "of": ev, "n": r[STAMPED[ev]],
                                     "host_s": now})
 
     def _serve(self, alive):
         """Until every planned fault is resolved (and, with end, the driver sandbox and its
-        rescuer ended by themselves), QEMU exited or interrupt()."""
+        rescuer ended by themselves), QEMU exited, interrupt() or the driver stalled."""
         ending = {self.driver, self.rescuer} - {None} if self.plan.end else set()
         self.log(f"serving until {self.plan.count} fault(s) are resolved")
+        self.heard = time.monotonic()
         while alive() and not self._stop.is_set():
             if self.progress.resolved >= self.plan.count and ending <= self.ended:
+                return
+            if (self.progress.resolved < self.plan.count
+                    and time.monotonic() - self.heard > STALL_S):
+                self.stalled = (f"the driver sandbox stalled: no record for {STALL_S:g} s with "
+                                f"{self.progress.resolved} of {self.plan.count} faults resolved "
+                                f"({self.progress.injected} injected)")
                 return
             self._stop.wait(POLL_S)
 
