@@ -167,8 +167,16 @@ def _attempts(run_root):
             if root.exists() else set())
 
 
+def _interrupted(run_dir):
+    """QEMU was stopped by Ctrl-C or SIGTERM (the harness's own stops are SIGKILL)."""
+    p = Path(run_dir) / "run.json"
+    rc = json.loads(p.read_text()).get("qemu_returncode") if p.exists() else None
+    return rc in (-signal.SIGINT, -signal.SIGTERM)
+
+
 def run_boot(results, s, key, i, count, images, follower, log):
-    """Boot i of the campaign (its spec s, its run folder key): its part for state.jsonl."""
+    """Boot i of the campaign (its spec s, its run folder key): its part for state.jsonl,
+    or None when its emulator was interrupted (Ctrl-C, SIGTERM)."""
     run = dataclasses.replace(s.runs[0], key=key)
     root = runner.run_root(results, run)
     before, started = _attempts(root), time.time()
@@ -180,6 +188,8 @@ def run_boot(results, s, key, i, count, images, follower, log):
     finally:
         follower.unwatch(i)
     made = sorted(_attempts(root) - before)
+    if made and _interrupted(root / made[0]):
+        return None
     base = {"boot": i, "count": count, "seed": run.fault.seed, "started": started,
             "ended": time.time(), "run_dir": str(root / made[0]) if made else None}
     if not made or not (root / made[0] / "records.jsonl").exists():
@@ -275,6 +285,8 @@ def run_campaign(n, seed, iommu="none", jobs=1, per_boot=PER_BOOT, results=runne
         i, count, bseed = boot
         part = run_boot(results, campaign_spec(count, bseed, iommu=iommu),
                         f"{folder.name}/boot{i:04d}", i, count, images, follower, log)
+        if part is None:            # its emulator got the Ctrl-C first
+            raise KeyboardInterrupt
         if not stopping():          # an interrupted boot starts again next time
             state.keep(part)
 
