@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from experiments import campaign, faults
+from experiments import campaign, faultplan, faults, faultsession
 from experiments.faultsession import FaultProgress
 from test_campaign import run
 
@@ -113,3 +113,14 @@ def test_a_state_of_another_plan_is_refused(tmp_path, monkeypatch):
     faults.run_campaign(4, 3, per_boot=2, results=tmp_path, stream=io.StringIO())
     with pytest.raises(SystemExit, match="another plan"):
         faults.run_campaign(4, 3, per_boot=3, results=tmp_path, stream=io.StringIO())
+
+
+def test_a_silent_driver_sandbox_ends_its_boot_as_stalled(monkeypatch):
+    """Faults unresolved and no record from the driver sandbox for STALL_S: the session
+    stops serving at once (the run then fails) instead of waiting for the timeout."""
+    monkeypatch.setattr(faultsession, "STALL_S", 0.2)
+    plan = faultplan.parse({"kinds": ["hang"], "count": 3})
+    s = faultsession.FaultSession([], {}, plan=plan, driver=0, rescuer=1, stream=io.StringIO())
+    s.progress.see({"ev": "recovered", "kind": "hang", "ok": True, "recovery_us": 1000})
+    s._serve(lambda: True)          # returns by itself: no record for 0.2 s
+    assert s.stalled.startswith("the driver sandbox stalled: no record for 0.2 s with 1 of 3")
