@@ -3,6 +3,8 @@ the merged verdict, the progress line with its ETA, and resuming after an interr
 (boots faked: no emulator runs here)."""
 import io
 import json
+import threading
+import time
 
 import pytest
 
@@ -122,5 +124,11 @@ def test_a_silent_driver_sandbox_ends_its_boot_as_stalled(monkeypatch):
     plan = faultplan.parse({"kinds": ["hang"], "count": 3})
     s = faultsession.FaultSession([], {}, plan=plan, driver=0, rescuer=1, stream=io.StringIO())
     s.progress.see({"ev": "recovered", "kind": "hang", "ok": True, "recovery_us": 1000})
-    s._serve(lambda: True)          # returns by itself: no record for 0.2 s
+    monitor = {"ev": "violation", "sandbox": 0, "kind": "nested_fault", "src": "monitor"}
+    feeder = threading.Thread(target=lambda: [(s._see([monitor]), time.sleep(0.05))
+                                              for _ in range(60)], daemon=True)
+    feeder.start()                  # the monitor's records about it (3 s of them) do not count
+    t0 = time.monotonic()
+    s._serve(lambda: True)          # returns by itself: nothing from the driver for 0.2 s
+    assert time.monotonic() - t0 < 1.5
     assert s.stalled.startswith("the driver sandbox stalled: no record for 0.2 s with 1 of 3")
