@@ -126,11 +126,16 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
         assert status == 200 and json.loads(body)["sandbox"] == sb
         totals, seconds, overflows = seen["httperf"]
         if totals["errors_total"] or totals["replies"] != RATE * SECONDS:
-            # Errors the host's accept queue explains (its counter is machine-wide: other
-            # QEMUs on this host count too) are a known host-side loss; any other fails.
-            assert overflows > 0, (f"sandbox {sb}: httperf errors with no listen overflow "
-                                   f"on the host", totals)
-            lost.append((sb, totals["errors_total"], overflows))
+            # Errors the host explains are a known host-side loss: its accept queue
+            # overflowed (the counter is machine-wide: other QEMUs on this host count
+            # too), or httperf itself fell behind its rate (a starved client times its
+            # calls out); any other fails.
+            behind = totals.get("conn_rate", 0) < 0.9 * RATE
+            errors = {k: v for k, v in totals.items() if k.startswith("errors") and v}
+            assert overflows > 0 or behind, (
+                f"sandbox {sb}: httperf errors {errors} with no listen overflow on the host "
+                f"and httperf at its rate ({totals.get('conn_rate')} of {RATE} conn/s)")
+            lost.append((sb, errors, overflows, totals.get("conn_rate")))
         full = [s["replies"] for s in seconds if s["full"]]
         print(f"sandbox {sb}: replies/s min {min(full)} mean {sum(full) / len(full):.1f}, "
               f"reply {totals['reply_ms_response']} ms")
@@ -172,5 +177,5 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
         pytest.xfail(f"ab (sandbox, requests lost, frames dropped at its full VNIC ring) "
                      f"{ring_lost}: the switch drops frames for a full VNIC ring")
     if lost:
-        pytest.xfail(f"httperf (sandbox, errors, host listen overflows) {lost}: connections "
-                     "lost at a full accept queue on the host")
+        pytest.xfail(f"httperf (sandbox, errors, host listen overflows, its conn/s of {RATE}) "
+                     f"{lost}: lost at a full accept queue on the host or by a starved client")
