@@ -8,7 +8,7 @@ SCHED     ?= rm
 CONFIG    ?= experiments/configs/default.conf
 # qemu: AMD SVM+NPT under TCG; bochs: Intel VMX+EPT (make run EMU=bochs)
 EMU       ?= qemu
-# none: machine pc; vtd: q35 with Intel VT-d (make run IOMMU=vtd)
+# none: machine pc; vtd: q35 with Intel VT-d (make run IOMMU=vtd); amdvi: q35 with AMD-Vi
 IOMMU     ?= none
 BUILD     ?= build
 HOST_CC   ?= gcc
@@ -118,7 +118,8 @@ $(BUILD)/tests/$(1): tests/unit/$(1).c $(2)
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka -o $$@
 endef
 $(eval $(call unit_test,test_config,$(CONFIG_SRCS)))
-$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c))
+$(eval $(call unit_test,test_nested_pt,monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c monitor/arch/vtd.c \
+	monitor/arch/amdvi.c))
 $(eval $(call unit_test,test_colour,$(CONFIG_SRCS) monitor/colour_map.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_elf_load,monitor/elf_load.c))
 $(eval $(call unit_test,test_record,lib/record.c))
@@ -126,6 +127,7 @@ $(eval $(call unit_test,test_watchdog,lib/watchdog.c))
 $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_dmar,monitor/dmar.c))
+$(eval $(call unit_test,test_ivrs,monitor/ivrs.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 $(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_port_policy,$(CONFIG_SRCS) monitor/port_policy.c))

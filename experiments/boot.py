@@ -213,7 +213,8 @@ def main(argv=None):
     ap.add_argument("--no-vpmu", action="store_true",
                     help="qemu: without the virtual PMU plugin and its ivshmem device")
     ap.add_argument("--iommu", choices=qemu.IOMMUS, default="none",
-                    help="qemu: vtd boots q35 with Intel VT-d (default: pc, no IOMMU)")
+                    help="qemu: vtd boots q35 with Intel VT-d, amdvi q35 with AMD-Vi "
+                         "(default: pc, no IOMMU)")
     ap.add_argument("--serve-s", type=float, default=30,
                     help="a config with networked sandboxes (args net=...): seconds to serve "
                          "after the first checks, then end the run (0: until Ctrl-C)")

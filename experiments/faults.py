@@ -1,6 +1,6 @@
-"""The fault campaign: `make faults N=100000 [SEED=1] [IOMMU=vtd] [J=2]` (faults.yaml, N faults).
+"""The fault campaign: `make faults N=100000 [SEED=1] [IOMMU=vtd|amdvi] [J=2]` (faults.yaml).
 
-    /usr/bin/python3 -m experiments.faults -n 100000 --seed 1 [--iommu vtd] [-j 2]
+    /usr/bin/python3 -m experiments.faults -n 100000 --seed 1 [--iommu vtd|amdvi] [-j 2]
                                            [--per-boot 5000]
 
 Runs the experiment `faults` as boots of at most --per-boot faults each,
@@ -10,8 +10,8 @@ campaign of one boot is exactly `make faults N=n SEED=S`; boot i > 0 from a
 seed derived from (SEED, i), named in its record, so any boot can be rerun
 alone. Every finished boot is kept in
 
-    results/faults/campaign-n<N>-s<SEED>[-vtd]/state.jsonl   (the plan, then one line a boot)
-    results/faults/campaign-n<N>-s<SEED>[-vtd]/boot<i>/      (the boots' runs)
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/state.jsonl   (the plan, then one line a boot)
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/boot<i>/      (the boots' runs)
 
 and a rerun with the same N and SEED starts only the boots not kept there
 (a boot interrupted half way starts again from its first fault: each fault
@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import campaign, faultplan, runner, schema, spec as specs
+from . import campaign, faultplan, qemu, runner, schema, spec as specs
 from .consoletail import ConsoleTail
 from .deps import need
 from .faultsession import FaultProgress
@@ -54,8 +54,8 @@ def timeout_s(n):
 
 
 def campaign_spec(n, seed, path=None, iommu="none"):
-    """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd: on
-    q35 with Intel VT-d (experiments/qemu.py machine_args)."""
+    """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd or
+    amdvi: on q35 with that IOMMU (experiments/qemu.py machine_args)."""
     path = path or specs.path_of(NAME)
     raw = need("yaml").safe_load(path.read_text())
     raw["fault"] = {**raw["fault"], "count": n, "seed": seed}
@@ -315,8 +315,8 @@ def main(argv=None):
                                  description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10000, help="faults to inject")
     ap.add_argument("--seed", type=int, default=1, help="the random sequence (kinds, gaps)")
-    ap.add_argument("--iommu", choices=("none", "vtd"), default="none",
-                    help="vtd: boot q35 with Intel VT-d confining the NIC")
+    ap.add_argument("--iommu", choices=qemu.IOMMUS, default="none",
+                    help="vtd: boot q35 with Intel VT-d confining the NIC, amdvi with AMD-Vi")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="boots at a time")
     ap.add_argument("--per-boot", type=int, default=PER_BOOT, help="faults per boot at most")
     ap.add_argument("--results", default=str(runner.RESULTS))

@@ -13,19 +13,22 @@ ROOT = Path(__file__).resolve().parent.parent
 VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
 VPMU_DOORBELL = ROOT / "build" / "vpmu-doorbell"
 VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of include/questv/vpmu.h
-IOMMUS = ("none", "vtd")
+IOMMUS = ("none", "vtd", "amdvi")
 LISTEN_SHIM = ROOT / "build" / "qemu-listen-backlog.so"
 LISTEN_SHIM_SRC = ROOT / "scripts" / "qemu_listen_backlog.c"
 
 
 def machine_args(iommu="none"):
     """The machine and its IOMMU. none: `pc` (no IOMMU). vtd: `q35` with Intel VT-d
-    (DMA remapping, interrupt remapping, fault recording). The intel-iommu device comes
-    before every PCI device it translates; the e1000 keeps slot 3 (net_args) on both."""
+    (DMA remapping, interrupt remapping, fault recording). amdvi: `q35` with AMD-Vi
+    (DMA remapping; QEMU 7.2 writes no event log, README "IOMMU"). The IOMMU device
+    comes before every PCI device it translates; the e1000 keeps slot 3 (net_args)."""
     if iommu not in IOMMUS:
         raise ValueError(f"iommu {iommu!r}: expected one of {', '.join(IOMMUS)}")
     if iommu == "vtd":
         return ["-machine", "q35", "-device", "intel-iommu,intremap=on"]
+    if iommu == "amdvi":
+        return ["-machine", "q35", "-device", "amd-iommu"]
     return ["-machine", "pc"]
 
 
@@ -117,7 +120,8 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
     started through `env LD_PRELOAD=` listen_shim(); None: no network at all.
     Networked runs want icount=False (TCP against a host client needs virtual
     time to follow wall time).
-    iommu: "none" (machine pc) or "vtd" (q35 + intel-iommu, machine_args)."""
+    iommu: "none" (machine pc), "vtd" (q35 + intel-iommu) or "amdvi" (q35 + amd-iommu),
+    machine_args."""
     run_dir = Path(run_dir)
     cmd = ["env", f"LD_PRELOAD={listen_shim()}"] if net else []
     cmd += ["qemu-system-x86_64", *machine_args(iommu), "-cpu", cpu,

@@ -44,7 +44,8 @@ TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repet
             "expect", "sweep", "cases", "system", "load", "fault", "wall_s", "alone", "full"}
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
-# iommu: none (machine pc) or vtd (q35 + Intel VT-d; experiments/qemu.py machine_args).
+# iommu: none (machine pc), vtd (q35 + Intel VT-d) or amdvi (q35 + AMD-Vi;
+# experiments/qemu.py machine_args).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str,
              "iommu": str}
 EMULATORS = ("qemu", "bochs")

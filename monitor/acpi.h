@@ -1,6 +1,6 @@
 /* What the monitor reads from ACPI: how many cores to expect at start-up,
  * which I/O ports the platform's power management answers on, and the
- * tables of other parts (the DMAR for the IOMMU, dmar.h). */
+ * tables of other parts (the DMAR or IVRS for the IOMMU, dmar.h, ivrs.h). */
 #ifndef QUESTV_ACPI_H
 #define QUESTV_ACPI_H
 #include <stdint.h>

@@ -134,6 +134,7 @@ static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct
 		out->bar[b].mapped = 1;
 	}
 	if (d->irq_line && d->irq_line != 0xff) {
+		bool edge;
 		int rc;
 		out->irq_vector = BOOTINFO_DEV_VECTOR_BASE + index;
 		rc = ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id);
@@ -142,6 +143,10 @@ static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct
 					: "an assigned device's interrupt line is not an I/O APIC input";
 			return -1;
 		}
+		if (iommu_route_irq((uint8_t)out->irq_vector, apic_id, &edge, why))
+			return -1;
+		if (edge)
+			ioapic_line_edge(d->irq_line);
 	}
 	cmd = pci_cam1.read32(pci_cam1.ctx, d->bdf, PCI_COMMAND);
 	pci_cam1.write32(pci_cam1.ctx, d->bdf, PCI_COMMAND,

@@ -46,3 +46,9 @@ int ioapic_route_pci_line(unsigned irq, uint8_t vector, uint8_t apic_id)
 	ioapic_write(IOAPIC_REDIR(pin), vector | REDIR_LEVEL);
 	return 0;
 }
+
+void ioapic_line_edge(unsigned irq)
+{
+	unsigned pin = irq == 0 ? 2 : irq;
+	ioapic_write(IOAPIC_REDIR(pin), ioapic_read(IOAPIC_REDIR(pin)) & ~REDIR_LEVEL);
+}

@@ -18,4 +18,9 @@
  * first: devices.c).
  */
 int ioapic_route_pci_line(unsigned irq, uint8_t vector, uint8_t apic_id);
+
+/* Make routed line irq edge-triggered: for an interrupt remapper that
+ * delivers every message edge-triggered (iommu.h), under which a level
+ * entry would never see its EOI. */
+void ioapic_line_edge(unsigned irq);
 #endif

@@ -3,6 +3,8 @@
 #include "monitor/acpi.h"
 #include "monitor/dmar.h"
 #include "monitor/iommu_vtd.h"
+#include "monitor/ivrs.h"
+#include "monitor/iommu_amdvi.h"
 #include "monitor/page_pool.h"
 #include "monitor/spinlock.h"
 #include "lib/record.h"
@@ -12,6 +14,9 @@
 static struct dmar_info dmar;
 static struct vtd units[DMAR_MAX_UNITS];
 static bool active;
+static bool amd;                 /* AMD-Vi (IVRS) rather than VT-d */
+static struct ivrs_info ivrs;
+static struct amdvi amd_units[IVRS_MAX_UNITS];
 static struct nested_pt dma_pt[CFG_MAX_SANDBOXES];   /* each sandbox's DMA view */
 static struct { pci_bdf bdf; unsigned sandbox; } owned[MAX_OWNED];
 static unsigned nowned;
@@ -26,7 +31,12 @@ static void record_choice(enum cfg_iommu mode, const char *kind, const char *not
 	rec_begin(&r, "iommu");
 	rec_str(&r, "mode", mode_name[mode]);
 	rec_str(&r, "iommu", kind);
-	if (active) {
+	if (active && amd) {
+		rec_u64(&r, "units", ivrs.nunits);
+		rec_u64(&r, "levels", AMDVI_LEVELS);
+		rec_bool(&r, "intr_remap", ivrs.unit[0].has_ioapic);
+		rec_bool(&r, "fault_log", amd_units[0].event_log);
+	} else if (active) {
 		rec_u64(&r, "units", dmar.nunits);
 		rec_u64(&r, "haw", dmar.haw);
 		rec_u64(&r, "levels", units[0].aw == VTD_AW_48 ? 4 : 3);
@@ -37,16 +47,9 @@ static void record_choice(enum cfg_iommu mode, const char *kind, const char *not
 	rec_end(&r);
 }
 
-/* Find and initialise VT-d; 0 or -1 with *why (nothing to use). */
-static int find_vtd(const void *rsdp, const char **why)
+/* Initialise VT-d from the DMAR table t; 0 or -1 with *why. */
+static int find_vtd(const void *t, uint32_t len, const char **why)
 {
-	uint32_t len;
-	const void *t = acpi_table(rsdp, "DMAR", &len);
-
-	if (!t) {
-		*why = "ACPI lists no DMAR table: no VT-d (QEMU: -machine q35 -device intel-iommu)";
-		return -1;
-	}
 	if ((*why = dmar_parse(t, len, &dmar)))
 		return -1;
 	for (unsigned i = 0; i < dmar.nunits; i++)
@@ -55,18 +58,48 @@ static int find_vtd(const void *rsdp, const char **why)
 	return 0;
 }
 
+/* Initialise AMD-Vi from the IVRS table t; 0 or -1 with *why. */
+static int find_amdvi(const void *t, uint32_t len, const char **why)
+{
+	if ((*why = ivrs_parse(t, len, &ivrs)))
+		return -1;
+	for (unsigned i = 0; i < ivrs.nunits; i++)
+		if (amdvi_init(&amd_units[i], ivrs.unit[i].reg_base, why))
+			return -1;
+	amd = true;
+	return 0;
+}
+
+/* Whichever IOMMU the platform has; 0 or -1 with *why (none to use). */
+static int find_iommu(const void *rsdp, const char **why)
+{
+	uint32_t len;
+	const void *t;
+
+	if ((t = acpi_table(rsdp, "DMAR", &len)))
+		return find_vtd(t, len, why);
+	if ((t = acpi_table(rsdp, "IVRS", &len)))
+		return find_amdvi(t, len, why);
+	*why = "ACPI lists no DMAR or IVRS table: no IOMMU (QEMU: -machine q35 -device "
+	       "intel-iommu or amd-iommu)";
+	return -1;
+}
+
 int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why)
 {
 	if (mode == CFG_IOMMU_OFF) {
 		record_choice(mode, "none", "iommu = off");
 		return 0;
 	}
-	if (find_vtd(acpi_rsdp, why)) {
+	if (find_iommu(acpi_rsdp, why)) {
 		record_choice(mode, "none", *why);
 		return mode == CFG_IOMMU_REQUIRED ? -1 : 0;
 	}
 	active = true;
-	record_choice(mode, "vtd", 0);
+	record_choice(mode, amd ? "amdvi" : "vtd",
+		      amd && !amd_units[0].event_log ?
+		      "the AMD-Vi event log took no event (an illegal command was not logged): "
+		      "DMA is confined but its faults cannot be recorded" : 0);
 	return 0;
 }
 
@@ -81,7 +114,7 @@ static void record_confine(const struct sandbox *sb, pci_bdf bdf, bool confined)
 	rec_begin(&r, "dma_confine");
 	rec_u64(&r, "sandbox", sb->id);
 	rec_hex(&r, "bdf", bdf);
-	rec_str(&r, "iommu", confined ? "vtd" : "none");
+	rec_str(&r, "iommu", !confined ? "none" : amd ? "amdvi" : "vtd");
 	rec_bool(&r, "confined", confined);
 	rec_end(&r);
 }
@@ -92,8 +125,8 @@ static struct nested_pt *dma_view(const struct sandbox *sb, const char **why)
 	struct nested_pt *pt = &dma_pt[sb->id];
 	if (pt->root)
 		return pt;
-	*why = "out of monitor pages for a VT-d second-level table";
-	if (npt_init(pt, &vtd_sl_format, &pool_pt_alloc) ||
+	*why = "out of monitor pages for a sandbox's DMA view";
+	if (npt_init(pt, amd ? &amdvi_pt_format : &vtd_sl_format, &pool_pt_alloc) ||
 	    npt_map(pt, 0, sb->base, sb->size, PT_R | PT_W, PT_WB)) {
 		pt->root = 0;
 		return 0;
@@ -101,21 +134,42 @@ static struct nested_pt *dma_view(const struct sandbox *sb, const char **why)
 	return pt;
 }
 
+/* bdf's requests go through pt in the AMD-Vi unit that translates it. */
+static int attach_amdvi(pci_bdf bdf, const struct nested_pt *pt, uint16_t did,
+			const char **why)
+{
+	uint16_t requester;
+	const struct ivrs_unit *iu = ivrs_unit_for(&ivrs, bdf, &requester);
+
+	if (!iu) {
+		*why = "no AMD-Vi unit translates an assigned PCI function (IVRS device entries)";
+		return -1;
+	}
+	return amdvi_attach(&amd_units[iu - ivrs.unit], requester, pt, did, why);
+}
+
+/* bdf's requests go through pt in the VT-d unit that translates it. */
+static int attach_vtd(pci_bdf bdf, const struct nested_pt *pt, uint16_t did, const char **why)
+{
+	const struct dmar_unit *du = dmar_unit_for(&dmar, bdf);
+
+	if (!du) {
+		*why = "no VT-d unit translates an assigned PCI function (DMAR scopes)";
+		return -1;
+	}
+	return vtd_attach(&units[du - dmar.unit], bdf, pt, did, why);
+}
+
 int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why)
 {
-	const struct dmar_unit *du;
 	struct nested_pt *pt;
 
 	if (!active) {
 		record_confine(sb, bdf, false);
 		return 0;
 	}
-	if (!(du = dmar_unit_for(&dmar, bdf))) {
-		*why = "no VT-d unit translates an assigned PCI function (DMAR scopes)";
-		return -1;
-	}
 	if (!(pt = dma_view(sb, why)) ||
-	    vtd_attach(&units[du - dmar.unit], bdf, pt, (uint16_t)(sb->id + 1), why))
+	    (amd ? attach_amdvi : attach_vtd)(bdf, pt, (uint16_t)(sb->id + 1), why))
 		return -1;
 	if (nowned < MAX_OWNED)
 		owned[nowned++] = (typeof(owned[0])){ bdf, sb->id };
@@ -123,31 +177,76 @@ int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why)
 	return 0;
 }
 
+static void record_remap(uint16_t source, uint8_t vector, uint8_t apic_id)
+{
+	struct record r;
+	rec_begin(&r, "irq_remap");
+	rec_str(&r, "iommu", "amdvi");
+	rec_hex(&r, "source", source);
+	rec_u64(&r, "vector", vector);
+	rec_u64(&r, "apic_id", apic_id);
+	rec_str(&r, "trigger", "edge");
+	rec_end(&r);
+}
+
+int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **why)
+{
+	*edge = false;
+	for (unsigned i = 0; active && amd && i < ivrs.nunits; i++) {
+		if (!ivrs.unit[i].has_ioapic)
+			continue;
+		if (amdvi_route(&amd_units[i], ivrs.unit[i].ioapic_devid, vector, apic_id, why))
+			return -1;
+		record_remap(ivrs.unit[i].ioapic_devid, vector, apic_id);
+		*edge = true;
+	}
+	return 0;
+}
+
 int iommu_enable(const char **why)
 {
-	for (unsigned i = 0; active && i < dmar.nunits; i++)
+	for (unsigned i = 0; active && amd && i < ivrs.nunits; i++)
+		if (amdvi_flush(&amd_units[i], why))
+			return -1;
+	for (unsigned i = 0; active && !amd && i < dmar.nunits; i++)
 		if (vtd_enable(&units[i], why))
 			return -1;
 	return 0;
 }
 
-static void record_fault(const struct vtd_fault *f)
+static void record_fault(uint16_t bdf, uint64_t addr, bool write, unsigned code,
+			 const char *reason)
 {
 	struct record r;
 	unsigned i = 0;
-	while (i < nowned && owned[i].bdf != f->sid)
+	while (i < nowned && owned[i].bdf != bdf)
 		i++;
 	rec_begin(&r, "dma_fault");
-	rec_hex(&r, "bdf", f->sid);
+	rec_hex(&r, "bdf", bdf);
 	if (i < nowned) {
 		rec_u64(&r, "sandbox", owned[i].sandbox);
 		faults_of[owned[i].sandbox]++;
 	}
-	rec_hex(&r, "addr", f->addr);
-	rec_str(&r, "access", f->write ? "write" : "read");
-	rec_hex(&r, "reason_code", f->reason);
-	rec_str(&r, "reason", vtd_fault_reason(f->reason));
+	rec_hex(&r, "addr", addr);
+	rec_str(&r, "access", write ? "write" : "read");
+	rec_hex(&r, "reason_code", code);
+	rec_str(&r, "reason", reason);
 	rec_end(&r);
+}
+
+/* The AMD-Vi units' events (requester IDs stand for the functions). */
+static unsigned amdvi_report(void)
+{
+	struct amdvi_event e[8];
+	unsigned total = 0;
+	for (unsigned i = 0; i < ivrs.nunits; i++) {
+		unsigned n = amdvi_take_events(&amd_units[i], e, 8);
+		for (unsigned k = 0; k < n; k++)
+			record_fault(e[k].devid, e[k].addr, e[k].write, e[k].code,
+				     amdvi_event_reason(&e[k]));
+		total += n;
+	}
+	return total;
 }
 
 unsigned iommu_report_faults(void)
@@ -158,10 +257,13 @@ unsigned iommu_report_faults(void)
 	if (!active)
 		return 0;
 	spin_lock(&fault_lock);
-	for (unsigned i = 0; i < dmar.nunits; i++) {
+	if (amd)
+		total = amdvi_report();
+	for (unsigned i = 0; !amd && i < dmar.nunits; i++) {
 		unsigned n = vtd_take_faults(&units[i], f, 8);
 		for (unsigned k = 0; k < n; k++)
-			record_fault(&f[k]);
+			record_fault(f[k].sid, f[k].addr, f[k].write, f[k].reason,
+				     vtd_fault_reason(f[k].reason));
 		total += n;
 	}
 	spin_unlock(&fault_lock);

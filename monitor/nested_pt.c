@@ -55,7 +55,7 @@ static uint64_t *leaf_table(struct nested_pt *t, uint64_t gpa, unsigned leaf_lev
 			if (!next)
 				return 0;
 			t->tables++;
-			*slot = t->fmt->table(pa);
+			*slot = t->fmt->table(pa, level - 1);
 		} else if (t->fmt->large(*slot)) {
 			*blocked = true;
 			return 0;

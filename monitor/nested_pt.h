@@ -19,10 +19,11 @@
 enum pt_perm { PT_R = 1, PT_W = 2, PT_X = 4 };
 enum pt_memtype { PT_WB = 0, PT_UC = 1 };
 
-/* How one backend encodes entries. level: 1 = 4 KiB leaf, 2 = 2 MiB leaf / PD. */
+/* How one backend encodes entries. level: 1 = 4 KiB leaf, 2 = 2 MiB leaf / PD;
+ * table(pa, level): an entry pointing at the table at pa, itself of level. */
 struct pt_format {
 	const char *name;
-	uint64_t (*table)(uint64_t pa);
+	uint64_t (*table)(uint64_t pa, unsigned level);
 	uint64_t (*leaf)(uint64_t pa, unsigned perm, unsigned memtype, unsigned level);
 	bool (*present)(uint64_t e);
 	bool (*large)(uint64_t e);          /* a 2 MiB+ leaf above level 1 */

@@ -13,7 +13,11 @@
 #define EPT_MT_WB    6ull
 #define EPT_LARGE    (1ull << 7)
 
-static uint64_t ept_table(uint64_t pa) { return (pa & ADDR_MASK) | EPT_RWX; }
+static uint64_t ept_table(uint64_t pa, unsigned level)
+{
+	(void)level;
+	return (pa & ADDR_MASK) | EPT_RWX;
+}
 
 static uint64_t ept_leaf(uint64_t pa, unsigned perm, unsigned memtype, unsigned level)
 {

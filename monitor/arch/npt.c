@@ -15,7 +15,11 @@
 #define X86_PS  (1ull << 7)
 #define X86_NX  (1ull << 63)
 
-static uint64_t npt_table(uint64_t pa) { return (pa & ADDR_MASK) | X86_P | X86_RW | X86_US; }
+static uint64_t npt_table(uint64_t pa, unsigned level)
+{
+	(void)level;
+	return (pa & ADDR_MASK) | X86_P | X86_RW | X86_US;
+}
 
 static uint64_t npt_leaf(uint64_t pa, unsigned perm, unsigned memtype, unsigned level)
 {

@@ -10,7 +10,11 @@
 #define CTX_DID_SHIFT 8
 
 /* Tables grant everything; leaves decide. */
-static uint64_t sl_table(uint64_t pa) { return (pa & ADDR_MASK) | SL_R | SL_W; }
+static uint64_t sl_table(uint64_t pa, unsigned level)
+{
+	(void)level;
+	return (pa & ADDR_MASK) | SL_R | SL_W;
+}
 
 /* Devices do not execute, and the memory type comes from the CPU side's
  * tables (no extended memory type without ECAP.ET), so only R/W encode. */

@@ -14,16 +14,17 @@
 FUZZ_ROOT := tests/fuzz
 AFL_CC ?= afl-clang-fast
 FUZZ_S ?= 60
-FUZZ_TARGETS ?= config taskset vpmu_args spsc e1000_ring netif vnic
+FUZZ_TARGETS ?= config taskset vpmu_args spsc e1000_ring netif vnic ivrs
 
 # Code under test per target (besides the host net library for the net ones).
 FUZZ_SRCS_config := $(CONFIG_SRCS)
 FUZZ_SRCS_taskset := sched/taskset.c sched/params.c
 FUZZ_SRCS_vpmu_args := pmc/qemu-plugin/vpmu_args.c pmc/cache_model.c
 FUZZ_SRCS_spsc := lib/spsc_ring.c
+FUZZ_SRCS_ivrs := monitor/ivrs.c
 FUZZ_NET := e1000_ring netif vnic
 $(foreach t,$(FUZZ_NET),$(eval FUZZ_SRCS_$(t) := tests/unit/test_net_peer.c))
-FUZZ_ALL := config taskset vpmu_args spsc $(FUZZ_NET)
+FUZZ_ALL := config taskset vpmu_args spsc ivrs $(FUZZ_NET)
 
 FUZZ_CPPFLAGS := -I. -Imonitor $(NET_CPPFLAGS)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

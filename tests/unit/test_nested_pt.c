@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "monitor/nested_pt.h"
 #include "monitor/arch/vtd.h"
+#include "monitor/arch/amdvi.h"
 
 #define MAX_PAGES 64
 
@@ -186,7 +187,7 @@ static void npt_entry_bits(void **state)
 	assert_int_equal(e, 0x200000 | 0x87);               /* P RW US PS */
 	e = npt_format.leaf(0xFEE00000, PT_R | PT_W, PT_UC, 1);
 	assert_int_equal(e, 0xFEE00000 | 0x1F | (1ull << 63)); /* + PWT PCD, NX */
-	assert_int_equal(npt_format.table(0x5000), 0x5007);
+	assert_int_equal(npt_format.table(0x5000, 3), 0x5007);
 	e = npt_format.leaf(0x1000, PT_R, PT_WB, 1);
 	assert_int_equal(npt_format.perm(e), PT_R);
 }
@@ -198,7 +199,7 @@ static void ept_entry_bits(void **state)
 	assert_int_equal(e, 0x200000 | 7 | (6 << 3) | (1 << 7));
 	e = ept_format.leaf(0xFEE00000, PT_R | PT_W, PT_UC, 1);
 	assert_int_equal(e, 0xFEE00000 | 3);
-	assert_int_equal(ept_format.table(0x5000), 0x5007);
+	assert_int_equal(ept_format.table(0x5000, 3), 0x5007);
 	assert_false(ept_format.present(0x5000));
 }
 
@@ -247,6 +248,109 @@ static void vtd_entry_bits(void **state)
 	assert_int_equal(e.hi, (0xffffull << 8) | 2);
 }
 
+/* The walk an AMD-Vi unit makes (AMD IOMMU spec 3.08, 2.2.3): from the
+ * DTE's mode, each entry's next-level field picks the table and the bits
+ * that index it, until a leaf (next level 0: its level's page size). */
+static bool amdvi_walk(struct fake_mem *m, const struct amdvi_dte *d, uint64_t iova,
+		       uint64_t *pa, unsigned *perm)
+{
+	uint64_t e = d->q[0];
+	unsigned level = (e >> 9) & 7, from = level;
+	if (!(e & 1) || !(e & 2))
+		return false;
+	while (level >= 1 && level <= 6) {
+		uint64_t *t = fake_virt(m, e & 0x000FFFFFFFFFF000ull);
+		e = t[(iova >> (12 + 9 * (level - 1))) & 511];
+		if (!(e & 1))
+			return false;
+		from = level;
+		level = (e >> 9) & 7;
+	}
+	*pa = (e & 0x000FFFFFFFFFF000ull & ~((1ull << (12 + 9 * (from - 1))) - 1)) |
+	      (iova & ((1ull << (12 + 9 * (from - 1))) - 1));
+	*perm = (e >> 61 & 1 ? PT_R : 0) | (e >> 62 & 1 ? PT_W : 0);
+	return true;
+}
+
+/* A device's AMD-Vi view of its owner: the RAM read-write at guest-physical
+ * addresses as the unit walks it (next-level fields right at every level),
+ * nothing else, the interrupt window included. */
+static void amdvi_maps_owner_ram_only(void **state)
+{
+	struct fixture *f = make(&amdvi_pt_format, MAX_PAGES);
+	const uint64_t base = 0x6000000, size = 32ull << 20;
+	struct amdvi_dte d;
+	uint64_t pa;
+	unsigned perm;
+	(void)state;
+	assert_int_equal(npt_map(&f->pt, 0, base, size - 0x1000, PT_R | PT_W, PT_WB), NPT_OK);
+	assert_int_equal(npt_map(&f->pt, size - 0x1000, base + size - 0x1000, 0x1000, PT_R, PT_WB),
+			 NPT_OK);
+	expect(&f->pt, 0x1234, base + 0x1234, PT_R | PT_W, PT_WB);
+	d = amdvi_dte_confined(f->pt.root_pa, 7);
+	assert_true(amdvi_walk(&f->mem, &d, 0x1234, &pa, &perm));
+	assert_int_equal(pa, base + 0x1234);
+	assert_int_equal(perm, PT_R | PT_W);
+	assert_true(amdvi_walk(&f->mem, &d, 0x3fffff, &pa, &perm));      /* a 2 MiB leaf */
+	assert_int_equal(pa, base + 0x3fffff);
+	assert_true(amdvi_walk(&f->mem, &d, size - 8, &pa, &perm));      /* a 4 KiB leaf */
+	assert_int_equal(pa, base + size - 8);
+	assert_int_equal(perm, PT_R);
+	assert_false(amdvi_walk(&f->mem, &d, size, &pa, &perm));
+	assert_false(amdvi_walk(&f->mem, &d, base, &pa, &perm));
+	assert_false(amdvi_walk(&f->mem, &d, 0xFEE00000, &pa, &perm));
+	assert_false(amdvi_walk(&f->mem, &d, 1ull << 40, &pa, &perm));
+	teardown((void **)&f);
+}
+
+static void amdvi_entry_bits(void **state)
+{
+	struct amdvi_dte d;
+	struct amdvi_cmd c;
+	struct amdvi_event e;
+	(void)state;
+	/* tables: present, next level, IR|IW; leaves: next level 0, R/W only */
+	assert_int_equal(amdvi_pt_format.table(0x5000, 3), 0x5000 | 1 | 3 << 9 | 3ull << 61);
+	assert_int_equal(amdvi_pt_format.leaf(0x200000, PT_R | PT_W | PT_X, PT_UC, 2),
+			 0x200000 | 1 | 3ull << 61);
+	assert_int_equal(amdvi_pt_format.leaf(0x7000, PT_R, PT_WB, 1), 0x7001 | 1ull << 61);
+	assert_true(amdvi_pt_format.large(0x200001));
+	assert_false(amdvi_pt_format.large(amdvi_pt_format.table(0x5000, 1)));
+	assert_false(amdvi_pt_format.present(0x7000 | 3ull << 61));
+	/* DTE: V, TV, mode 4, root, IR|IW; domain; IV with IntCtl 00b (abort) */
+	d = amdvi_dte_confined(0xABC000, 9);
+	assert_int_equal(d.q[0], 0xABC000 | 3 | 4 << 9 | 3ull << 61);
+	assert_int_equal(d.q[1], 9);
+	assert_int_equal(d.q[2], 1);
+	assert_int_equal(d.q[3], 0);
+	/* the I/O APIC's entry: no translation, IV, 2048 entries (log2 11), IntCtl 10b */
+	d = amdvi_dte_intremap(0x7654000);
+	assert_int_equal(d.q[0], 0);
+	assert_int_equal(d.q[2], 0x7654000 | 1 | 11 << 1 | 2ull << 60);
+	assert_int_equal(amdvi_irte(0x31, 2), 0x31 << 16 | 2 << 8 | 1);
+	c = amdvi_cmd_inval_irt(0xa0);
+	assert_int_equal(c.lo, 0xa0 | 5ull << 60);
+	c = amdvi_cmd_completion_wait(0x12345678, 42);
+	assert_int_equal(c.lo, 0x12345678 | 1 | 1ull << 60);
+	assert_int_equal(c.hi, 42);
+	c = amdvi_cmd_inval_devtab(0x18);
+	assert_int_equal(c.lo, 0x18 | 2ull << 60);
+	assert_int_equal(c.hi, 0);
+	c = amdvi_cmd_inval_domain(5);
+	assert_int_equal(c.lo, 5ull << 32 | 3ull << 60);
+	assert_int_equal(c.hi, 0x7FFFFFFFFFFFF000ull | 3);
+	/* IO_PAGE_FAULT from 00:03.0, a write, not present */
+	e = amdvi_event_decode(0x18 | 0x020ull << 48 | 2ull << 60, 0x4000000);
+	assert_int_equal(e.devid, 0x18);
+	assert_int_equal(e.code, 2);
+	assert_true(e.write);
+	assert_int_equal(e.addr, 0x4000000);
+	assert_string_equal(amdvi_event_reason(&e), "not present in the I/O page table");
+	e = amdvi_event_decode(0x18 | 0x050ull << 48 | 2ull << 60, 0);
+	assert_false(e.write);
+	assert_string_equal(amdvi_event_reason(&e), "access not permitted");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +369,8 @@ int main(void)
 		cmocka_unit_test(ept_entry_bits),
 		cmocka_unit_test(vtd_maps_owner_ram_only),
 		cmocka_unit_test(vtd_entry_bits),
+		cmocka_unit_test(amdvi_maps_owner_ram_only),
+		cmocka_unit_test(amdvi_entry_bits),
 	};
 	return cmocka_run_group_tests_name("nested_pt", tests, NULL, NULL);
 }

@@ -56,12 +56,15 @@ def test_qemu_gets_an_e1000_at_00_03_0_forwarded_from_loopback(tmp_path):
     assert plain[plain.index("-net") + 1] == "none" and "-netdev" not in plain
 
 
-def test_qemu_iommu_vtd_boots_q35_with_intel_iommu_before_the_nic(tmp_path):
+@pytest.mark.parametrize("iommu, device", [("vtd", "intel-iommu,intremap=on"),
+                                           ("amdvi", "amd-iommu")])
+def test_qemu_iommu_boots_q35_with_its_iommu_before_the_nic(tmp_path, iommu, device):
     cmd = qemu.qemu_command("x.iso", tmp_path, vpmu=False, net=[(4000, "10.0.2.15")],
-                            iommu="vtd")
+                            iommu=iommu)
     assert cmd[cmd.index("-machine") + 1] == "q35"
-    iommu = cmd.index("intel-iommu,intremap=on")
-    assert cmd[iommu - 1] == "-device" and iommu < cmd.index("e1000,netdev=net0,addr=0x3")
+    at = cmd.index(device)
+    assert cmd[at - 1] == "-device" and at < cmd.index("e1000,netdev=net0,addr=0x3")
+    assert not ({"intel-iommu,intremap=on", "amd-iommu"} - {device}) & set(cmd)
     plain = qemu.qemu_command("x.iso", tmp_path, vpmu=False)
     assert plain[plain.index("-machine") + 1] == "pc" and "intel-iommu,intremap=on" not in plain
     with pytest.raises(ValueError, match="iommu 'amd'"):
