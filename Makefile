@@ -64,8 +64,14 @@ $(BUILD)/questv.iso: $(BUILD)/monitor.elf $(BUILD)/kernel.elf $(CONFIG) scripts/
 	@scripts/mkiso.sh $(CONFIG) $@
 $(BUILD)/native.iso: $(BUILD)/kernel.elf scripts/mkiso.sh
 	@scripts/mkiso.sh --native $@
-iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so $(BUILD)/vpmu-doorbell
+iso: deps $(BUILD)/questv.iso $(BUILD)/native.iso $(BUILD)/vpmu.so $(BUILD)/vpmu-doorbell \
+	$(BUILD)/qemu-listen-backlog.so
 FORCE:
+# Preloaded into networked QEMU (experiments/qemu.py): QEMU's user network listens on each
+# forward with a backlog of 1; the shim gives it the system's full accept queue.
+$(BUILD)/qemu-listen-backlog.so: scripts/qemu_listen_backlog.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC $< -o $@ -ldl
 
 deps:
 	@scripts/deps.sh
@@ -89,12 +95,13 @@ exp: deps
 	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis $(E) && exit $$status
 
-# make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
+# make faults N=10000 [SEED=1] [J=2]: the NIC driver fault campaign (experiments/faults.py), J
+# boots at a time; rerun with the same N and SEED, it resumes (state under results/faults/). Its
 # exit status is non-zero when a fault was not recovered or a check failed.
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) -j $(J) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 # make fuzz-hypercalls N=1000000 [SEED=1] [ICOUNT=1]: N fuzzed hypercalls from all four sandboxes
 # at once (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.

@@ -13,6 +13,10 @@ the phase records its mode needs, every injected fault was found or
 reported undetected, every `integrity` record says unchanged (no sandbox's
 kernel code was written: bad DMA aims there), the guest's own
 `fault_campaign` totals agree, and the plan's count was injected.
+
+A campaign of many boots (experiments/faults.py) keeps each boot's `part`
+(its record, problems and per-kind tally) and `merge`s them: the counts
+add up, the percentiles come from every boot's recovery times.
 """
 from collections import Counter
 
@@ -77,6 +81,12 @@ def phase_problems(faults, phases):
 def aggregate(records, count=None, seed=None, driver=None):
     """(campaign record, problems) of a run's records. count: the plan's faults (checked
     when given); driver: the driver sandbox (else every sandbox's fault records)."""
+    rec, problems, _ = _aggregate(records, count, seed, driver)
+    return rec, problems
+
+
+def _aggregate(records, count, seed, driver):
+    """aggregate's record and problems, and the run's tally."""
     def ev(name):
         return [r for r in by_ev(records, name)
                 if driver is None or r.get("sandbox") == driver or name == "integrity"]
@@ -112,12 +122,78 @@ def aggregate(records, count=None, seed=None, driver=None):
             if guest[-1][k] != rec[k]:
                 problems.append(f"fault_campaign says {k} {guest[-1][k]}, the records {rec[k]}")
         rec["seed"] = guest[-1]["seed"] if seed is None else seed
-    ms = [r["recovery_us"] / 1000 for r in ok]
-    rec.update(recovery_ms_p50=percentile(ms, 0.5), recovery_ms_p99=percentile(ms, 0.99),
-               recovery_ms_max=max(ms) if ms else None,
+    t = tally(injects, ok, failed, undetected)
+    rec.update(figures(t),
                failed_faults=[{"seq": r["seq"], "kind": r["kind"], "mode": r["mode"]}
                               for r in failed[:SHOWN]]
                + [{"n": u["n"], "undetected": True} for u in undetected[:SHOWN]],
+               checks_failed=len(problems))
+    return rec, problems, t
+
+
+def tally(injects, ok, failed, undetected):
+    """Per kind: {"injected": {kind: n}, "failed": {kind: n}, "recovery_us": {kind: [us]}}
+    of one boot's inject, recovered (ok, not ok) and undetected records."""
+    kind_of = {i["n"]: i["kind"] for i in injects}
+    us = {}
+    for r in ok:
+        us.setdefault(r["kind"], []).append(r["recovery_us"])
+    return {"injected": dict(Counter(i["kind"] for i in injects)),
+            "failed": dict(Counter([r["kind"] for r in failed]
+                                   + [kind_of.get(u["n"], "?") for u in undetected])),
+            "recovery_us": us}
+
+
+def _ms_figures(us):
+    ms = [u / 1000 for u in us]
+    return {"recovery_ms_p50": percentile(ms, 0.5), "recovery_ms_p99": percentile(ms, 0.99),
+            "recovery_ms_max": max(ms) if ms else None}
+
+
+def figures(t):
+    """The recovery percentiles over all kinds and the `kinds` table of a tally:
+    {kind: {injected, recovered, not_recovered, recovery_ms_p50/p99/max}}."""
+    names = sorted(set(t["injected"]) | set(t["failed"]) | set(t["recovery_us"]))
+    kinds = {k: {"injected": t["injected"].get(k, 0),
+                 "recovered": len(t["recovery_us"].get(k, [])),
+                 "not_recovered": t["failed"].get(k, 0), **_ms_figures(t["recovery_us"].get(k, []))}
+             for k in names}
+    return {**_ms_figures([u for k in names for u in t["recovery_us"].get(k, [])]), "kinds": kinds}
+
+
+def part(records, count, seed, driver=None):
+    """One boot's share of a campaign: {"record", "problems", "tally"} (JSON-ready)."""
+    rec, problems, t = _aggregate(records, count, seed, driver)
+    return {"record": rec, "problems": problems, "tally": t}
+
+
+COUNTS = ("injected", "detected", "recovered", "not_recovered", "false_alarms", "undetected")
+
+
+def merge(parts, count, seed):
+    """(campaign record, problems) of a campaign's boots: parts as `part` gives them, each
+    with its "boot" (index) and "seed", or with "error" (the boot left no record: it
+    counts its planned "count" as not injected). count: the campaign's faults."""
+    rec = {"ev": "campaign", **{k: 0 for k in COUNTS}, "seed": seed}
+    t = {"injected": Counter(), "failed": Counter(), "recovery_us": {}}
+    problems, failed_faults = [], []
+    for p in parts:
+        where = f"boot {p['boot']} (N={p['count']} SEED={p['seed']})"
+        if "error" in p:
+            problems.append(f"{where}: {p['error']}")
+            continue
+        for k in COUNTS:
+            rec[k] += p["record"][k]
+        problems += [f"{where}: {x}" for x in p["problems"]]
+        failed_faults += [{**f, "boot": p["boot"], "boot_seed": p["seed"]}
+                          for f in p["record"]["failed_faults"]]
+        t["injected"].update(p["tally"]["injected"])
+        t["failed"].update(p["tally"]["failed"])
+        for k, us in p["tally"]["recovery_us"].items():
+            t["recovery_us"].setdefault(k, []).extend(us)
+    if rec["injected"] != count:
+        problems.append(f"{rec['injected']} of {count} faults injected")
+    rec.update(figures(t), failed_faults=failed_faults[:SHOWN], boots=len(parts),
                checks_failed=len(problems))
     return rec, problems
 

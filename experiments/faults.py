@@ -1,29 +1,55 @@
-"""The fault campaign: `make faults N=10000 [SEED=1] [IOMMU=vtd|amdvi]` (experiments/configs/faults.yaml, N faults).
+"""The fault campaign: `make faults N=100000 [SEED=1] [IOMMU=vtd|amdvi] [J=2]` (faults.yaml).
 
-    /usr/bin/python3 -m experiments.faults -n 10000 --seed 1 [--iommu vtd|amdvi]
+    /usr/bin/python3 -m experiments.faults -n 100000 --seed 1 [--iommu vtd|amdvi] [-j 2]
+                                           [--per-boot 5000]
 
-Runs the experiment `faults` once with its fault count, seed and timeout
-taken from the command line, showing the faults as they are recovered,
-and prints the run's last record: the campaign verdict
-(experiments/campaign.py). Exit status 0 only when every fault was found
-and recovered and every check held (no record lost, no kernel code
-changed); otherwise 1, with the seed that reproduces the campaign.
+Runs the experiment `faults` as boots of at most --per-boot faults each,
+-j boots at a time (a fault run keeps a host core only about half busy:
+its guest waits between faults). Boot 0 injects from SEED itself, so a
+campaign of one boot is exactly `make faults N=n SEED=S`; boot i > 0 from a
+seed derived from (SEED, i), named in its record, so any boot can be rerun
+alone. Every finished boot is kept in
+
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/state.jsonl   (the plan, then one line a boot)
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/boot<i>/      (the boots' runs)
+
+and a rerun with the same N and SEED starts only the boots not kept there
+(a boot interrupted half way starts again from its first fault: each fault
+counts once). Progress, with an ETA from this session's rate, goes to
+stderr while the faults are recovered; then the campaign verdict
+(experiments/campaign.py merge) goes to stdout as one `campaign` record,
+also appended to state.jsonl. Exit status 0 only when every fault was
+found and recovered and every check held; otherwise 1, with the command
+that reproduces the first failing boot.
 """
 import argparse
+import dataclasses
+import hashlib
 import json
+import os
+import signal
 import sys
+import threading
+import time
+from pathlib import Path
 
-from . import qemu, runner, spec as specs
+from . import campaign, faultplan, qemu, runner, schema, spec as specs
+from .consoletail import ConsoleTail
 from .deps import need
+from .faultsession import FaultProgress
 from .records import read_jsonl
 
 NAME = "faults"
 BASE_S = 60             # boot, checks, the end of the run
 PER_FAULT_S = 0.12      # measured ~45 ms per fault (20 ms gaps, 1 in 4 a 50 ms hang): margin
+PER_BOOT = 5000         # ~3 min a boot here: boot and end cost ~7-15 s of it
+SEED_SPACE = 2**31 - 1  # derived seeds stay short: a sandbox has 127 characters of args
+FOLLOW_S = 1.0          # how often the consoles of running boots are read for progress
+SHOW_EVERY_S = 10.0
 
 
 def timeout_s(n):
-    """The run's timeout for n faults."""
+    """A boot's timeout for n faults."""
     return BASE_S + n * PER_FAULT_S
 
 
@@ -41,6 +67,249 @@ def campaign_spec(n, seed, path=None, iommu="none"):
     return s
 
 
+def boot_seed(seed, i):
+    """The seed of boot i of a campaign from seed: seed itself for boot 0."""
+    if i == 0:
+        return seed
+    digest = hashlib.sha256(f"questv-faults/{seed}/{i}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") % SEED_SPACE + 1
+
+
+def boots(n, seed, per_boot):
+    """[(i, faults, seed)] of a campaign of n faults."""
+    return [(i, min(per_boot, n - start), boot_seed(seed, i))
+            for i, start in enumerate(range(0, n, per_boot))]
+
+
+def campaign_dir(results, n, seed, iommu):
+    return Path(results) / NAME / (f"campaign-n{n}-s{seed}" + ("" if iommu == "none" else f"-{iommu}"))
+
+
+class State:
+    """state.jsonl: the plan on its first line, then one line per finished boot."""
+
+    def __init__(self, folder, plan):
+        self.path = Path(folder) / "state.jsonl"
+        self.lock = threading.Lock()
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._append({"ev": "campaign_plan", **plan})
+        lines = read_jsonl(self.path)
+        if {k: lines[0].get(k) for k in plan} != plan:
+            raise SystemExit(f"{self.path} was made by another plan {lines[0]}: rerun with "
+                             "its options, or move the folder away to start again")
+        self.parts = {p["boot"]: p for p in lines if "boot" in p}
+
+    def _append(self, rec):
+        with self.lock, open(self.path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def keep(self, part):
+        self._append(part)
+        self.parts[part["boot"]] = part
+
+    def done(self, rec):
+        self._append(rec)
+
+
+def busy_s(parts):
+    """Wall seconds in which at least one boot ran (sessions and lanes overlap-free)."""
+    total, end = 0.0, None
+    for a, b in sorted((p["started"], p["ended"]) for p in parts):
+        if end is None or a > end:
+            total, end = total + b - a, b
+        elif b > end:
+            total, end = total + b - end, b
+    return total
+
+
+class Follower:
+    """Reads the consoles of the boots running now and shows the campaign's progress."""
+
+    def __init__(self, progress, driver):
+        self.progress, self.driver = progress, driver
+        self.running, self.lock, self.stop = {}, threading.Lock(), threading.Event()
+
+    def watch(self, i, run_root, before):
+        """Boot i's attempt will be the folder under run_root that is not in before."""
+        with self.lock:
+            self.running[i] = [Path(run_root), before, None]
+
+    def unwatch(self, i):
+        """Boot i ended: its last records are counted."""
+        with self.lock:
+            self._feed(self.running.pop(i))
+
+    def _feed(self, boot):
+        root, before, tail = boot
+        if tail is None:
+            new = sorted(_attempts(root) - before)
+            if not new:
+                return
+            tail = boot[2] = ConsoleTail(root / new[0])
+        for r in tail.poll():
+            if r.get("sandbox") == self.driver:
+                self.progress.see(r)
+
+    def loop(self):
+        while not self.stop.wait(FOLLOW_S):
+            with self.lock:
+                for boot in self.running.values():
+                    self._feed(boot)
+                self.progress.show()
+
+
+def _attempts(run_root):
+    root = Path(run_root)
+    return ({d.name for d in root.iterdir() if d.is_dir() and not d.is_symlink()}
+            if root.exists() else set())
+
+
+def _interrupted(run_dir):
+    """QEMU was stopped by Ctrl-C or SIGTERM (the harness's own stops are SIGKILL)."""
+    p = Path(run_dir) / "run.json"
+    rc = json.loads(p.read_text()).get("qemu_returncode") if p.exists() else None
+    return rc in (-signal.SIGINT, -signal.SIGTERM)
+
+
+def run_boot(results, s, key, i, count, images, follower, log):
+    """Boot i of the campaign (its spec s, its run folder key): its part for state.jsonl,
+    or None when its emulator was interrupted (Ctrl-C, SIGTERM)."""
+    run = dataclasses.replace(s.runs[0], key=key)
+    root = runner.run_root(results, run)
+    before, started = _attempts(root), time.time()
+    follower.watch(i, root, before)
+    try:
+        outcome = runner.boot_one(results, run, *images.get(run), schema.load())
+    except Exception as e:   # a build or harness error fails this boot, not the campaign
+        outcome = {"ok": False, "reason": f"{type(e).__name__}: {e}"}
+    finally:
+        follower.unwatch(i)
+    made = sorted(_attempts(root) - before)
+    if made and _interrupted(root / made[0]):
+        return None
+    base = {"boot": i, "count": count, "seed": run.fault.seed, "started": started,
+            "ended": time.time(), "run_dir": str(root / made[0]) if made else None}
+    if not made or not (root / made[0] / "records.jsonl").exists():
+        return {**base, "error": f"the boot left no records: {outcome['reason']}"}
+    p = campaign.part(read_jsonl(root / made[0] / "records.jsonl"), count, run.fault.seed,
+                      follower.driver)
+    if not outcome["ok"] and not (outcome["reason"] or "").startswith("harness: fault campaign"):
+        p["problems"].append(f"run failed: {outcome['reason']}")
+    log(f"boot {i}: {p['record']['recovered']}/{count} recovered"
+        f"{'' if outcome['ok'] else ' - ' + outcome['reason']} ({base['run_dir']})")
+    return {**base, **p}
+
+
+def _kill_children():
+    """Stop the emulators this process started (its direct children, by pid)."""
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids = (task / "children").read_text().split()
+        except FileNotFoundError:        # the thread ended meanwhile
+            continue
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def _on_term(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_lanes(todo, jobs, one):
+    """one(boot) for every boot of todo, on up to jobs threads. Ctrl-C, SIGTERM or an
+    exception out of one() stops every lane: the emulators running are stopped, their
+    boots are not kept (one() returns None once stopping() is true), and it is raised here."""
+    queue, lock, stop, errors = list(todo), threading.Lock(), threading.Event(), []
+
+    def lane():
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    boot = queue.pop(0)
+                one(boot, stop.is_set)
+        except BaseException as e:   # noqa: B036 -- stops the campaign, raised below
+            errors.append(e)
+            stop.set()
+
+    threads = [threading.Thread(target=lane, daemon=True) for _ in range(min(jobs, len(todo)))]
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _on_term) if main else None
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+        if errors:
+            raise errors[0]
+    except BaseException:
+        stop.set()
+        _kill_children()
+        for t in threads:
+            t.join()
+        raise
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, old)
+
+
+def run_campaign(n, seed, iommu="none", jobs=1, per_boot=PER_BOOT, results=runner.RESULTS,
+                 stream=sys.stderr):
+    """Run (or resume) the campaign: (merged campaign record, problems, boots' parts)."""
+    folder = campaign_dir(results, n, seed, iommu)
+    state = State(folder, {"n": n, "seed": seed, "iommu": iommu, "per_boot": per_boot})
+    plan = boots(n, seed, per_boot)
+    todo = [b for b in plan if b[0] not in state.parts]
+
+    def log(msg):
+        print(f"{NAME}: {msg}", file=stream, flush=True)
+    log(f"{n} faults, seed {seed}: {len(plan)} boot(s) of up to {per_boot}, "
+        f"{len(plan) - len(todo)} kept in {folder / 'state.jsonl'}, {len(todo)} to run, "
+        f"{jobs} at a time")
+    progress = FaultProgress(n, stream, every=SHOW_EVERY_S)
+    for p in state.parts.values():
+        progress.restore(p)
+    driver = faultplan.roles(campaign_spec(1, seed, iommu=iommu).runs[0].system)[0]
+    follower = Follower(progress, driver)
+    images = runner.Images(log)
+
+    def one(boot, stopping):
+        i, count, bseed = boot
+        part = run_boot(results, campaign_spec(count, bseed, iommu=iommu),
+                        f"{folder.name}/boot{i:04d}", i, count, images, follower, log)
+        if part is None:            # its emulator got the Ctrl-C first
+            raise KeyboardInterrupt
+        if not stopping():          # an interrupted boot starts again next time
+            state.keep(part)
+
+    watcher = threading.Thread(target=follower.loop, daemon=True)
+    watcher.start()
+    try:
+        run_lanes(todo, jobs, one)
+    except KeyboardInterrupt:
+        log(f"interrupted: {len(state.parts)} of {len(plan)} boots kept; the same command "
+            "resumes")
+        raise
+    finally:
+        follower.stop.set()
+        watcher.join()
+    progress.show(final=True)
+    parts = [state.parts[i] for i, _, _ in plan]
+    rec, problems = campaign.merge(parts, n, seed)
+    rec["busy_s"] = round(busy_s(parts), 1)
+    rec["faults_per_s"] = round(rec["injected"] / rec["busy_s"], 1) if rec["busy_s"] else None
+    state.done(rec)
+    return rec, problems, parts
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m experiments.faults",
                                  description=__doc__.splitlines()[0])
@@ -48,23 +317,27 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1, help="the random sequence (kinds, gaps)")
     ap.add_argument("--iommu", choices=qemu.IOMMUS, default="none",
                     help="vtd: boot q35 with Intel VT-d confining the NIC, amdvi with AMD-Vi")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="boots at a time")
+    ap.add_argument("--per-boot", type=int, default=PER_BOOT, help="faults per boot at most")
     ap.add_argument("--results", default=str(runner.RESULTS))
     a = ap.parse_args(argv)
-    s = campaign_spec(a.n, a.seed, iommu=a.iommu)
-    print(f"{NAME}: {a.n} faults, seed {a.seed}, timeout {timeout_s(a.n):.0f} s", file=sys.stderr)
-    _, failed = runner.execute(s, a.results, jobs=1, rerun=True)
-    run_dir = runner.run_root(a.results, s.runs[0]) / "latest"
-    recs = read_jsonl(run_dir / "records.jsonl") if (run_dir / "records.jsonl").exists() else []
-    last = recs[-1] if recs else {}
-    if last.get("ev") != "campaign":
-        print(f"no campaign record: the run failed ({run_dir})", file=sys.stderr)
-        return 1
-    print(json.dumps({k: v for k, v in last.items() if k != "src"}))
-    if failed:
-        reason = json.loads((run_dir / "outcome.json").read_text())["reason"]
-        print(f"FAILED: {reason}\nreproduce: make faults N={a.n} SEED={last['seed']}",
-              file=sys.stderr)
-    return 1 if failed else 0
+    if a.n < 1 or a.per_boot < 1 or a.jobs < 1:
+        ap.error("-n, --per-boot and -j must be at least 1")
+    try:
+        rec, problems, parts = run_campaign(a.n, a.seed, a.iommu, a.jobs, a.per_boot, a.results)
+    except KeyboardInterrupt:
+        return 130
+    print(json.dumps(rec))
+    why = campaign.verdict(rec, problems)
+    if why:
+        print(f"FAILED: {why}", file=sys.stderr)
+        bad = next((p for p in parts if "error" in p or p["problems"]
+                    or p["record"]["not_recovered"]), None)
+        if bad:
+            print(f"reproduce its boot {bad['boot']}: make faults N={bad['count']} "
+                  f"SEED={bad['seed']}{'' if a.iommu == 'none' else ' IOMMU=' + a.iommu}",
+                  file=sys.stderr)
+    return 1 if why else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ Its records, after WebSession's (src "harness"):
             recovered (n = seq) or progress (n = t_us) record: time.monotonic()
             of this process, the clock of the httperf record's start_host_s. Only
             for runs with a load, whose figure places faults on the load's seconds.
-  harness_error {msg}   the campaign failed (campaign.verdict): the run fails
+  harness_error {msg}   the campaign failed (campaign.verdict), or the driver sandbox
+            stalled (STALL_S): the run fails
   campaign  the verdict's figures: always the run's last record
 """
 import sys
@@ -28,15 +29,20 @@ from .webserver import POLL_S, WebSession
 TAIL_S = 0.01           # console poll: how precisely a fault is placed on the load's time line
 SHOW_EVERY_S = 2.0      # at most one line this often; one at least every QUIET_S
 QUIET_S = 30.0
+# The driver sandbox printed nothing this long with faults unresolved: it is stuck (the
+# guest itself gives up on a fault after 1 s), and the run ends now, failed, instead of
+# at its timeout.
+STALL_S = 30.0
 STAMPED = {"inject": "n", "fault": "seq", "recovered": "seq", "progress": "t_us"}
 
 
 class FaultProgress:
-    """The faults' progress, one terminal line at most every SHOW_EVERY_S seconds."""
+    """The faults' progress, one terminal line at most every `every` seconds. The rate
+    and ETA count only faults resolved since it began (not those restore()d)."""
 
-    def __init__(self, count, stream=sys.stderr, clock=time.monotonic):
-        self.count, self.stream, self.clock = count, stream, clock
-        self.injected = self.recovered = self.failed = self.false_alarms = 0
+    def __init__(self, count, stream=sys.stderr, clock=time.monotonic, every=SHOW_EVERY_S):
+        self.count, self.stream, self.clock, self.every = count, stream, clock, every
+        self.injected = self.recovered = self.failed = self.false_alarms = self.restored = 0
         self.start, self.shown, self.shown_at, self.ms = clock(), None, None, []
 
     @property
@@ -58,15 +64,26 @@ class FaultProgress:
             self.failed += not rec["ok"]
             self.ms.append(rec["recovery_us"] / 1000)
 
+    def restore(self, part):
+        """Count a boot finished before this session (experiments/faults.py's state)."""
+        rec = part.get("record", {})
+        self.injected += rec.get("injected", 0)
+        self.recovered += rec.get("recovered", 0)
+        self.failed += rec.get("not_recovered", 0)
+        self.false_alarms += rec.get("false_alarms", 0)
+        self.restored += rec.get("recovered", 0) + rec.get("not_recovered", 0)
+        self.ms += [u / 1000 for us in part.get("tally", {}).get("recovery_us", {}).values()
+                    for u in us]
+
     def show(self, final=False):
         """A line if something changed SHOW_EVERY_S after the last, QUIET_S after it anyway."""
         now = self.clock()
         if not final and self.shown_at is not None and (
-                now - self.shown_at < SHOW_EVERY_S
+                now - self.shown_at < self.every
                 or (self.shown == self.resolved and now - self.shown_at < QUIET_S)):
             return
         self.shown, self.shown_at = self.resolved, now
-        rate = self.resolved / max(now - self.start, 1e-9)
+        rate = (self.resolved - self.restored) / max(now - self.start, 1e-9)
         eta = (self.count - self.resolved) / rate if rate else None
         p50 = campaign.percentile(self.ms, 0.5)
         print(f"faults: {self.resolved}/{self.count} done, {self.recovered} recovered, "
@@ -85,7 +102,8 @@ class FaultSession(WebSession):
         super().__init__(nets, ports, steps, serve_s, log)
         self.plan, self.driver, self.rescuer = plan, driver, rescuer
         self.progress = FaultProgress(plan.count, stream)
-        self.ended, self.stamps = set(), []
+        self.ended, self.stamps, self.stalled = set(), [], None
+        self.heard = time.monotonic()       # the driver sandbox's last record
         self._done = threading.Event()
 
     def run(self, run_dir, alive):
@@ -104,7 +122,7 @@ class FaultSession(WebSession):
         rec, problems = campaign.aggregate(collect(run_dir), self.plan.count, self.plan.seed,
                                            self.driver)
         why = campaign.verdict(rec, problems)
-        errors = [{"ev": "harness_error", "msg": why}] if why else []
+        errors = [{"ev": "harness_error", "msg": m} for m in (self.stalled, why) if m]
         return recs + self.stamps + errors + [rec]
 
     def _follow(self, tail):
@@ -121,17 +139,27 @@ class FaultSession(WebSession):
                 self.ended.add(sb)
             if sb == self.driver:
                 self.progress.see(r)
+                # The monitor's records about the driver (a violation each time a stuck
+                # driver retries its fault) are no sign that the driver itself runs.
+                self.heard = now if r.get("src") != "monitor" else self.heard
             if self.steps and ev in STAMPED:
                 self.stamps.append({"ev": "seen", "sandbox": sb, "of": ev, "n": r[STAMPED[ev]],
                                     "host_s": now})
 
     def _serve(self, alive):
         """Until every planned fault is resolved (and, with end, the driver sandbox and its
-        rescuer ended by themselves), QEMU exited or interrupt()."""
+        rescuer ended by themselves), QEMU exited, interrupt() or the driver stalled."""
         ending = {self.driver, self.rescuer} - {None} if self.plan.end else set()
         self.log(f"serving until {self.plan.count} fault(s) are resolved")
+        self.heard = time.monotonic()
         while alive() and not self._stop.is_set():
             if self.progress.resolved >= self.plan.count and ending <= self.ended:
+                return
+            if (self.progress.resolved < self.plan.count
+                    and time.monotonic() - self.heard > STALL_S):
+                self.stalled = (f"the driver sandbox stalled: no record for {STALL_S:g} s with "
+                                f"{self.progress.resolved} of {self.plan.count} faults resolved "
+                                f"({self.progress.injected} injected)")
                 return
             self._stop.wait(POLL_S)
 

@@ -1,5 +1,6 @@
 """Booting an ISO in QEMU TCG with every console captured to a file."""
 import hashlib
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,8 @@ VPMU_PLUGIN = ROOT / "build" / "vpmu.so"
 VPMU_DOORBELL = ROOT / "build" / "vpmu-doorbell"
 VPMU_SHM_SIZE = "256K"             # VPMU_SHM_SIZE of include/questv/vpmu.h
 IOMMUS = ("none", "vtd", "amdvi")
+LISTEN_SHIM = ROOT / "build" / "qemu-listen-backlog.so"
+LISTEN_SHIM_SRC = ROOT / "scripts" / "qemu_listen_backlog.c"
 
 
 def machine_args(iommu="none"):
@@ -78,6 +81,20 @@ def cleanup(run_dir):
     vpmu_doorbell_socket(run_dir).unlink(missing_ok=True)
 
 
+def listen_shim():
+    """build/qemu-listen-backlog.so (scripts/qemu_listen_backlog.c), made when missing or
+    older than its source. Preloaded into networked QEMU: its user network listens on
+    each forward with a backlog of 1, and under many concurrent clients the host kernel
+    drops their handshakes and requests at the full queue (some then wait out a client's
+    timeout); the shim gives those sockets the system's full accept queue."""
+    if not LISTEN_SHIM.exists() or LISTEN_SHIM.stat().st_mtime < LISTEN_SHIM_SRC.stat().st_mtime:
+        r = subprocess.run(["make", "-s", "-C", str(ROOT), "build/qemu-listen-backlog.so"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise FileNotFoundError(f"{LISTEN_SHIM} could not be built: {r.stdout}{r.stderr}")
+    return LISTEN_SHIM
+
+
 def net_args(forwards):
     """QEMU arguments for an e1000 NIC at PCI 00:03.0 (where the driver sandbox's config
     names it) on QEMU's user-mode network, with one forward per (host_port, guest_ip):
@@ -99,13 +116,15 @@ def qemu_command(iso, run_dir, cpu=DEFAULT_CPU, smp=4, mem=DEFAULT_MEM,
     It costs little until a guest enables a counter: the plugin instruments
     memory accesses only from then on. vpmu_pmi: with its overflow interrupt
     (vpmu_args pmi=True).
-    net: [(host_port, guest_ip), ...] gives the machine a NIC (net_args);
-    None: no network at all. Networked runs want icount=False (TCP against a
-    host client needs virtual time to follow wall time).
+    net: [(host_port, guest_ip), ...] gives the machine a NIC (net_args), QEMU
+    started through `env LD_PRELOAD=` listen_shim(); None: no network at all.
+    Networked runs want icount=False (TCP against a host client needs virtual
+    time to follow wall time).
     iommu: "none" (machine pc), "vtd" (q35 + intel-iommu) or "amdvi" (q35 + amd-iommu),
     machine_args."""
     run_dir = Path(run_dir)
-    cmd = ["qemu-system-x86_64", *machine_args(iommu), "-cpu", cpu,
+    cmd = ["env", f"LD_PRELOAD={listen_shim()}"] if net else []
+    cmd += ["qemu-system-x86_64", *machine_args(iommu), "-cpu", cpu,
            "-smp", str(smp), "-m", mem, "-cdrom", str(iso), "-boot", "d",
            "-display", "none", "-vga", "none",
            *(net_args(net) if net else ["-net", "none"]),
@@ -142,6 +161,9 @@ def run(cmd, timeout, on_poll=None, poll_s=0.05, **popen):
     answer kills QEMU); popen goes to subprocess.Popen. Returns (returncode
     or None, timed_out, wall seconds, QEMU's own output, its CPU seconds).
     """
+    if shutil.which("qemu-system-x86_64") is None:   # cmd[0] may be env or the doorbell
+        raise FileNotFoundError("qemu-system-x86_64 not found: run `make deps` "
+                                "(Debian qemu-system-x86)")
     proc, timed_out, wall, cpu = supervise(cmd, timeout, on_poll, poll_s, "qemu-system-x86",
                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                            **popen)

@@ -1,7 +1,15 @@
 """NIC driver faults end to end: every kind once with local and once with remote
 recovery in a served web system, the web server answering afterwards (receive-path kinds
 in one boot, the transmit-path kinds in another); and a small campaign through
-`python3 -m experiments.faults` (what `make faults` runs)."""
+`python3 -m experiments.faults` (what `make faults` runs), interrupted and resumed."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
 from conftest import ROOT, RESULTS
 from experiments import campaign, faults, faultplan, faultsession, images, spec, webserver
 from experiments.boot import boot
@@ -83,8 +91,51 @@ def test_transmit_path_faults_are_contained_and_lwip_stays_whole():
     assert b.ev("exception") == [], f"a fault escaped the containment: see {b.run_dir}"
 
 
+def fresh_results(name):
+    """results/<name>/, emptied: a campaign kept there from an earlier run would resume."""
+    folder = RESULTS / name
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
 def test_small_campaign_exits_zero(capsys):
-    assert faults.main(["-n", "50", "--seed", "3", "--results", str(RESULTS / "test-faults")]) == 0
+    assert faults.main(["-n", "50", "--seed", "3", "--results", str(fresh_results("test-faults"))]) == 0
     out = capsys.readouterr().out
     assert '"injected": 50' in out and '"recovered": 50' in out and '"not_recovered": 0' in out
+
+
+def test_an_interrupted_campaign_resumes_and_counts_each_fault_once():
+    """Three boots of 40 faults, Ctrl-C (to the whole process group, as a terminal sends
+    it) during the second; the same command then boots only the second and third."""
+    results = fresh_results("test-faults-resume")
+    argv = [sys.executable, "-m", "experiments.faults", "-n", "120", "--per-boot", "40",
+            "--seed", "5", "--results", str(results)]
+    state = faults.campaign_dir(results, 120, 5, "none") / "state.jsonl"
+    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    deadline = time.monotonic() + 240
+    while not (state.exists() and '"boot": 0' in state.read_text()):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.5)
+    boot1 = results / "faults" / state.parent.name / "boot0001"
+    while not list(boot1.glob("*/com1.log")):   # the second boot is under way
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.5)
+    time.sleep(3)
+    os.killpg(first.pid, signal.SIGINT)
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 130, (out, err)
+    assert "ETA" in err and "interrupted: 1 of 3 boots kept" in err, err
+    kept = [json.loads(line) for line in state.read_text().splitlines()]
+    assert [k.get("boot") for k in kept] == [None, 0]
+
+    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert again.returncode == 0, again.stderr
+    assert "1 kept in" in again.stderr and "2 to run" in again.stderr, again.stderr
+    rec = json.loads(again.stdout.strip().splitlines()[-1])
+    assert (rec["ev"], rec["injected"], rec["recovered"], rec["boots"]) == ("campaign", 120, 120, 3)
+    assert rec["checks_failed"] == 0
+    kept = [json.loads(line) for line in state.read_text().splitlines()]
+    assert sorted(k["boot"] for k in kept if "boot" in k) == [0, 1, 2]   # each boot once
+    assert len(list(boot1.iterdir())) >= 2   # the interrupted attempt is kept apart, not counted
 

@@ -17,7 +17,7 @@ from experiments.records import by_ev, collect
 
 WEB_CONF = ROOT / "experiments" / "configs" / "web.conf"
 RATE, SECONDS = 120, 10
-AB_C, AB_N = 40, 1000   # ApacheBench: concurrent connections, requests
+AB_C, AB_N = 50, 2000   # ApacheBench: concurrent connections, requests (README: 100, 10000)
 
 pytestmark = pytest.mark.skipif(shutil.which("httperf") is None or shutil.which("ab") is None,
                                 reason="httperf or ab (apache2-utils) not installed (make deps)")
@@ -40,6 +40,19 @@ def ab(port):
     failed = re.search(r"Failed requests:\s+(\d+)", text)
     return (int(done.group(1)) if done else 0, int(failed.group(1)) if failed else None,
             "timeout specified has expired" in text, listen_overflows() - before)
+
+
+def ring_drops(driver_port, sandbox):
+    """Frames the driver sandbox's switch dropped so far because sandbox's VNIC ring was
+    full (0 for the driver sandbox itself: it has no ring); None when the driver's
+    /status did not answer (a diagnostic: ab's own figures are what the test judges)."""
+    try:
+        status = json.loads(fetch(driver_port, "/status")[1])
+    except OSError as e:
+        print(f"GET /status of the driver sandbox: {e!r}")
+        return None
+    ports = status.get("switch", {}).get("ports", [])
+    return sum(p["drop_full"] for p in ports if p["sandbox"] == sandbox)
 
 
 def fetch(port, path):
@@ -83,7 +96,11 @@ class Checks:
                                                    loadseries.per_second(loadseries.calls(res.lines),
                                                                          SECONDS),
                                                    listen_overflows() - before)
+                drops = ring_drops(self.inner.ports[driver.sandbox], n.sandbox)
                 self.seen[n.sandbox]["ab"] = ab(port)
+                after = ring_drops(self.inner.ports[driver.sandbox], n.sandbox)
+                self.seen[n.sandbox]["ring_drops"] = (None if None in (drops, after)
+                                                      else after - drops)
                 self.seen[n.sandbox]["ab_status"] = json.loads(fetch(port, "/status")[1])["http"]
         except BaseException as e:   # reported by the test, after the run ended
             self.seen["error"] = e
@@ -117,11 +134,16 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
         assert status == 200 and json.loads(body)["sandbox"] == sb
         totals, seconds, overflows = seen["httperf"]
         if totals["errors_total"] or totals["replies"] != RATE * SECONDS:
-            # Errors the host's accept queue explains (QEMU's user network listens
-            # with a backlog of 1) are the known host-side loss; any other fails.
-            assert overflows > 0, (f"sandbox {sb}: httperf errors with no listen overflow "
-                                   f"on the host", totals)
-            lost.append((sb, totals["errors_total"], overflows))
+            # Errors the host explains are a known host-side loss: its accept queue
+            # overflowed (the counter is machine-wide: other QEMUs on this host count
+            # too), or httperf itself fell behind its rate (a starved client times its
+            # calls out); any other fails.
+            behind = totals.get("conn_rate", 0) < 0.9 * RATE
+            errors = {k: v for k, v in totals.items() if k.startswith("errors") and v}
+            assert overflows > 0 or behind, (
+                f"sandbox {sb}: httperf errors {errors} with no listen overflow on the host "
+                f"and httperf at its rate ({totals.get('conn_rate')} of {RATE} conn/s)")
+            lost.append((sb, errors, overflows, totals.get("conn_rate")))
         full = [s["replies"] for s in seconds if s["full"]]
         print(f"sandbox {sb}: replies/s min {min(full)} mean {sum(full) / len(full):.1f}, "
               f"reply {totals['reply_ms_response']} ms")
@@ -138,24 +160,30 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
     confine = [(r["sandbox"], r["iommu"], r["confined"]) for r in b.ev("dma_confine")]
     assert confine == ([(0, iommu, True)] if iommu != "none" else [(0, "none", False)])
 
-    # Many connections at once: the server serves them all (none refused, none reset
-    # for lack of memory). QEMU's user network listens with a backlog of 1, so the
-    # host kernel may drop connections before they reach the guest; then ab can stall
-    # or fail on connections the guest never saw: an expected failure, with figures.
-    stalled = []
+    # Many connections at once: every request answered, none failed, none left waiting
+    # (QEMU runs with scripts/qemu_listen_backlog.c preloaded: its user network's accept
+    # queue no longer overflows), and the server refused or dropped nothing. Known loss:
+    # the driver's switch drops frames for a VNIC sandbox whose ring is full (a VCPU
+    # the host did not run), and QEMU's user network retransmits them only after
+    # seconds; ab failing then, with such drops counted, is an expected failure.
+    ring_lost = []
     for sb, seen in checks.seen.items():
         done, failed, gave_up, overflows = seen["ab"]
         http = seen["ab_status"]
         print(f"sandbox {sb}: ab -c {AB_C} -n {AB_N}: completed {done}, failed {failed}, "
-              f"stalled {gave_up}; host listen overflows {overflows}; server {http}")
+              f"stalled {gave_up}; host listen overflows {overflows}; frames dropped at "
+              f"its full VNIC ring {seen['ring_drops']}; server {http}")
         assert http["refused_busy"] == 0 and http["send_failed"] == 0, http
         assert http["status_400"] == 0 and http["status_405"] == 0, http
-        if done == AB_N and failed == 0 and not gave_up:
+        if (done, failed, gave_up) != (AB_N, 0, False) and seen["ring_drops"]:
+            ring_lost.append((sb, AB_N - done + (failed or 0), seen["ring_drops"]))
             continue
-        assert overflows > 0, f"sandbox {sb}: ab failed or stalled with no listen overflow on the host"
-        stalled.append(sb)
+        assert (done, failed, gave_up) == (AB_N, 0, False), \
+            f"sandbox {sb}: ab -c {AB_C} -n {AB_N} -s 10: {done} completed, {failed} failed, " \
+            f"gave up on a silent connection: {gave_up} (host listen overflows {overflows})"
+    if ring_lost:
+        pytest.xfail(f"ab (sandbox, requests lost, frames dropped at its full VNIC ring) "
+                     f"{ring_lost}: the switch drops frames for a full VNIC ring")
     if lost:
-        pytest.xfail(f"httperf (sandbox, errors, host listen overflows) {lost}: connections "
-                     "lost in QEMU's user network (listen backlog 1)")
-    if stalled:
-        pytest.xfail(f"sandboxes {stalled}: connections lost in QEMU's user network (listen backlog 1)")
+        pytest.xfail(f"httperf (sandbox, errors, host listen overflows, its conn/s of {RATE}) "
+                     f"{lost}: lost at a full accept queue on the host or by a starved client")
