@@ -134,14 +134,9 @@ static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct
 		out->bar[b].mapped = 1;
 	}
 	if (d->irq_line && d->irq_line != 0xff) {
-		int rc;
 		out->irq_vector = BOOTINFO_DEV_VECTOR_BASE + index;
-		rc = ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id);
-		if (rc) {
-			*why = rc == -2 ? "an assigned device's interrupt line already goes to another core"
-					: "an assigned device's interrupt line is not an I/O APIC input";
+		if (ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id, why))
 			return -1;
-		}
 	}
 	cmd = pci_cam1.read32(pci_cam1.ctx, d->bdf, PCI_COMMAND);
 	pci_cam1.write32(pci_cam1.ctx, d->bdf, PCI_COMMAND,

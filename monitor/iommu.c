@@ -3,6 +3,7 @@
 #include "monitor/acpi.h"
 #include "monitor/dmar.h"
 #include "monitor/iommu_vtd.h"
+#include "monitor/iommu_vtd_irt.h"
 #include "monitor/page_pool.h"
 #include "monitor/spinlock.h"
 #include "lib/record.h"
@@ -12,6 +13,7 @@
 static struct dmar_info dmar;
 static struct vtd units[DMAR_MAX_UNITS];
 static bool active;
+static bool irq_remap;     /* VT-d interrupt remapping: set up at iommu_setup, on at iommu_enable */
 static struct nested_pt dma_pt[CFG_MAX_SANDBOXES];   /* each sandbox's DMA view */
 static struct { pci_bdf bdf; unsigned sandbox; } owned[MAX_OWNED];
 static unsigned nowned;
@@ -31,6 +33,7 @@ static void record_choice(enum cfg_iommu mode, const char *kind, const char *not
 		rec_u64(&r, "haw", dmar.haw);
 		rec_u64(&r, "levels", units[0].aw == VTD_AW_48 ? 4 : 3);
 		rec_bool(&r, "intr_remap", dmar.intr_remap);
+		rec_bool(&r, "irq_remap", irq_remap);
 	}
 	if (note)
 		rec_str(&r, "note", note);
@@ -55,6 +58,22 @@ static int find_vtd(const void *rsdp, const char **why)
 	return 0;
 }
 
+/* Whether every unit can remap interrupts, and the I/O APIC is named; 0,
+ * or the reason it cannot. */
+static const char *irq_remap_missing(void)
+{
+	if (!dmar.intr_remap)
+		return "DMAR does not offer interrupt remapping (QEMU: intel-iommu,intremap=on)";
+	if (!dmar.has_ioapic)
+		return "DMAR names no I/O APIC: its lines cannot be remapped";
+	for (unsigned i = 0; i < dmar.nunits; i++)
+		if (!vtd_can_remap_irqs(&units[i]))
+			return "a VT-d unit lacks interrupt remapping or queued invalidation";
+	if (!vtd_irt_pa())
+		return "out of monitor pages for the VT-d interrupt remapping table";
+	return 0;
+}
+
 int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why)
 {
 	if (mode == CFG_IOMMU_OFF) {
@@ -66,7 +85,37 @@ int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why)
 		return mode == CFG_IOMMU_REQUIRED ? -1 : 0;
 	}
 	active = true;
-	record_choice(mode, "vtd", 0);
+	/* Without interrupt remapping a device's write to the interrupt
+	 * window still reaches any core: required refuses that. */
+	*why = irq_remap_missing();
+	irq_remap = !*why;
+	record_choice(mode, "vtd", *why);
+	return *why && mode == CFG_IOMMU_REQUIRED ? -1 : 0;
+}
+
+bool iommu_irq_remapping(void)
+{
+	return irq_remap;
+}
+
+int iommu_remap_ioapic_line(uint8_t vector, uint8_t apic_id, uint32_t *lo, uint32_t *hi,
+			    const char **why)
+{
+	int h = vtd_irt_add(dmar.ioapic_sid, vector, apic_id, true, why);
+	if (h < 0)
+		return -1;
+	vtd_ioapic_rte((uint16_t)h, vector, 1, lo, hi);
+	return 0;
+}
+
+int iommu_remap_msi(pci_bdf bdf, uint8_t vector, uint8_t apic_id, uint32_t *addr, uint32_t *data,
+		    const char **why)
+{
+	int h = vtd_irt_add(bdf, vector, apic_id, false, why);
+	if (h < 0)
+		return -1;
+	*addr = vtd_msi_address((uint16_t)h);
+	*data = 0;
 	return 0;
 }
 
@@ -83,6 +132,7 @@ static void record_confine(const struct sandbox *sb, pci_bdf bdf, bool confined)
 	rec_hex(&r, "bdf", bdf);
 	rec_str(&r, "iommu", confined ? "vtd" : "none");
 	rec_bool(&r, "confined", confined);
+	rec_bool(&r, "irq_remap", confined && irq_remap);
 	rec_end(&r);
 }
 
@@ -126,7 +176,8 @@ int iommu_confine(const struct sandbox *sb, pci_bdf bdf, const char **why)
 int iommu_enable(const char **why)
 {
 	for (unsigned i = 0; active && i < dmar.nunits; i++)
-		if (vtd_enable(&units[i], why))
+		if (vtd_enable(&units[i], why) ||
+		    (irq_remap && vtd_enable_irq_remap(&units[i], vtd_irt_pa(), why)))
 			return -1;
 	return 0;
 }
@@ -143,8 +194,13 @@ static void record_fault(const struct vtd_fault *f)
 		rec_u64(&r, "sandbox", owned[i].sandbox);
 		faults_of[owned[i].sandbox]++;
 	}
-	rec_hex(&r, "addr", f->addr);
-	rec_str(&r, "access", f->write ? "write" : "read");
+	if (f->intr) {
+		rec_str(&r, "access", "interrupt");
+		rec_u64(&r, "irte", f->index);
+	} else {
+		rec_hex(&r, "addr", f->addr);
+		rec_str(&r, "access", f->write ? "write" : "read");
+	}
 	rec_hex(&r, "reason_code", f->reason);
 	rec_str(&r, "reason", vtd_fault_reason(f->reason));
 	rec_end(&r);
