@@ -3,7 +3,8 @@
     fault:
       kinds: [wild-write, hang]   # or all (a random kind each time; the default);
                                   # wild-write, descriptor-corruption, hang, bad-dma,
-                                  # dma-handover (or wild, desc, hang, dma, dmah),
+                                  # dma-handover, dma-irq (or wild, desc, hang, dma,
+                                  # dmah, dmai),
                                   # cycled in order
       at_ms: 20000                # first strike, ms after the driver sandbox began serving
       count: 1                    # strikes, one at a time (each after the last recovered)
@@ -30,7 +31,7 @@ from . import netsys, sysconf
 from .errors import SpecError
 
 KINDS = {"wild-write": "wild", "descriptor-corruption": "desc", "hang": "hang", "bad-dma": "dma",
-         "dma-handover": "dmah"}
+         "dma-handover": "dmah", "dma-irq": "dmai"}
 SHORT = {v: k for k, v in KINDS.items()}
 MODES = ("local", "remote", "alternate")
 KEYS = {"kinds", "at_ms", "count", "gap_ms", "mode", "seed", "end", "hang_ms", "nic_reset"}
