@@ -70,9 +70,11 @@ FORCE:
 deps:
 	@scripts/deps.sh
 
+# RESULTS: where runs, tables and plots go (results/).
+RESULTS ?= results
 run: iso
 	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU) \
-		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+		--results $(RESULTS) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
@@ -83,22 +85,25 @@ debug: iso
 # under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu
+REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu \
+	iommu-cost
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
-	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
-	status=$$?; $(PY) -m analysis $(E) && exit $$status
+	$(PY) -m experiments run $(E) -j $(J) --results $(RESULTS) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
+	status=$$?; $(PY) -m analysis $(E) --results $(RESULTS) && exit $$status
 
 # make faults N=10000 [SEED=1]: the NIC driver fault campaign (experiments/faults.py); its
 # exit status is non-zero when a fault was not recovered or a check failed.
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) --results $(RESULTS) \
+		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 reproduce: deps
-	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
-	status=$$?; $(PY) -m analysis report && exit $$status
+	$(PY) -m experiments run $(REPRODUCE) -j $(J) --results $(RESULTS) $(if $(RERUN),--rerun) \
+		$(if $(FULL),--full); \
+	status=$$?; $(PY) -m analysis report --results $(RESULTS) && exit $$status
 
 # --- tests -------------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
