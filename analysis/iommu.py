@@ -26,12 +26,6 @@ WINDOW_KIND = "dma-irq"       # the one kind aimed at the interrupt window
 BASELINE_KIND = "bad-dma"     # its run on the same machine counts what every run gets
 
 
-def _by_run(df, runs, columns):
-    """df with the run's case parameters `columns` (its iommu, ...)."""
-    table = runs.set_index("run")
-    return df.assign(**{c: df["run"].map(table[c]) for c in columns})
-
-
 def others_interrupts(interrupts, driver):
     """Per run: stray interrupts and NMIs the sandboxes other than the driver counted."""
     others = interrupts[interrupts["sandbox"] != driver]
@@ -77,12 +71,10 @@ def kinds_table(faults, recovered, integrity, interrupts, driver=0):
 def cost_table(results=load.RESULTS):
     """One row per machine: httperf's reply time and the driver's cycles per frame."""
     pd = need("pandas")
-    runs = load.runs(COST, results)
-    perf = load.records(COST, "httperf", results)
+    perf = load.records(COST, "httperf", results)    # each with its run's case: iommu
     stats = load.records(COST, "net_stats", results)
     if perf.empty or stats.empty:
         return pd.DataFrame()
-    perf, stats = _by_run(perf, runs, ["iommu"]), _by_run(stats, runs, ["iommu"])
     drv = stats[stats["role"] == "driver"]
     rows = []
     for iommu, p in perf.groupby("iommu", sort=False):
@@ -113,12 +105,10 @@ def _cost_text(results):
 def section(results=load.RESULTS, published=None):
     pd = need("pandas")
     runs = load.runs(EXP, results)
-    cases = [c for c in ("iommu", "fault_kind") if c in runs]
 
-    def rec(ev):
+    def rec(ev):   # each with its run's case: iommu, fault_kind
         df = load.records(EXP, ev, results, ok_only=False)
-        return _by_run(df, runs, cases) if not df.empty else pd.DataFrame(
-            columns=["run", *cases])
+        return df if not df.empty else pd.DataFrame(columns=["run", "iommu", "fault_kind"])
     faults = rec("fault")
     text = [f"## DMA faults with and without an IOMMU (`{EXP}`)\n\n",
             "Three NIC driver faults, local recovery, one run per machine and kind. "

@@ -163,3 +163,31 @@ def test_iommu_table_counts_faults_recoveries_dma_records_and_interrupts_per_mac
     assert pc.loc["dma-irq", "irqs at others per fault"] == 8
     assert vtd.loc["dma-irq", "irqs at others per fault"] == 4
     assert t[t["kind"] != "dma-irq"]["irqs at others per fault"].isna().all()
+
+
+def test_iommu_cost_table_per_machine(tmp_path):
+    """iommu-cost: httperf's reply time and the driver sandbox's cycles per frame, one row
+    per machine; failed runs and the VNIC's figures left out."""
+    pytest.importorskip("pandas")
+    from analysis import iommu
+    exp = tmp_path / iommu.COST
+    rows = ["run,ok,run_dir"]
+    for name, machine, ok, ms, cpf in (("iommu-none_r0", "none", True, 2.0, 1000),
+                                       ("iommu-vtd_r0", "vtd", True, 3.0, 1500),
+                                       ("iommu-vtd_r1", "vtd", False, 99.0, 99999)):
+        d = exp / name
+        d.mkdir(parents=True)
+        (d / "params.json").write_text(json.dumps(
+            {"rep": 0, "system": {}, "qemu": {"icount": False}, "params": {"iommu": machine}}))
+        recs = [{"ev": "httperf", "replies": 1200, "errors_total": 0, "reply_ms_response": ms},
+                {"ev": "net_stats", "role": "driver", "cycles_per_frame": cpf,
+                 "frames_handled": 2400},
+                {"ev": "net_stats", "role": "vnic", "cycles_per_frame": 7, "frames_handled": 5}]
+        (d / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+        rows.append(f"{name},{ok},{d}")
+    (exp / "runs.csv").write_text("\n".join(rows) + "\n")
+    t = iommu.cost_table(tmp_path).set_index("machine")
+    assert t.loc["pc, no IOMMU", "reply ms (httperf)"] == 2.0
+    assert t.loc["q35 + Intel VT-d", "reply ms (httperf)"] == 3.0
+    assert t.loc["q35 + Intel VT-d", "driver cycles/frame"] == 1500
+    assert t.loc["q35 + Intel VT-d", "runs"] == 1 and t.loc["pc, no IOMMU", "driver frames"] == 2400
