@@ -69,7 +69,8 @@ def kinds_table(faults, recovered, integrity, interrupts, driver=0):
 
 
 def cost_table(results=load.RESULTS):
-    """One row per machine: httperf's reply time and the driver's cycles per frame."""
+    """One row per machine: httperf's reply time and the driver's cycles per frame (medians
+    over the runs: one run's figures move with the host's load)."""
     pd = need("pandas")
     perf = load.records(COST, "httperf", results)    # each with its run's case: iommu
     stats = load.records(COST, "net_stats", results)
@@ -81,8 +82,10 @@ def cost_table(results=load.RESULTS):
         d = drv[drv["iommu"] == iommu]
         rows.append({"machine": MACHINES.get(iommu, iommu), "runs": p["run"].nunique(),
                      "replies": int(p["replies"].sum()), "errors": int(p["errors_total"].sum()),
-                     "reply ms (httperf)": p["reply_ms_response"].mean(),
-                     "driver cycles/frame": d["cycles_per_frame"].mean(),
+                     "reply ms median (httperf)": p["reply_ms_response"].median(),
+                     "reply ms min-max": f"{p['reply_ms_response'].min():.1f}-"
+                                         f"{p['reply_ms_response'].max():.1f}",
+                     "driver cycles/frame median": d["cycles_per_frame"].median(),
                      "driver frames": int(d["frames_handled"].sum())})
     return pd.DataFrame(rows)
 

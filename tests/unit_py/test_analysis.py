@@ -187,7 +187,8 @@ def test_iommu_cost_table_per_machine(tmp_path):
         rows.append(f"{name},{ok},{d}")
     (exp / "runs.csv").write_text("\n".join(rows) + "\n")
     t = iommu.cost_table(tmp_path).set_index("machine")
-    assert t.loc["pc, no IOMMU", "reply ms (httperf)"] == 2.0
-    assert t.loc["q35 + Intel VT-d", "reply ms (httperf)"] == 3.0
-    assert t.loc["q35 + Intel VT-d", "driver cycles/frame"] == 1500
+    assert t.loc["pc, no IOMMU", "reply ms median (httperf)"] == 2.0
+    assert t.loc["q35 + Intel VT-d", "reply ms median (httperf)"] == 3.0
+    assert t.loc["q35 + Intel VT-d", "reply ms min-max"] == "3.0-3.0"
+    assert t.loc["q35 + Intel VT-d", "driver cycles/frame median"] == 1500
     assert t.loc["q35 + Intel VT-d", "runs"] == 1 and t.loc["pc, no IOMMU", "driver frames"] == 2400
