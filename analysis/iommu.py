@@ -102,6 +102,12 @@ def _cost_text(results):
             "including QEMU's emulation of the IOMMU, noisy on a shared host.\n\n"]
     text.append(markdown.table(t, digits=1) if not t.empty else "No load records: every run "
                 "failed.\n")
+    runs = load.runs(COST, results)
+    load_1m = runs["host_load_1m"] if "host_load_1m" in runs else None
+    if load_1m is not None and load_1m.notna().any():
+        text.append(f"\nHost load average {load_1m.min():.1f}-{load_1m.max():.1f} (1 min, at "
+                    "run ends; 2 cores): above 2, httperf's errors and reply times measure the "
+                    "host more than the IOMMU.\n")
     return text
 
 
