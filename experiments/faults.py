@@ -62,7 +62,8 @@ def main(argv=None):
     print(json.dumps({k: v for k, v in last.items() if k != "src"}))
     if failed:
         reason = json.loads((run_dir / "outcome.json").read_text())["reason"]
-        print(f"FAILED: {reason}\nreproduce: make faults N={a.n} SEED={last['seed']}",
+        machine = f" IOMMU={a.iommu}" if a.iommu != "none" else ""
+        print(f"FAILED: {reason}\nreproduce: make faults N={a.n} SEED={last['seed']}{machine}",
               file=sys.stderr)
     return 1 if failed else 0
 
