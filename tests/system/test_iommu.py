@@ -175,5 +175,5 @@ def test_make_faults_iommu_vtd(tmp_path):
     r = make("faults", "IOMMU=vtd", "N=20", f"RESULTS={tmp_path}")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert '"injected": 20' in r.stdout and '"recovered": 20' in r.stdout, r.stdout[-2000:]
-    run = json.loads((tmp_path / "faults" / "faults_r0" / "latest" / "run.json").read_text())
+    run = json.loads((tmp_path / "faults" / "default_r0" / "latest" / "run.json").read_text())
     assert "intel-iommu,intremap=on" in run["command"], run["command"]
