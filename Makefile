@@ -76,9 +76,11 @@ $(BUILD)/qemu-listen-backlog.so: scripts/qemu_listen_backlog.c
 deps:
 	@scripts/deps.sh
 
+# RESULTS: where runs, tables and plots go (results/).
+RESULTS ?= results
 run: iso
 	$(PY) -m experiments.boot --iso $(BUILD)/questv.iso --name default --config $(CONFIG) --emu $(EMU) \
-		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+		--results $(RESULTS) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 debug: iso
 	scripts/debug.sh $(BUILD)/questv.iso
@@ -89,11 +91,12 @@ debug: iso
 # under a load one at a time, the others beside them) and results/REPORT.md.
 E ?=
 J ?= $(shell nproc)
-REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu
+REPRODUCE := boot vm-exits tlb cache-interference webserver shared-driver recovery webserver-fault iommu \
+	iommu-cost
 exp: deps
 	@test -n "$(E)" || { echo "usage: make exp E=NAME (one of: $$($(PY) -m experiments list | cut -d' ' -f1 | tr '\n' ' '))"; exit 2; }
-	$(PY) -m experiments run $(E) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
-	status=$$?; $(PY) -m analysis $(E) && exit $$status
+	$(PY) -m experiments run $(E) -j $(J) --results $(RESULTS) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
+	status=$$?; $(PY) -m analysis $(E) --results $(RESULTS) && exit $$status
 
 # make faults N=10000 [SEED=1] [J=2]: the NIC driver fault campaign (experiments/faults.py), J
 # boots at a time; rerun with the same N and SEED, it resumes (state under results/faults/). Its
@@ -101,7 +104,8 @@ exp: deps
 N ?= 10000
 SEED ?= 1
 faults: deps
-	$(PY) -m experiments.faults -n $(N) --seed $(SEED) -j $(J) $(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+	$(PY) -m experiments.faults -n $(N) --seed $(SEED) -j $(J) --results $(RESULTS) \
+		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
 
 # make fuzz-hypercalls N=1000000 [SEED=1] [ICOUNT=1]: N fuzzed hypercalls from all four sandboxes
 # at once (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.
@@ -110,8 +114,9 @@ fuzz-hypercalls: iso
 	$(PY) -m experiments.hcfuzz -n $(N) --seed $(SEED) $(if $(ICOUNT),--icount)
 
 reproduce: deps
-	$(PY) -m experiments run $(REPRODUCE) -j $(J) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
-	status=$$?; $(PY) -m analysis report && exit $$status
+	$(PY) -m experiments run $(REPRODUCE) -j $(J) --results $(RESULTS) $(if $(RERUN),--rerun) \
+		$(if $(FULL),--full); \
+	status=$$?; $(PY) -m analysis report --results $(RESULTS) && exit $$status
 
 # --- tests -------------------------------------------------------------
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -134,6 +139,7 @@ $(eval $(call unit_test,test_pci,lib/pci.c))
 $(eval $(call unit_test,test_vmx_controls,monitor/arch/vmx_controls.c))
 $(eval $(call unit_test,test_dmar,monitor/dmar.c))
 $(eval $(call unit_test,test_ivrs,monitor/ivrs.c))
+$(eval $(call unit_test,test_vtd_irq,monitor/arch/vtd.c monitor/iommu_vtd_irt.c lib/record.c lib/string.c))
 $(eval $(call unit_test,test_msr_policy,monitor/msr_policy.c))
 $(eval $(call unit_test,test_npt_audit,monitor/npt_audit.c monitor/nested_pt.c monitor/arch/npt.c monitor/arch/ept.c))
 $(eval $(call unit_test,test_port_policy,$(CONFIG_SRCS) monitor/port_policy.c))

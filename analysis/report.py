@@ -37,6 +37,9 @@ FIRMNESS = {
     "webserver-fault": "one run per mode; the outage is resolved to the per-call times "
                        "(a reply every ~8 ms at 120 req/s); fault marks are placed within "
                        "~10 ms; reply times follow the host's load.",
+    "iommu": "one run per machine and kind; which faults are found, recovered and recorded, "
+             "and the interrupts that reach the other sandbox (one per message: distinct "
+             "vectors), repeat exactly; recovery times are host time, noisy.",
 }
 
 

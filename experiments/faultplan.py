@@ -3,9 +3,9 @@
     fault:
       kinds: [wild-write, hang]   # or all (a random kind each time; the default);
                                   # wild-write, descriptor-corruption, hang, bad-dma,
-                                  # dma-handover, tx-wild-write, tx-hang (or wild,
-                                  # desc, hang, dma, dmah, txwild, txhang), cycled
-                                  # in order
+                                  # dma-handover, tx-wild-write, tx-hang, dma-irq
+                                  # (or wild, desc, hang, dma, dmah, txwild, txhang,
+                                  # dmai), cycled in order; all never picks dma-irq
       at_ms: 20000                # first strike, ms after the driver sandbox began serving
       count: 1                    # strikes, one at a time (each after the last recovered)
       gap_ms: 100                 # then one every gap/2..3gap/2 ms after a recovery
@@ -34,7 +34,7 @@ from . import netsys, sysconf
 from .errors import SpecError
 
 KINDS = {"wild-write": "wild", "descriptor-corruption": "desc", "hang": "hang", "bad-dma": "dma",
-         "dma-handover": "dmah", "tx-wild-write": "txwild", "tx-hang": "txhang"}
+         "dma-handover": "dmah", "tx-wild-write": "txwild", "tx-hang": "txhang", "dma-irq": "dmai"}
 HANGS = ("hang", "tx-hang")     # found by the rescuer's watchdog
 SHORT = {v: k for k, v in KINDS.items()}
 MODES = ("local", "remote", "alternate")

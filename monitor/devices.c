@@ -135,14 +135,9 @@ static int grant_assigned(struct sandbox *sb, const struct pci_device *d, struct
 	}
 	if (d->irq_line && d->irq_line != 0xff) {
 		bool edge;
-		int rc;
 		out->irq_vector = BOOTINFO_DEV_VECTOR_BASE + index;
-		rc = ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id);
-		if (rc) {
-			*why = rc == -2 ? "an assigned device's interrupt line already goes to another core"
-					: "an assigned device's interrupt line is not an I/O APIC input";
+		if (ioapic_route_pci_line(d->irq_line, (uint8_t)out->irq_vector, apic_id, why))
 			return -1;
-		}
 		if (iommu_route_irq((uint8_t)out->irq_vector, apic_id, &edge, why))
 			return -1;
 		if (edge)

@@ -7,6 +7,7 @@
 #define DRHD_FIXED    16u      /* type, length, flags, size, segment, base */
 #define SCOPE_FIXED   6u       /* type, length, reserved, enumeration id, bus */
 #define SCOPE_ENDPOINT 1u
+#define SCOPE_IOAPIC  3u
 #define FLAG_INTR_REMAP 1u
 #define DRHD_INCLUDE_ALL 1u
 
@@ -18,9 +19,17 @@ static uint32_t le(const uint8_t *p, unsigned n)
 	return v;
 }
 
+/* The requester id a one-hop scope names: bus, device, function. */
+static uint16_t scope_sid(const uint8_t *s)
+{
+	return (uint16_t)(s[5] << 8 | (s[6] & 31) << 3 | (s[7] & 7));
+}
+
 /* Endpoints named by one-hop device scopes (deeper paths sit behind
- * bridges, which the monitor never assigns). */
-static const char *scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u)
+ * bridges, which the monitor never assigns), and the I/O APIC's id (the
+ * first one named: the PC's only one). */
+static const char *scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u,
+			  struct dmar_info *out)
 {
 	uint32_t off = 0;
 	while (off < len) {
@@ -30,8 +39,11 @@ static const char *scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u)
 		type = s[off];
 		if (type == SCOPE_ENDPOINT && slen == SCOPE_FIXED + 2 &&
 		    u->nendpoints < DMAR_MAX_ENDPOINTS)
-			u->endpoint[u->nendpoints++] = (uint16_t)(s[off + 5] << 8 |
-					(s[off + 6] & 31) << 3 | (s[off + 7] & 7));
+			u->endpoint[u->nendpoints++] = scope_sid(s + off);
+		if (type == SCOPE_IOAPIC && slen == SCOPE_FIXED + 2 && !out->has_ioapic) {
+			out->has_ioapic = true;
+			out->ioapic_sid = scope_sid(s + off);
+		}
 		off += slen;
 	}
 	return 0;
@@ -76,7 +88,7 @@ const char *dmar_parse(const void *t, size_t len, struct dmar_info *out)
 			u->reg_base = (uint64_t)le(p + off + 12, 4) << 32 | le(p + off + 8, 4);
 			if (!u->reg_base || (u->reg_base & 0xfff))
 				return "DMAR: a unit's register base is 0 or not page-aligned";
-			if ((why = scopes(p + off + DRHD_FIXED, slen - DRHD_FIXED, u)))
+			if ((why = scopes(p + off + DRHD_FIXED, slen - DRHD_FIXED, u, out)))
 				return why;
 		}
 		off += slen;

@@ -28,6 +28,8 @@ struct dmar_unit {
 struct dmar_info {
 	unsigned haw;          /* host address width, bits */
 	bool intr_remap;       /* the platform supports interrupt remapping */
+	bool has_ioapic;       /* a unit's scope names the I/O APIC: */
+	uint16_t ioapic_sid;   /* the requester id its interrupts carry */
 	unsigned nunits;
 	struct dmar_unit unit[DMAR_MAX_UNITS];
 };

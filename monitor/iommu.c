@@ -5,6 +5,7 @@
 #include "monitor/iommu_vtd.h"
 #include "monitor/ivrs.h"
 #include "monitor/iommu_amdvi.h"
+#include "monitor/iommu_vtd_irt.h"
 #include "monitor/page_pool.h"
 #include "monitor/spinlock.h"
 #include "lib/record.h"
@@ -17,6 +18,7 @@ static bool active;
 static bool amd;                 /* AMD-Vi (IVRS) rather than VT-d */
 static struct ivrs_info ivrs;
 static struct amdvi amd_units[IVRS_MAX_UNITS];
+static bool irq_remap;     /* VT-d interrupt remapping: set up at iommu_setup, on at iommu_enable */
 static struct nested_pt dma_pt[CFG_MAX_SANDBOXES];   /* each sandbox's DMA view */
 static struct { pci_bdf bdf; unsigned sandbox; } owned[MAX_OWNED];
 static unsigned nowned;
@@ -41,6 +43,7 @@ static void record_choice(enum cfg_iommu mode, const char *kind, const char *not
 		rec_u64(&r, "haw", dmar.haw);
 		rec_u64(&r, "levels", units[0].aw == VTD_AW_48 ? 4 : 3);
 		rec_bool(&r, "intr_remap", dmar.intr_remap);
+		rec_bool(&r, "irq_remap", irq_remap);
 	}
 	if (note)
 		rec_str(&r, "note", note);
@@ -85,6 +88,22 @@ static int find_iommu(const void *rsdp, const char **why)
 	return -1;
 }
 
+/* Whether every unit can remap interrupts, and the I/O APIC is named; 0,
+ * or the reason it cannot. */
+static const char *irq_remap_missing(void)
+{
+	if (!dmar.intr_remap)
+		return "DMAR does not offer interrupt remapping (QEMU: intel-iommu,intremap=on)";
+	if (!dmar.has_ioapic)
+		return "DMAR names no I/O APIC: its lines cannot be remapped";
+	for (unsigned i = 0; i < dmar.nunits; i++)
+		if (!vtd_can_remap_irqs(&units[i]))
+			return "a VT-d unit lacks interrupt remapping or queued invalidation";
+	if (!vtd_irt_pa())
+		return "out of monitor pages for the VT-d interrupt remapping table";
+	return 0;
+}
+
 int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why)
 {
 	if (mode == CFG_IOMMU_OFF) {
@@ -96,10 +115,43 @@ int iommu_setup(enum cfg_iommu mode, const void *acpi_rsdp, const char **why)
 		return mode == CFG_IOMMU_REQUIRED ? -1 : 0;
 	}
 	active = true;
-	record_choice(mode, amd ? "amdvi" : "vtd",
-		      amd && !amd_units[0].event_log ?
-		      "the AMD-Vi event log took no event (an illegal command was not logged): "
-		      "DMA is confined but its faults cannot be recorded" : 0);
+	if (amd) {
+		record_choice(mode, "amdvi", !amd_units[0].event_log ?
+			      "the AMD-Vi event log took no event (an illegal command was not logged): "
+			      "DMA is confined but its faults cannot be recorded" : 0);
+		return 0;
+	}
+	/* Without interrupt remapping a device's write to the interrupt
+	 * window still reaches any core: required refuses that. */
+	*why = irq_remap_missing();
+	irq_remap = !*why;
+	record_choice(mode, "vtd", *why);
+	return *why && mode == CFG_IOMMU_REQUIRED ? -1 : 0;
+}
+
+bool iommu_irq_remapping(void)
+{
+	return irq_remap;
+}
+
+int iommu_remap_ioapic_line(uint8_t vector, uint8_t apic_id, uint32_t *lo, uint32_t *hi,
+			    const char **why)
+{
+	int h = vtd_irt_add(dmar.ioapic_sid, vector, apic_id, true, why);
+	if (h < 0)
+		return -1;
+	vtd_ioapic_rte((uint16_t)h, vector, 1, lo, hi);
+	return 0;
+}
+
+int iommu_remap_msi(pci_bdf bdf, uint8_t vector, uint8_t apic_id, uint32_t *addr, uint32_t *data,
+		    const char **why)
+{
+	int h = vtd_irt_add(bdf, vector, apic_id, false, why);
+	if (h < 0)
+		return -1;
+	*addr = vtd_msi_address((uint16_t)h);
+	*data = 0;
 	return 0;
 }
 
@@ -116,6 +168,7 @@ static void record_confine(const struct sandbox *sb, pci_bdf bdf, bool confined)
 	rec_hex(&r, "bdf", bdf);
 	rec_str(&r, "iommu", !confined ? "none" : amd ? "amdvi" : "vtd");
 	rec_bool(&r, "confined", confined);
+	rec_bool(&r, "irq_remap", confined && (irq_remap || amd));
 	rec_end(&r);
 }
 
@@ -209,12 +262,15 @@ int iommu_enable(const char **why)
 		if (amdvi_flush(&amd_units[i], why))
 			return -1;
 	for (unsigned i = 0; active && !amd && i < dmar.nunits; i++)
-		if (vtd_enable(&units[i], why))
+		if (vtd_enable(&units[i], why) ||
+		    (irq_remap && vtd_enable_irq_remap(&units[i], vtd_irt_pa(), why)))
 			return -1;
 	return 0;
 }
 
-static void record_fault(uint16_t bdf, uint64_t addr, bool write, unsigned code,
+/* One fault as a `dma_fault` record: a DMA fault at addr, or (irte >= 0) an
+ * interrupt request that named remapping entry irte. */
+static void record_fault(uint16_t bdf, uint64_t addr, bool write, int irte, unsigned code,
 			 const char *reason)
 {
 	struct record r;
@@ -227,8 +283,13 @@ static void record_fault(uint16_t bdf, uint64_t addr, bool write, unsigned code,
 		rec_u64(&r, "sandbox", owned[i].sandbox);
 		faults_of[owned[i].sandbox]++;
 	}
-	rec_hex(&r, "addr", addr);
-	rec_str(&r, "access", write ? "write" : "read");
+	if (irte >= 0) {
+		rec_str(&r, "access", "interrupt");
+		rec_u64(&r, "irte", (unsigned)irte);
+	} else {
+		rec_hex(&r, "addr", addr);
+		rec_str(&r, "access", write ? "write" : "read");
+	}
 	rec_hex(&r, "reason_code", code);
 	rec_str(&r, "reason", reason);
 	rec_end(&r);
@@ -242,7 +303,7 @@ static unsigned amdvi_report(void)
 	for (unsigned i = 0; i < ivrs.nunits; i++) {
 		unsigned n = amdvi_take_events(&amd_units[i], e, 8);
 		for (unsigned k = 0; k < n; k++)
-			record_fault(e[k].devid, e[k].addr, e[k].write, e[k].code,
+			record_fault(e[k].devid, e[k].addr, e[k].write, -1, e[k].code,
 				     amdvi_event_reason(&e[k]));
 		total += n;
 	}
@@ -262,7 +323,8 @@ unsigned iommu_report_faults(void)
 	for (unsigned i = 0; !amd && i < dmar.nunits; i++) {
 		unsigned n = vtd_take_faults(&units[i], f, 8);
 		for (unsigned k = 0; k < n; k++)
-			record_fault(f[k].sid, f[k].addr, f[k].write, f[k].reason,
+			record_fault(f[k].sid, f[k].addr, f[k].write,
+				     f[k].intr ? (int)f[k].index : -1, f[k].reason,
 				     vtd_fault_reason(f[k].reason));
 		total += n;
 	}

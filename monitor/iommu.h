@@ -7,12 +7,16 @@
  * its nested page table gives its CPU), built by nested_pt in the VT-d
  * format: the device cannot reach another sandbox, the monitor or the
  * interrupt window, and the owner programs it with guest-physical
- * addresses. Faults are read back into `dma_fault` records naming the
- * owner. With AMD-Vi instead (the ACPI IVRS table, ivrs.h) the same view
- * is built in its format and the I/O APIC's interrupts are remapped
- * (iommu_amdvi.h says what QEMU 7.2's model lacks). Without an IOMMU (the
- * `pc` machine) the run records `confined:false` and the driver's audit
- * (kernel/net/e1000/e1000_ring.h) is the only defence.
+ * addresses. With VT-d's interrupt remapping, each device interrupt goes
+ * through an entry naming the owner's core and vector, accepted from that
+ * device (or its I/O APIC line) only; a write into the interrupt window
+ * naming any other entry faults. With AMD-Vi instead (the ACPI IVRS table,
+ * ivrs.h) the same DMA view is built in its format and the I/O APIC's
+ * interrupts are remapped (iommu_amdvi.h says what QEMU 7.2's model lacks).
+ * Faults (DMA and interrupt) are read back into `dma_fault` records naming
+ * the owner. Without an IOMMU (the `pc` machine) the run records
+ * `confined:false` and the driver's audit (kernel/net/e1000/e1000_ring.h)
+ * is the only defence.
  */
 #ifndef QUESTV_IOMMU_H
 #define QUESTV_IOMMU_H
@@ -42,6 +46,21 @@ int iommu_route_irq(uint8_t vector, uint8_t apic_id, bool *edge, const char **wh
 
 /* Every device attached: turn translation on. 0, or -1 with *why. */
 int iommu_enable(const char **why);
+
+/* Whether device interrupts are remapped (VT-d interrupt remapping in
+ * use): I/O APIC lines and MSIs then name a remapping entry. */
+bool iommu_irq_remapping(void);
+
+/* A remapped I/O APIC line delivering vector (level-triggered) to the core
+ * with APIC ID apic_id: the redirection entry's low and high dwords, mask
+ * clear. 0, or -1 with *why. */
+int iommu_remap_ioapic_line(uint8_t vector, uint8_t apic_id, uint32_t *lo, uint32_t *hi,
+			    const char **why);
+
+/* A remapped MSI of function bdf delivering vector (edge) to apic_id: the
+ * message's address and data. 0, or -1 with *why. */
+int iommu_remap_msi(pci_bdf bdf, uint8_t vector, uint8_t apic_id, uint32_t *addr, uint32_t *data,
+		    const char **why);
 
 /* Record the faults the IOMMU holds as `dma_fault` records; how many. */
 unsigned iommu_report_faults(void);

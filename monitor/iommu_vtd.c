@@ -10,9 +10,16 @@
 #define REG_RTADDR  0x20
 #define REG_CCMD    0x28
 #define REG_FSTS    0x34
+#define REG_IQH     0x80
+#define REG_IQT     0x88
+#define REG_IQA     0x90
+#define REG_IRTA    0xB8
 
 #define GCMD_TE     (1u << 31)
 #define GCMD_SRTP   (1u << 30)
+#define GCMD_QIE    (1u << 26)
+#define GCMD_IRE    (1u << 25)
+#define GCMD_SIRTP  (1u << 24)
 #define GCMD_ONE_SHOT 0x96FFFFFFu   /* GSTS bits that are not commands to repeat */
 #define CCMD_ICC    (1ull << 63)
 #define CCMD_GLOBAL (1ull << 61)
@@ -28,6 +35,12 @@
 #define CAP_FRO(c)    ((unsigned)(((c) >> 24) & 0x3ff) * 16)
 #define CAP_NFR(c)    ((unsigned)(((c) >> 40) & 0xff) + 1)
 #define ECAP_IRO(e)   ((unsigned)(((e) >> 8) & 0x3ff) * 16)
+#define ECAP_QI       (1ull << 1)
+#define ECAP_IR       (1ull << 3)
+#define FRCD_IR_REASON 0x20         /* reasons from here on are interrupt-remapping faults */
+#define DESC_IEC_GLOBAL 0x4ull      /* interrupt entry cache invalidation, all entries */
+#define DESC_WAIT_SW  (0x5ull | 1ull << 5)  /* wait, then write status data */
+#define WAIT_DONE     1u
 #define SAGAW_39      2u
 #define SAGAW_48      4u
 #define SPIN_MAX      1000000u      /* register polls before giving up */
@@ -129,6 +142,50 @@ int vtd_enable(struct vtd *u, const char **why)
 	return 0;
 }
 
+bool vtd_can_remap_irqs(const struct vtd *u)
+{
+	return (u->ecap & ECAP_IR) && (u->ecap & ECAP_QI);
+}
+
+/* Queue two descriptors (IEC global, then a wait writing WAIT_DONE) and
+ * poll for the status: the unit has then dropped any IRTE it cached. */
+static int invalidate_irtes(struct vtd *u, const char **why)
+{
+	static volatile uint32_t status;
+	uint64_t tail = rd64(u, REG_IQT) >> 4 & 0x7fff;
+
+	status = 0;
+	u->queue[tail % VTD_ENTRIES] = (struct vtd_entry){ DESC_IEC_GLOBAL, 0 };
+	u->queue[(tail + 1) % VTD_ENTRIES] =
+		(struct vtd_entry){ DESC_WAIT_SW | (uint64_t)WAIT_DONE << 32, (uintptr_t)&status };
+	wr64(u, REG_IQT, ((tail + 2) % VTD_ENTRIES) << 4);
+	for (unsigned i = 0; i < SPIN_MAX; i++)
+		if (status == WAIT_DONE)
+			return 0;
+	*why = "VT-d interrupt entry cache invalidation did not finish";
+	return -1;
+}
+
+int vtd_enable_irq_remap(struct vtd *u, uint64_t irt_pa, const char **why)
+{
+	if (!(u->queue = pool_alloc(1))) {
+		*why = "out of monitor pages for the VT-d invalidation queue";
+		return -1;
+	}
+	wr64(u, REG_IQT, 0);
+	wr64(u, REG_IQA, (uintptr_t)u->queue);   /* QS 0: one page, 256 descriptors */
+	command(u, GCMD_QIE);
+	if (wait_gsts(u, GCMD_QIE, "VT-d unit did not turn queued invalidation on", why))
+		return -1;
+	wr64(u, REG_IRTA, irt_pa | VTD_IRT_SIZE_LOG2);   /* EIME clear: xAPIC */
+	command(u, GCMD_SIRTP);
+	if (wait_gsts(u, GCMD_SIRTP, "VT-d unit did not take the interrupt remapping table", why) ||
+	    invalidate_irtes(u, why))
+		return -1;
+	command(u, GCMD_IRE);
+	return wait_gsts(u, GCMD_IRE, "VT-d unit did not turn interrupt remapping on", why);
+}
+
 unsigned vtd_take_faults(struct vtd *u, struct vtd_fault *out, unsigned max)
 {
 	unsigned n = 0, nfr = CAP_NFR(u->cap), fro = CAP_FRO(u->cap);
@@ -142,10 +199,13 @@ unsigned vtd_take_faults(struct vtd *u, struct vtd_fault *out, unsigned max)
 		if (!(hi & FRCD_F))
 			continue;
 		lo = rd64(u, off);
-		if (n < max)
+		if (n < max) {
+			uint8_t reason = (uint8_t)(hi >> 32);
 			out[n++] = (struct vtd_fault){ .sid = (uint16_t)hi, .addr = lo & ~0xfffull,
-						       .write = !(hi & FRCD_T),
-						       .reason = (uint8_t)(hi >> 32) };
+						       .write = !(hi & FRCD_T), .reason = reason,
+						       .intr = reason >= FRCD_IR_REASON,
+						       .index = (uint16_t)(lo >> 48) };
+		}
 		wr64(u, off + 8, FRCD_F);     /* write-1-to-clear */
 	}
 	wr32(u, REG_FSTS, FSTS_PFO | FSTS_PPF);
@@ -163,6 +223,13 @@ const char *vtd_fault_reason(uint8_t reason)
 	case 0x6: return "read not permitted";
 	case 0x7: return "second-level table not accessible";
 	case 0xA: case 0xB: case 0xC: return "reserved bits set";
+	case 0x20: return "interrupt request with reserved bits set";
+	case 0x21: return "interrupt index beyond the remapping table";
+	case 0x22: return "interrupt remapping entry not present";
+	case 0x23: return "interrupt remapping table not accessible";
+	case 0x24: return "reserved bits set in an interrupt remapping entry";
+	case 0x25: return "compatibility-format interrupt blocked";
+	case 0x26: return "interrupt source-id verification failed";
 	default: return "other";
 	}
 }

@@ -56,3 +56,40 @@ struct vtd_entry vtd_context_entry(uint64_t slpt_pa, unsigned aw, uint16_t did)
 	return (struct vtd_entry){ (slpt_pa & ADDR_MASK) | CTX_TT_UNTRANSLATED | PRESENT,
 				   (uint64_t)did << CTX_DID_SHIFT | (aw & 7) };
 }
+
+/* IRTE (9.10): low quadword P, DM, RH, TM, DLM, IM, vector, destination;
+ * high quadword SID, SQ, SVT. */
+#define IRTE_PRESENT    1ull
+#define IRTE_TM_LEVEL   (1ull << 4)
+#define IRTE_VECTOR(v)  ((uint64_t)(v) << 16)
+#define IRTE_DEST(a)    ((uint64_t)(a) << 40)  /* xAPIC: bits 47:40 of the 32-bit field at 63:32 */
+#define IRTE_SVT_ALL    (1ull << 18)           /* SVT = 01b: verify SID, masked by SQ */
+
+struct vtd_entry vtd_irte(uint8_t vector, uint8_t apic_id, int level, uint16_t sid)
+{
+	return (struct vtd_entry){ IRTE_PRESENT | (level ? IRTE_TM_LEVEL : 0) | IRTE_VECTOR(vector) |
+				   IRTE_DEST(apic_id),
+				   IRTE_SVT_ALL | sid };
+}
+
+/* Remappable format (5.1.5.1): bit 48 the format, 63:49 index[14:0],
+ * 11 index[15]; the message the I/O APIC sends carries these bits into the
+ * address (5.1.4.1: bit 4 the format, 19:5 index[14:0], 2 index[15]). */
+#define RTE_LEVEL       (1u << 15)
+#define RTE_HI_FORMAT   (1u << 16)
+#define RTE_LO_INDEX15  (1u << 11)
+#define MSI_WINDOW      0xfee00000u
+#define MSI_FORMAT      (1u << 4)
+#define MSI_INDEX15     (1u << 2)
+
+void vtd_ioapic_rte(uint16_t handle, uint8_t vector, int level, uint32_t *lo, uint32_t *hi)
+{
+	*lo = vector | (level ? RTE_LEVEL : 0) | (handle & 0x8000 ? RTE_LO_INDEX15 : 0);
+	*hi = RTE_HI_FORMAT | (uint32_t)(handle & 0x7fff) << 17;
+}
+
+uint32_t vtd_msi_address(uint16_t handle)
+{
+	return MSI_WINDOW | MSI_FORMAT | (uint32_t)(handle & 0x7fff) << 5 |
+	       (handle & 0x8000 ? MSI_INDEX15 : 0);
+}

@@ -60,12 +60,26 @@ static void parses_a_good_table(void **state)
 	assert_int_equal(d.unit[0].reg_base, 0xfed90000);
 	assert_true(d.unit[0].include_all);
 	assert_int_equal(d.unit[0].nendpoints, 0);   /* the IOAPIC scope is not an endpoint */
+	/* ... but names the requester id its interrupts carry: bus 0xf0, 1f.0 */
+	assert_true(d.has_ioapic);
+	assert_int_equal(d.ioapic_sid, 0xf0 << 8 | 0x1f << 3);
 	assert_false(d.unit[1].include_all);
 	assert_int_equal(d.unit[1].nendpoints, 1);
 	assert_int_equal(d.unit[1].endpoint[0], 5 << 3);
 	/* An explicitly named endpoint goes to its unit, the rest to INCLUDE_PCI_ALL. */
 	assert_ptr_equal(dmar_unit_for(&d, 5 << 3), &d.unit[1]);
 	assert_ptr_equal(dmar_unit_for(&d, 3 << 3), &d.unit[0]);
+}
+
+static void no_ioapic_without_its_scope(void **state)
+{
+	struct dmar_info d;
+	(void)state;
+	build();
+	tbl[64] = 2;            /* the IOAPIC scope becomes a bridge's */
+	fix_sum();
+	assert_null(dmar_parse(tbl, tlen, &d));
+	assert_false(d.has_ioapic);
 }
 
 static void no_unit_for_a_function_nobody_covers(void **state)
@@ -131,6 +145,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_a_good_table),
+		cmocka_unit_test(no_ioapic_without_its_scope),
 		cmocka_unit_test(no_unit_for_a_function_nobody_covers),
 		cmocka_unit_test(rejects_malformed_tables),
 		cmocka_unit_test(rejects_too_many_units),

@@ -129,16 +129,26 @@ def test_marks_are_arrows_from_the_top_not_data_and_panels_stack(tmp_path):
     assert (tmp_path / "f.dat").read_text().count("#") == 2
 
 
-def test_iommu_table_counts_faults_recoveries_and_dma_records_per_machine():
+def test_iommu_table_counts_faults_recoveries_dma_records_and_interrupts_per_machine():
     pd = pytest.importorskip("pandas")
     from analysis import iommu
-    faults = pd.DataFrame([{"iommu": m, "kind": k, "detected_by": "ring_check",
+    kinds = ("bad-dma", "dma-handover", "dma-irq")
+    faults = pd.DataFrame([{"run": f"{m}-{k}", "iommu": m, "kind": k, "detected_by": "ring_check",
                             "dma_faults": int(m == "vtd" and k == "dma-handover")}
-                           for m in ("vtd", "none") for k in ("bad-dma", "dma-handover")] * 2)
-    recovered = faults.assign(ok=True, recovery_us=[1000, 2000, 3000, 5000] * 2)
-    held = pd.DataFrame([{"iommu": m, "unchanged": u} for m, u in
-                         (("vtd", True), ("vtd", True), ("none", True), ("none", False))])
-    t = iommu.kinds_table(faults, recovered, held)
+                           for m in ("vtd", "none") for k in kinds] * 2)
+    recovered = faults.assign(ok=True, recovery_us=[1000, 2000, 4000, 3000, 5000, 6000] * 2)
+    held = pd.DataFrame([{"run": f"{m}-{k}", "unchanged": not (m == "none" and k == "bad-dma")}
+                         for m in ("vtd", "none") for k in kinds])
+    # Sandbox 1 counts 5 stray interrupts and 1 NMI in every run (the isolation
+    # probe's); dma-irq adds 8 per fault without an IOMMU, 4 behind VT-d. The
+    # driver's own counts do not matter.
+    interrupts = pd.DataFrame(
+        [{"run": f"{m}-{k}", "sandbox": 1, "nmis": 1,
+          "stray": 5 + (k == "dma-irq") * 2 * (8 if m == "none" else 4)}
+         for m in ("vtd", "none") for k in kinds] +
+        [{"run": f"{m}-{k}", "sandbox": 0, "nmis": 7, "stray": 9}
+         for m in ("vtd", "none") for k in kinds])
+    t = iommu.kinds_table(faults, recovered, held, interrupts, driver=0)
     vtd = t[t["machine"] == "q35 + Intel VT-d"].set_index("kind")
     pc = t[t["machine"] == "pc, no IOMMU"].set_index("kind")
     assert vtd.loc["dma-handover", "dma_fault records"] == 2
@@ -146,5 +156,39 @@ def test_iommu_table_counts_faults_recoveries_and_dma_records_per_machine():
     assert pc.loc["dma-handover", "dma_fault records"] == 0
     assert vtd.loc["dma-handover", "recovery ms median"] == 2.0
     assert pc.loc["dma-handover", "recovery ms median"] == 5.0
-    assert pc.loc["bad-dma", "code checksums held"] == "1/2"
-    assert list(t["recovered"]) == [2, 2, 2, 2] and list(t["faults"]) == [2, 2, 2, 2]
+    assert pc.loc["bad-dma", "code checksums held"] == "0/1"
+    assert vtd.loc["dma-irq", "code checksums held"] == "1/1"
+    assert list(t["recovered"]) == [2] * 6 and list(t["faults"]) == [2] * 6
+    assert pc.loc["dma-irq", "others' stray irqs"] == 21 and vtd.loc["dma-irq", "others' NMIs"] == 1
+    assert pc.loc["dma-irq", "irqs at others per fault"] == 8
+    assert vtd.loc["dma-irq", "irqs at others per fault"] == 4
+    assert t[t["kind"] != "dma-irq"]["irqs at others per fault"].isna().all()
+
+
+def test_iommu_cost_table_per_machine(tmp_path):
+    """iommu-cost: httperf's reply time and the driver sandbox's cycles per frame, one row
+    per machine; failed runs and the VNIC's figures left out."""
+    pytest.importorskip("pandas")
+    from analysis import iommu
+    exp = tmp_path / iommu.COST
+    rows = ["run,ok,run_dir"]
+    for name, machine, ok, ms, cpf in (("iommu-none_r0", "none", True, 2.0, 1000),
+                                       ("iommu-vtd_r0", "vtd", True, 3.0, 1500),
+                                       ("iommu-vtd_r1", "vtd", False, 99.0, 99999)):
+        d = exp / name
+        d.mkdir(parents=True)
+        (d / "params.json").write_text(json.dumps(
+            {"rep": 0, "system": {}, "qemu": {"icount": False}, "params": {"iommu": machine}}))
+        recs = [{"ev": "httperf", "replies": 1200, "errors_total": 0, "reply_ms_response": ms},
+                {"ev": "net_stats", "role": "driver", "cycles_per_frame": cpf,
+                 "frames_handled": 2400},
+                {"ev": "net_stats", "role": "vnic", "cycles_per_frame": 7, "frames_handled": 5}]
+        (d / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+        rows.append(f"{name},{ok},{d}")
+    (exp / "runs.csv").write_text("\n".join(rows) + "\n")
+    t = iommu.cost_table(tmp_path).set_index("machine")
+    assert t.loc["pc, no IOMMU", "reply ms median (httperf)"] == 2.0
+    assert t.loc["q35 + Intel VT-d", "reply ms median (httperf)"] == 3.0
+    assert t.loc["q35 + Intel VT-d", "reply ms min-max"] == "3.0-3.0"
+    assert t.loc["q35 + Intel VT-d", "driver cycles/frame median"] == 1500
+    assert t.loc["q35 + Intel VT-d", "runs"] == 1 and t.loc["pc, no IOMMU", "driver frames"] == 2400

@@ -10,6 +10,7 @@
 
 #define WILD_OFFSET (64ull << 20)   /* beyond RAM, below the shared regions */
 #define DETECT_MS   1000            /* a strike not found by then is reported undetected */
+#define MSI_WINDOW  0xFEE00000ull   /* compatibility format: destination APIC ID in bits 19:12 */
 
 static struct {
 	bool active;
@@ -21,7 +22,7 @@ static struct {
 	uint64_t injected;
 	uint64_t detect_by_ms;       /* the last strike must be found by then */
 	uint64_t undetected;
-	uint64_t bad_dma_target, wild_target;
+	uint64_t bad_dma_target, wild_target, irq_target;
 	bool end_after;
 } plan;
 
@@ -58,7 +59,7 @@ static bool plan_has(enum nic_fault_kind k)
 	for (unsigned i = 0; i < plan.nkinds; i++)
 		if (plan.kinds[i] == k)
 			return true;
-	return plan.random_kind;
+	return plan.random_kind && k != NIC_FAULT_DMA_IRQ;
 }
 
 static enum plan_mode parse_mode(const char *v, unsigned len)
@@ -68,6 +69,16 @@ static enum plan_mode parse_mode(const char *v, unsigned len)
 		if (strlen(names[m]) == len && !strncmp(v, names[m], len))
 			return (enum plan_mode)m;
 	return MODE_BAD;
+}
+
+/* The interrupt window aimed at the first other sandbox's core. */
+static uint64_t window_target(void)
+{
+	const struct bootinfo *bi = kinfo.bi;
+	for (unsigned i = 0; i < bi->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)
+		if (i != bi->sandbox)
+			return MSI_WINDOW | (uint64_t)(bi->peer_apic[i] & 0xff) << 12;
+	return 0;
 }
 
 /* Another sandbox's kernel code, as the monitor names it for the probe. */
@@ -87,7 +98,7 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 		return 0;
 	if (parse_kinds(kind, word_len(kind))) {
 		*why = "nicfault= must be all or a comma list of wild-write, descriptor-corruption, "
-		       "hang, bad-dma, dma-handover, tx-wild-write, tx-hang";
+		       "hang, bad-dma, dma-handover, tx-wild-write, tx-hang, dma-irq";
 		return -1;
 	}
 	plan.mode = !mode ? MODE_LOCAL : parse_mode(mode, word_len(mode));
@@ -108,7 +119,9 @@ int net_faults_plan(const struct nic_driver *nd, const char **why)
 	plan.end_after = arg_present("end_after_faults");
 	plan.bad_dma_target = foreign_target();
 	plan.wild_target = kinfo.mem_bytes + WILD_OFFSET;
-	if (!plan.bad_dma_target || paging_map_page(plan.wild_target, 1)) {
+	plan.irq_target = window_target();
+	if (!plan.bad_dma_target || paging_map_page(plan.wild_target, 1) ||
+	    (plan_has(NIC_FAULT_DMA_IRQ) && !plan.irq_target)) {
 		*why = "no foreign address to aim faults at";
 		return -1;
 	}
@@ -171,8 +184,10 @@ void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 	if (plan.injected == plan.count || now_ms < plan.next_ms)
 		return;
 	r = xorshift64(&plan.rng);
-	kind = plan.random_kind ? (int)(r % NIC_FAULT_KINDS) : (int)plan.kinds[plan.injected % plan.nkinds];
-	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target, r);
+	kind = plan.random_kind ? (int)(r % NIC_FAULT_DMA_IRQ)      /* net_faults.h: all */
+				: (int)plan.kinds[plan.injected % plan.nkinds];
+	nic_fault_arm(d, (enum nic_fault_kind)kind, plan.bad_dma_target, plan.wild_target,
+		      plan.irq_target, r);
 	/* A send strike waits for a frame: have the stack send one now. */
 	if (nic_fault_in_tx((enum nic_fault_kind)kind))
 		nic_driver_ask_gateway(nd);

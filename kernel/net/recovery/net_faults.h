@@ -3,11 +3,12 @@
  * kernel args (an experiment's `fault:` settings become these):
  *
  *   nicfault=KIND[,KIND...]|all   wild-write, descriptor-corruption, hang,
- *                            bad-dma, dma-handover, tx-wild-write, tx-hang
- *                            (nic_fault.h; or wild, desc, hang, dma, dmah,
- *                            txwild, txhang),
- *                            in turn (at most 8 listed);
- *                            all: a random kind each time
+ *                            bad-dma, dma-handover, tx-wild-write, tx-hang,
+ *                            dma-irq (nic_fault.h; or wild, desc, hang, dma,
+ *                            dmah, txwild, txhang, dmai), in turn (at most 8
+ *                            listed); all: a random kind each time, dma-irq
+ *                            never (it strikes other sandboxes' cores
+ *                            wherever interrupts are not remapped)
  *   nicfault_at_ms=N         the first strike, N ms after serving began (1000)
  *   nicfaults=N              how many strikes (1)
  *   nicfault_gap_ms=M        then one every M/2..3M/2 ms, after the previous

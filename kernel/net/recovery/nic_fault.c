@@ -7,21 +7,37 @@
 
 #define CORRUPT_DESCS 8
 #define E1000_TDT     0x3818      /* transmit descriptor tail register (82540EM) */
+#define E1000_RDH     0x2810      /* receive descriptor head: the device fills it next */
+#define E1000_MTA0    0x5200      /* multicast table, first word */
+#define E1000_MDIC    0x0020      /* PHY register access */
+#define MDIC_PHY_WRITE (1u << 26 | 1u << 21)   /* op write, PHY address 1 */
+#define MDIC_PHY_READ  (2u << 26 | 1u << 21)
+#define MDIC_READY    (1u << 28)
+#define MDIC_SPINS    100000
+#define BMCR_LOOPBACK (1u << 14)  /* PHY control register 0: transmit comes back */
+#define WINDOW_FRAME_LEN 60
+#define WINDOW_VECTOR 0x91u       /* word i: fixed delivery, edge, vector 0x91 + i,
+				     vectors no sandbox uses, one per word so
+				     the target counts each one that arrives */
+/* The frame's destination, 91:00:00:00:92:00, is a multicast address whose
+ * hash (RCTL.MO 0: bits 47:36) is 9: accepted once MTA[0] bit 9 is set.
+ * (Writing RCTL instead would stop QEMU's e1000 receiving for a second.) */
+#define WINDOW_MTA_BIT (1u << 9)
 #define HANDOVER_LEN  64
 
 static const char *const names[NIC_FAULT_KINDS] = {
 	"wild-write", "descriptor-corruption", "hang", "bad-dma", "dma-handover",
-	"tx-wild-write", "tx-hang",
+	"tx-wild-write", "tx-hang", "dma-irq",
 };
 /* Short spellings, for kernel args (128 bytes in all). */
 static const char *const aliases[NIC_FAULT_KINDS] = { "wild", "desc", "hang", "dma", "dmah",
-						      "txwild", "txhang" };
+						      "txwild", "txhang", "dmai" };
 
 struct nic_fault_shot nic_fault_last;
 
 static struct {
 	enum nic_fault_kind kind;
-	uint64_t bad_dma_target, wild_target, rng;
+	uint64_t bad_dma_target, wild_target, irq_target, rng;
 } pending;
 
 const char *nic_fault_name(enum nic_fault_kind k)
@@ -63,14 +79,48 @@ static void point_outside(struct e1000_dev *d)
 
 /* The device owns the TX descriptor at the ring's tail as soon as TDT
  * passes it, as driver code writing the register too early would do. */
-static void hand_over_outside(struct e1000_dev *d)
+static void hand_over(struct e1000_dev *d, uint64_t addr, uint16_t len)
 {
 	volatile struct e1000_tx_desc *t = &d->tx.desc[d->tx.tail];
-	t->addr = pending.bad_dma_target;
-	t->length = HANDOVER_LEN;
+	t->addr = addr;
+	t->length = len;
 	t->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
 	t->status = 0;
 	*(volatile uint32_t *)(d->regs + E1000_TDT) = (d->tx.tail + 1) % d->tx.count;
+}
+
+static volatile uint32_t *reg(struct e1000_dev *d, unsigned off)
+{
+	return (volatile uint32_t *)(d->regs + off);
+}
+
+/* A PHY register access through MDIC; what it read. */
+static uint16_t mdic(struct e1000_dev *d, uint32_t cmd)
+{
+	*reg(d, E1000_MDIC) = cmd;
+	for (unsigned i = 0; i < MDIC_SPINS && !(*reg(d, E1000_MDIC) & MDIC_READY); i++)
+		cpu_relax();
+	return (uint16_t)*reg(d, E1000_MDIC);
+}
+
+/* The RX descriptor at RDH (the device's) gets the window address; then a
+ * frame goes out with the PHY looped back and its address accepted, so
+ * the device receives it at once and writes it there: each of its words an
+ * interrupt message. Loopback and filter are put back after. */
+static void loop_into_window(struct e1000_dev *d)
+{
+	uint32_t head = *reg(d, E1000_RDH) % d->rx.count, mta = *reg(d, E1000_MTA0);
+	uint16_t bmcr = mdic(d, MDIC_PHY_READ);
+	uint32_t *frame = d->tx_bufs[d->tx.tail].va;
+
+	for (unsigned i = 0; i < WINDOW_FRAME_LEN / 4; i++)
+		frame[i] = WINDOW_VECTOR + i;
+	d->rx.desc[head].addr = pending.irq_target;
+	*reg(d, E1000_MTA0) = mta | WINDOW_MTA_BIT;
+	mdic(d, MDIC_PHY_WRITE | bmcr | BMCR_LOOPBACK);
+	hand_over(d, d->tx_bufs[d->tx.tail].pa, WINDOW_FRAME_LEN);
+	mdic(d, MDIC_PHY_WRITE | bmcr);
+	*reg(d, E1000_MTA0) = mta;
 }
 
 static void strike(struct e1000_dev *d)
@@ -96,7 +146,10 @@ static void strike(struct e1000_dev *d)
 		point_outside(d);
 		break;
 	case NIC_FAULT_DMA_HANDOVER:
-		hand_over_outside(d);
+		hand_over(d, pending.bad_dma_target, HANDOVER_LEN);
+		break;
+	case NIC_FAULT_DMA_IRQ:
+		loop_into_window(d);
 		break;
 	case NIC_FAULT_KINDS:
 		break;
@@ -104,11 +157,12 @@ static void strike(struct e1000_dev *d)
 }
 
 void nic_fault_arm(struct e1000_dev *d, enum nic_fault_kind kind, uint64_t bad_dma_target,
-		   uint64_t wild_target, uint64_t seed)
+		   uint64_t wild_target, uint64_t irq_target, uint64_t seed)
 {
 	pending.kind = kind;
 	pending.bad_dma_target = bad_dma_target;
 	pending.wild_target = wild_target;
+	pending.irq_target = irq_target;
 	pending.rng = seed ? seed : 1;
 	if (nic_fault_in_tx(kind))
 		d->tx_fault_hook = strike;

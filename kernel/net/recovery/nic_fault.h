@@ -28,6 +28,20 @@
  *    The send runs from the transmit queue's flush, outside lwIP's output
  *    call chain (netif_glue.h), so the same containment unwinds it and
  *    lwIP's state stays whole; the frame being sent is lost.
+ *  - dma-irq: the interrupt window. The RX descriptor the device fills
+ *    next (at RDH, already handed over) gets the address 0xFEE00000 with
+ *    another sandbox's core as destination (as a driver out to disturb a
+ *    peer would write it), and a 60-byte frame of 15 words is sent with
+ *    the PHY looped back, so the device writes it there at once: 15
+ *    messages "vector 0x91 + i, fixed" (8 with a physical destination,
+ *    those at offsets with bit 2 clear), those at offsets with bit 4 clear
+ *    in compatibility format, the others in remappable format naming
+ *    entry (core << 7 | offset >> 5, + 0x8000 with bit 2). Behind VT-d interrupt remapping a
+ *    remappable message must name an entry made for the NIC, and none is;
+ *    compatibility format is blocked while GCMD.CFI is clear (spec 5.1.4;
+ *    QEMU 7.2 does not model that block). Without an IOMMU each word is an
+ *    interrupt on that core. The descriptor's address differs from the
+ *    driver's shadow: the ring checks find it.
  */
 #ifndef QUESTV_NET_NIC_FAULT_H
 #define QUESTV_NET_NIC_FAULT_H
@@ -37,7 +51,7 @@
 
 enum nic_fault_kind { NIC_FAULT_WILD_WRITE, NIC_FAULT_DESC_CORRUPT, NIC_FAULT_HANG,
 		      NIC_FAULT_BAD_DMA, NIC_FAULT_DMA_HANDOVER, NIC_FAULT_TX_WILD_WRITE,
-		      NIC_FAULT_TX_HANG, NIC_FAULT_KINDS };
+		      NIC_FAULT_TX_HANG, NIC_FAULT_DMA_IRQ, NIC_FAULT_KINDS };
 
 /* Does kind strike in the send path (else in the receive poll)? */
 static inline bool nic_fault_in_tx(enum nic_fault_kind k)
@@ -48,7 +62,7 @@ static inline bool nic_fault_in_tx(enum nic_fault_kind k)
 /* The kind's name ("wild-write", ...). */
 const char *nic_fault_name(enum nic_fault_kind k);
 /* Its kind, or -1 for a name that is none. Also takes the short
- * spellings wild, desc, hang, dma, dmah, txwild and txhang. */
+ * spellings wild, desc, hang, dma, dmah, txwild, txhang and dmai. */
 int nic_fault_parse(const char *name, unsigned len);
 
 /* The last strike, for timing and reporting. */
@@ -64,8 +78,9 @@ extern struct nic_fault_shot nic_fault_last;
  * Strike d's next receive poll with kind (its next send: nic_fault_in_tx).
  * bad_dma_target: a host-physical
  * address outside this sandbox (another's memory); wild_target: an
- * address outside this sandbox's RAM that the kernel's page tables map.
+ * address outside this sandbox's RAM that the kernel's page tables map;
+ * irq_target: an address in the interrupt window aimed at another core.
  */
 void nic_fault_arm(struct e1000_dev *d, enum nic_fault_kind kind, uint64_t bad_dma_target,
-		   uint64_t wild_target, uint64_t seed);
+		   uint64_t wild_target, uint64_t irq_target, uint64_t seed);
 #endif
