@@ -45,8 +45,9 @@ TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repet
 # vpmu: load the virtual PMU (default true); vpmu_options: plugin geometry
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 # iommu: none (machine pc) or vtd (q35 + Intel VT-d; experiments/qemu.py machine_args).
+# vpmu_pmi: the vPMU with its overflow interrupt (an ivshmem-doorbell device; qemu.vpmu_args).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str,
-             "iommu": str}
+             "iommu": str, "vpmu_pmi": bool}
 EMULATORS = ("qemu", "bochs")
 PMC_BACKENDS = ("none", "vpmu", "intel", "amd")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
