@@ -21,6 +21,8 @@ when the analysis ran; `analysis-latest` points at the newest), with
   mg_max_over_budget      memguard: largest best-effort misses of a period /
   mg_periods_over_5pct    budget, and the fraction of periods more than 5% over
   colours                 the real-time sandbox's LLC colours, or `none`
+  config                  the configuration's name: its policy, or the case's
+                          `config` where one policy runs with other parameters
   rt_jobs                 the real-time thread's completed jobs
   be_polluter_progress    bytes the streaming best-effort threads covered, and
   be_cpu_progress         passes the CPU-bound ones did, per virtual second
@@ -68,6 +70,7 @@ def _run_row(run, records):
                                      if t.get("work") == work) / seconds
     row = {
         "policy": run["policy"], "mix": run["mix"], "colours": str(run.get("colours", "none")),
+        "config": run.get("config", run["policy"]),
         "rt_deadline_misses": rt_thread["deadline_misses"],
         "rt_max_response_us": rt_thread.get("model_max_response_us"),
         "rt_p99_response_us": rt_thread.get("model_p99_response_us"),
@@ -107,7 +110,7 @@ def summary(exp=EXP, results=load.RESULTS):
         raise load.NoResults(f"{exp}: no successful runs")
     df = pd.DataFrame(rows)
     df["policy"] = pd.Categorical(df["policy"], [p for p in POLICIES if p in set(df["policy"])])
-    return _with_ratios(df.sort_values(["mix", "colours", "policy"]).reset_index(drop=True))
+    return _with_ratios(df.sort_values(["mix", "colours", "policy", "config"]).reset_index(drop=True))
 
 
 def _with_ratios(df):
@@ -151,14 +154,12 @@ def targets(df):
         best = keeps.loc[keeps["rt_max_response_us"].idxmin()] if not keeps.empty else None
         lines.append(
             f"- `{mix}`: best configuration keeping every best-effort class >= 90% of rm and 0 "
-            "deadline misses: " + (f"{best.policy}, colours {best.colours}, worst response "
+            "deadline misses: " + (f"{best.config}, colours {best.colours}, worst response "
                                    f"{cut(rm.rt_max_response_us, best.rt_max_response_us):+.1f}% cut "
                                    "(target >= 30%)" if best is not None else "none"))
-        ca = g[(g["policy"] == "cache-aware") & (g["colours"] == "none")]
-        if not ca.empty:
-            ca = ca.iloc[0]
+        for ca in g[(g["policy"] == "cache-aware") & (g["colours"] == "none")].itertuples():
             lines.append(
-                f"- `{mix}`: cache-aware vs rm (no colours): real-time LLC misses "
+                f"- `{mix}`: {ca.config} vs rm (no colours): real-time LLC misses "
                 f"{cut(rm.rt_llc_misses, ca.rt_llc_misses):+.1f}% cut (target >= 50%); best effort "
                 f"keeps {100 * ca.be_polluter_progress_vs_rm:.0f}% (polluters) and "
                 f"{100 * ca.be_cpu_progress_vs_rm:.0f}% (CPU-bound) of its rm progress")
@@ -178,7 +179,7 @@ def frontier(df, out):
     a fraction of rm without colours), one point per configuration."""
     figs = []
     for mix, g in df.groupby("mix", observed=True):
-        series = [(f"{r.policy} colours={r.colours}",
+        series = [(f"{r.config} colours={r.colours}",
                    [(min(r.be_polluter_progress_vs_rm, r.be_cpu_progress_vs_rm), r.rt_max_response_us)])
                   for r in g.itertuples()]
         figs += gnuplot.plot(out / f"{out.name}-frontier-{mix}", series,
@@ -189,16 +190,18 @@ def frontier(df, out):
 
 
 def figures(df, out):
-    """Real-time LLC misses and modelled max response per policy, against the polluting cores."""
+    """Real-time LLC misses and modelled max response per configuration without colours,
+    against the polluting cores."""
     figs = []
     x = {m: i + 1 for i, m in enumerate(sorted(df["mix"].unique()))}
     for col, title, ylabel in (("rt_llc_misses", "Real-time task: LLC misses", "LLC misses"),
                                ("rt_max_response_us", "Real-time task: max response (modelled)",
                                 "microseconds (vPMU core cycles)")):
         series = []
-        for pol in df["policy"].cat.categories:
-            s = df[(df["policy"] == pol) & (df["colours"] == "none")]
-            series.append((pol, [(x[m], v) for m, v in zip(s["mix"], s[col])]))
+        plain = df[df["colours"] == "none"]
+        for cfg in plain["config"].unique():
+            s = plain[plain["config"] == cfg]
+            series.append((cfg, [(x[m], v) for m, v in zip(s["mix"], s[col])]))
         figs += gnuplot.plot(out / f"{out.name}-{col}", series, title,
                              "polluting cores (mix pol1..pol3)", ylabel, xtics="data")
     return figs
@@ -212,10 +215,10 @@ def section(results=load.RESULTS, published=None, exp=EXP):
     df = summary(exp, results)
     csv = write_summary(df, exp, results)
     figs = figures(df, out) + frontier(df, out)
-    shown = df[["policy", "mix", "colours", "rt_jobs", "rt_deadline_misses", "rt_max_response_us",
+    shown = df[["config", "mix", "colours", "rt_jobs", "rt_deadline_misses", "rt_max_response_us",
                 "rt_p99_response_us", "rt_max_response_tsc_us", "rt_llc_misses", "rt_mpki",
-                "be_polluter_progress_vs_rm", "be_cpu_progress_vs_rm", "estimator_mean_error",
-                "estimator_max_error"]]
+                "be_polluter_progress_vs_rm", "be_cpu_progress_vs_rm", "mg_periods_over_5pct",
+                "mg_max_over_budget", "estimator_mean_error", "estimator_max_error"]]
     text = [f"## Cache-aware scheduling (`{exp}`)\n\n",
             "Four sandboxes on four cores under the vPMU (icount; LLC 1 MiB, 16-way, LRU). "
             "Sandbox 0: a real-time Main VCPU (9/10 ms) whose periodic job makes two passes "

@@ -83,3 +83,15 @@ def test_targets_pick_the_best_configuration_that_keeps_best_effort():
     assert "cache-aware, colours none, worst response +40.0% cut" in text
     assert "real-time LLC misses +60.0% cut" in text
     assert "keeps 100% (polluters) and 90% (CPU-bound)" in text
+
+
+def test_each_cache_aware_configuration_gets_its_target_line():
+    rows = [ci._run_row({"policy": "rm", "mix": "pol1"}, records(misses_rt=1000)),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1"}, records(misses_rt=900)),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1", "config": "cache-aware-strict"},
+                        records(misses_rt=300, progress=(1024, 10)))]
+    assert [r["config"] for r in rows] == ["rm", "cache-aware", "cache-aware-strict"]
+    text = ci.targets(ci._with_ratios(pd.DataFrame(rows)))
+    assert "cache-aware vs rm (no colours): real-time LLC misses +10.0% cut" in text
+    assert ("cache-aware-strict vs rm (no colours): real-time LLC misses +70.0% cut (target >= 50%); "
+            "best effort keeps 25% (polluters)") in text
