@@ -89,8 +89,9 @@ static void describe(const struct pmc *p, struct record *r)
 	(void)p;
 	rec_u64(r, "vcpu", vcpu);
 	rec_hex(r, "bar2", bar2);
-	rec_str(r, "paging", paging_mode() == VPMU_PAGING_NATIVE ? "native"
-			     : paging_mode() == VPMU_PAGING_NESTED ? "nested" : "nested-2m");
+	rec_str(r, "paging", kinfo.virtualized ? "nested" : "native");
+	if (kinfo.virtualized)
+		rec_str(r, "nested_leaf", paging_mode() == VPMU_PAGING_NESTED_2M ? "2M" : "4K");
 	rec_bool(r, "overflow_interrupt", pmi_vector == VEC_PMI);
 }
 
