@@ -29,6 +29,10 @@ when the analysis ran; `analysis-latest` points at the newest), with
                           (under icount instructions per second are the same
                           whichever best-effort VCPU runs: only work done shows)
   *_vs_rm                 those two as a fraction of rm's without colours, same mix
+  rt_misses_per_job       the real-time task's LLC misses per job, and the
+  rt_pass_lines           lines one pass of its job covers (LINE-byte lines):
+                          a job whose lines did not survive since its last
+                          one misses at least that many
 
 plus a figure of the real-time task's misses and response time per policy,
 a figure per mix of its worst response against best-effort progress (one
@@ -48,6 +52,7 @@ from .sections import finish_section
 EXP = "cache-interference"
 POLICIES = ["rm", "edf", "cache-aware", "memguard"]
 RT_SANDBOX = 0
+LINE = 64          # the vPMU's LLC line (the experiment's llc=1M:16:64)
 
 
 def _run_row(run, records):
@@ -83,6 +88,9 @@ def _run_row(run, records):
         "rt_p99_response_tsc_us": rt_thread.get("p99_response_us"),
         "rt_mpki": 1000 * rt_vcpu["llc_misses"] / max(rt_vcpu["instructions"], 1),
         "rt_jobs": rt_thread["jobs"],
+        "rt_misses_per_job": rt_vcpu["llc_misses"] / max(rt_thread["jobs"], 1),
+        "rt_pass_lines": (rt_thread.get("work_bytes", 0) / max(rt_thread.get("work_passes", 0), 1)
+                          / LINE),
         "llc_lines": llc,
         "be_polluter_progress": progress("stream", "work_bytes"),
         "be_cpu_progress": progress("compute", "work_passes"),
@@ -162,7 +170,9 @@ def targets(df):
                 f"- `{mix}`: {ca.config} vs rm (no colours): real-time LLC misses "
                 f"{cut(rm.rt_llc_misses, ca.rt_llc_misses):+.1f}% cut (target >= 50%); best effort "
                 f"keeps {100 * ca.be_polluter_progress_vs_rm:.0f}% (polluters) and "
-                f"{100 * ca.be_cpu_progress_vs_rm:.0f}% (CPU-bound) of its rm progress")
+                f"{100 * ca.be_cpu_progress_vs_rm:.0f}% (CPU-bound) of its rm progress; "
+                f"{ca.rt_misses_per_job:.0f} misses per job against rm's "
+                f"{rm.rt_misses_per_job:.0f}, one pass of the job being {ca.rt_pass_lines:.0f} lines")
         mg = g[(g["policy"] == "memguard") & (g["colours"] == "none")]
         if not mg.empty and "mg_max_over_budget" in mg and mg.iloc[0].notna()["mg_max_over_budget"]:
             mg = mg.iloc[0]
@@ -224,6 +234,12 @@ def section(results=load.RESULTS, published=None, exp=EXP):
             "Sandbox 0: a real-time Main VCPU (9/10 ms) whose periodic job makes two passes "
             "over half the LLC; sandboxes 1-3: best-effort VCPUs, a polluter streaming over 4x the LLC "
             "beside a CPU-bound one, or the CPU-bound one alone (mix polN: N polluting cores). "
+            "Colours: `none`, or the real-time sandbox on LLC colours 0-7 of the 16 (half the "
+            "LLC, host pages of those colours only) with the best-effort sandboxes sharing "
+            "8-15. memguard (1 ms periods, 2000 misses each) runs with the vPMU's overflow "
+            "interrupt. cache-aware-strict is cache-aware guarding all the time and letting "
+            "polluters fall up to 90% behind: what keeping the real-time lines between jobs "
+            "costs. "
             "Response times: *modelled* (the vPMU's core cycles, which charge 200 cycles per LLC "
             "miss; under icount the TSC counts instructions only, so TSC response times cannot "
             "show cache interference), over the jobs after the first (cold for every policy), "

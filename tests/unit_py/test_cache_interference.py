@@ -12,7 +12,8 @@ def records(misses_rt=1000, be_instr=(600, 400), mg=None, progress=(4096, 10), r
     recs = [{"ev": "monitor_ready", "tsc_hz": 1_000_000_000},
             {"ev": "thread", "sandbox": 0, "name": "rtj", "deadline_misses": 0, "jobs": 10,
              "max_response_us": 900, "p99_response_us": 800, "model_max_response_us": response,
-             "model_p99_response_us": 1100},
+             "model_p99_response_us": 1100, "work": "reuse", "work_bytes": 2 * 524288,
+             "work_passes": 2},
             {"ev": "thread", "sandbox": 1, "name": "polw", "work": "stream",
              "work_bytes": progress[0], "work_passes": 1},
             {"ev": "thread", "sandbox": 1, "name": "cpuw", "work": "compute",
@@ -44,6 +45,8 @@ def test_row_figures():
     assert row["colours"] == "none" and row["rt_jobs"] == 10
     # Work done per virtual second, per class: bytes streamed, CPU-bound passes.
     assert row["be_polluter_progress"] == 8192 and row["be_cpu_progress"] == 20
+    # Misses per job against the lines one pass of the job covers (512 KiB / 64 B).
+    assert row["rt_misses_per_job"] == 100 and row["rt_pass_lines"] == 8192
 
 
 def test_memguard_budget_only_where_best_effort_runs():
