@@ -26,8 +26,10 @@ FIRMNESS = {
     "tlb": "icount: exact, one run; free TSC: the median of three runs in host time, noisy on "
            "a shared host.",
     "cache-interference": "icount and the vPMU's cache model are deterministic: one run per "
-                          "point gives the same counts every time; 200 ms of schedule is ~20 "
-                          "jobs of the real-time task.",
+                          "point gives the same counts every time (memguard's periods "
+                          "excepted: when its overflow interrupt arrives depends on how soon "
+                          "the host runs QEMU's main loop); 200 ms of schedule is ~20 jobs of "
+                          "the real-time task, the full version's 1.1 s 110.",
     "webserver": "one run; whether the guest keeps 120 req/s (and its errors) is firm, reply "
                  "times and late seconds follow the host's load (see the load average).",
     "shared-driver": "ab runs back to back in one boot: their spread says how well they agree; "

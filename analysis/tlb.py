@@ -122,14 +122,12 @@ def section(results=load.RESULTS, published=None):
     if not v.empty:
         text.append("\n### vPMU DTLB model: per access\n\n"
                     "From the vPMU plugin (64-entry 4-way DTLB of 4 KiB pages by default): DTLB "
-                    "misses, page-walk memory references (4 per miss natively, 24 under nested "
-                    "paging: a 2-D walk) and the model's cycle estimate, per access of the chase "
-                    "(all passes counted). The model charges a nested miss 24 references "
-                    "whatever the nested leaf size, so it cannot tell coloured from nested: 24 "
-                    "is the 2-D walk with 4 KiB nested leaves ((4+1)x(4+1)-1), the coloured "
-                    "case; with 2 MiB nested leaves a walk needs 19 ((4+1)x(3+1)-1), so on "
-                    "hardware without walk caches colouring adds 5 references (+26%) per "
-                    "DTLB miss.\n\n" + vpmu_table(v))
+                    "misses, page-walk memory references (4 per miss natively; under nested "
+                    "paging a 2-D walk: 19 where the nested tables end in 2 MiB leaves, "
+                    "(4+1)x(3+1)-1, an uncoloured sandbox; 24 with 4 KiB nested leaves, "
+                    "(4+1)x(4+1)-1, a coloured one) and the model's cycle estimate, per access "
+                    "of the chase (all passes counted). So on hardware without walk caches "
+                    "colouring adds 5 references (+26%) per DTLB miss.\n\n" + vpmu_table(v))
     pub = (published or {}).get("tlb_overheads", {})
     text.append(f"\nPublished: {pub.get('claim', '').strip()} ({pub.get('source', '').strip()}); "
                 "the slides give the figure's shape, not its values.\n\n"
@@ -143,6 +141,6 @@ def section(results=load.RESULTS, published=None):
                 "without that the native kernel, which rarely flushes, kept a smaller emulated "
                 "TLB than a sandbox (whose monitor's exits flush it) and read ~1000 ticks per "
                 "access from N = 256 on, an artefact of flush history. DTLB misses and page-walk references per access come from "
-                "the vPMU's DTLB model (24 references per nested miss, 4 native; the table above "
-                "when the runs had the vPMU); real hardware gives real cycles.\n")
+                "the vPMU's DTLB model (19 or 24 references per nested miss, 4 native; the table "
+                "above when the runs had the vPMU); real hardware gives real cycles.\n")
     return finish_section(EXP, results, text, failed)

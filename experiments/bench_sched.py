@@ -39,10 +39,11 @@ def main(argv=None):
         print(f"bench-sched: the guest run failed; see {b.run_dir}", file=sys.stderr)
         return 1
     print("in a sandbox, -icount shift=0 (TSC = instructions):")
-    print(f"{'policy':6} {'periods':7} {'vcpus':>6} {'decisions':>10} {'mean_insns':>11} {'max_insns':>10}")
+    print(f"{'policy':6} {'periods':7} {'vcpus':>6} {'decisions':>10} {'mean_insns':>11} {'max_insns':>10} "
+          f"{'median_batch':>13}")
     for r in rows:
         print(f"{r['policy']:6} {r['periods']:7} {r['vcpus']:>6} {r['decisions']:>10} "
-              f"{r['mean_cycles']:>11} {r['max_cycles']:>10}")
+              f"{r['mean_cycles']:>11} {r['max_cycles']:>10} {r['median_batch_cycles']:>13}")
     return 0
 
 

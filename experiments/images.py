@@ -50,10 +50,10 @@ def build(sched, pmc, root=ROOT):
             break
     else:
         raise BuildError(f"`{' '.join(cmd)}` failed:\n{_tail(r.stdout + r.stderr)}")
-    # QEMU loads the vPMU plugin from build/ (experiments/qemu.py), not from
-    # the image's directory: bring that one up to date too, or a stale
-    # plugin gives wrong counts.
-    plugin = ["make", "-C", str(root), "build/vpmu.so"]
+    # QEMU loads the vPMU plugin, and with its overflow interrupt the doorbell
+    # server, from build/ (experiments/qemu.py), not from the image's
+    # directory: bring those up to date too, or a stale plugin gives wrong counts.
+    plugin = ["make", "-C", str(root), "build/vpmu.so", "build/vpmu-doorbell"]
     r = subprocess.run(plugin, capture_output=True, text=True, env={**os.environ, "PATH": PATH})
     if r.returncode != 0:
         raise BuildError(f"`{' '.join(plugin)}` failed:\n{_tail(r.stdout + r.stderr)}")

@@ -46,8 +46,9 @@ TOP_KEYS = {"description", "sched", "pmc", "emulator", "qemu", "timeout", "repet
 # and latencies ("llc=2M:16:64,...", see pmc/qemu-plugin/vpmu_args.c).
 # iommu: none (machine pc), vtd (q35 + Intel VT-d) or amdvi (q35 + AMD-Vi;
 # experiments/qemu.py machine_args).
+# vpmu_pmi: the vPMU with its overflow interrupt (an ivshmem-doorbell device; qemu.vpmu_args).
 QEMU_KEYS = {"icount": bool, "cpu": str, "mem": str, "smp": int, "vpmu": bool, "vpmu_options": str,
-             "iommu": str}
+             "iommu": str, "vpmu_pmi": bool}
 EMULATORS = ("qemu", "bochs")
 PMC_BACKENDS = ("none", "vpmu", "intel", "amd")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

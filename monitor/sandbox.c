@@ -84,6 +84,7 @@ static void write_bootinfo(struct sandbox *sb, const struct system_config *cfg,
 	 * would only help aim outside the sandbox. 0 too when coloured: no
 	 * DMA there (config.c). */
 	bi->host_base = iommu_active() ? 0 : sb->base;
+	bi->ram_leaf_2m = !sb->cfg->ncolours;
 	bi->tsc_hz = env->tsc_hz;
 	bi->lapic_hz = env->lapic_hz;
 	for (i = 0; i < cfg->nsandboxes && i < BOOTINFO_MAX_PEERS; i++)

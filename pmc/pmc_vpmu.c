@@ -156,9 +156,9 @@ void pmc_vpmu_enable_overflow(struct pmc *p)
 		p->be = &vpmu_with_pmi;
 }
 
-void pmc_vpmu_set_nested(struct pmc *p, int nested)
+void pmc_vpmu_set_paging(struct pmc *p, enum vpmu_paging mode)
 {
-	ctl(p)->paging = nested ? VPMU_PAGING_NESTED : VPMU_PAGING_NATIVE;
+	ctl(p)->paging = mode;
 	sync();
 }
 

@@ -5,11 +5,12 @@
 
 #include <stdint.h>
 #include "pmc/pmc.h"
+#include "include/questv/vpmu.h"
 
-/* Tell the plugin whether this vCPU runs under nested paging (NESTED != 0),
- * so each DTLB miss costs a 2-D walk. The monitor or kernel calls it once
- * it knows. */
-void pmc_vpmu_set_nested(struct pmc *p, int nested);
+/* Tell the plugin how this vCPU's DTLB misses walk (enum vpmu_paging:
+ * natively, or a 2-D walk through nested tables with 4 KiB or 2 MiB
+ * leaves). The monitor or kernel calls it once it knows. */
+void pmc_vpmu_set_paging(struct pmc *p, enum vpmu_paging mode);
 
 /* The vPMU's overflow interrupt reaches this vCPU (the monitor routed its
  * ivshmem-doorbell MSI-X entry here): let pmc_arm_overflow() arm counters

@@ -14,7 +14,14 @@ struct sched_bench_result {
 	uint64_t decisions;
 	uint64_t cycles_mean;   /* per decision: wake or block + charge + pick */
 	uint64_t cycles_max;
+	/* The median over SCHED_BENCH_BATCHES equal batches of their mean: what
+	 * a decision costs when nothing else ran, on a machine whose load
+	 * preempts the benchmark now and then (a preempted batch is an outlier,
+	 * a preempted mean is not). */
+	uint64_t cycles_batch_median;
 };
+
+#define SCHED_BENCH_BATCHES 101
 
 /*
  * Admit n Main VCPUs (1% of the core each, periods from min_period_us up

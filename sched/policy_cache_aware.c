@@ -44,12 +44,18 @@
  * back and idles: evicting the guarded lines now costs the next job its
  * cache. Keeping a polluter from its fair turn, by idling or by running
  * other best effort in its place (either rule above), is bounded so that
- * every best-effort class keeps most of its progress: such time stays
+ * every best-effort class keeps most of its progress. What is bounded is
+ * the polluters' net loss, not every hold: time a polluter was kept from
+ * its fair turn puts it behind, and time it then runs in place of other
+ * runnable best effort (least service first lets it catch up once nobody
+ * is guarded) brings it back; idling is never made up. Being behind stays
  * within max_hold_pct percent of the time best effort was runnable here,
  * checked at every decision and ended by the core's timer where the
- * allowance runs out; then best effort is shared fairly again; a guard >= slice_us
- * means a polluter dispatched before the window has ended its turn by the
- * release.
+ * allowance runs out; then best effort is shared fairly again. So a core
+ * with other work can keep its polluter away for a whole job of a
+ * sensitive peer and give it the time back between jobs at no loss; a
+ * guard >= slice_us means a polluter dispatched before the window has
+ * ended its turn by the release.
  *
  * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
  * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12), "guard"
@@ -66,11 +72,13 @@
 enum { POLLUTER_MPKI, SENSITIVE_PCT, GUARD, MAX_HOLD_PCT,
        LAST_T,      /* time of the previous decision */
        LAST_MODE,   /* what it chose: MODE_* */
-       HELD,        /* cycles idled holding polluters back */
+       HELD,        /* cycles polluters were kept from their fair turn */
+       BEHIND,      /* of those, not yet made up */
        BE_READY,    /* cycles best effort was runnable and no reservation ran */
        HOLD_UNTIL }; /* end of the current hold (the core's timer) */
 
-enum { MODE_OTHER, MODE_BE, MODE_HOLD };
+/* MODE_CATCH_UP: a polluter that is behind runs in place of other best effort. */
+enum { MODE_OTHER, MODE_BE, MODE_HOLD, MODE_CATCH_UP };
 
 #define NPARAMS 4
 #define DEFAULT_POLLUTER_MPKI 5000
@@ -171,17 +179,21 @@ static void account(struct sched_core *c, uint64_t now)
 	uint64_t dt = now > st[LAST_T] ? now - st[LAST_T] : 0;
 	if (st[LAST_MODE] != MODE_OTHER)
 		st[BE_READY] += dt;
-	if (st[LAST_MODE] == MODE_HOLD)
+	if (st[LAST_MODE] == MODE_HOLD) {
 		st[HELD] += dt;
+		st[BEHIND] += dt;
+	}
+	if (st[LAST_MODE] == MODE_CATCH_UP)
+		st[BEHIND] -= dt < st[BEHIND] ? dt : st[BEHIND];
 	st[LAST_T] = now;
 }
 
-/* Cycles this core may still idle holding polluters back: the largest h
- * with (HELD + h) <= max_hold_pct% of (BE_READY + h). */
+/* Cycles this core may still hold polluters back: the largest h with
+ * (BEHIND + h) <= max_hold_pct% of (BE_READY + h). */
 static uint64_t hold_allowance(const struct sched_core *c)
 {
 	const uint64_t *st = c->policy_state;
-	uint64_t pct = st[MAX_HOLD_PCT], may = pct * st[BE_READY], owe = 100 * st[HELD];
+	uint64_t pct = st[MAX_HOLD_PCT], may = pct * st[BE_READY], owe = 100 * st[BEHIND];
 	if (pct >= 100)
 		return SCHED_NEVER;
 	return may > owe ? (may - owe) / (100 - pct) : 0;
@@ -193,7 +205,7 @@ static uint64_t hold_allowance(const struct sched_core *c)
 static struct vcpu *ca_pick_next(struct sched_core *c, uint64_t now)
 {
 	struct vcpu *rt = NULL, *be = NULL, *fair = NULL, *v;
-	int guarded = peer_guarded(c, now);
+	int guarded = peer_guarded(c, now), others = 0;
 	int careful = guarded || peer_sensitive(c);
 	uint64_t *st = c->policy_state;
 
@@ -207,17 +219,20 @@ static struct vcpu *ca_pick_next(struct sched_core *c, uint64_t now)
 				rt = v;
 			continue;
 		}
+		others += !polluter(c, v);
 		if (!be || be_before(c, careful, v, be))
 			be = v;
 		if (!fair || be_before(c, 0, v, fair))
 			fair = v;
 	}
 	v = rt ? rt : be;
-	st[LAST_MODE] = rt || !be ? MODE_OTHER : MODE_BE;
+	st[LAST_MODE] = rt || !be ? MODE_OTHER
+		      : polluter(c, be) && others && st[BEHIND] ? MODE_CATCH_UP : MODE_BE;
 	if (!rt && be && polluter(c, fair) && (be != fair || guarded)) {
 		uint64_t h = hold_allowance(c);
 		if (!h) {
 			v = fair;
+			st[LAST_MODE] = others && st[BEHIND] ? MODE_CATCH_UP : MODE_BE;
 		} else {
 			st[LAST_MODE] = MODE_HOLD;
 			st[HOLD_UNTIL] = h == SCHED_NEVER || now + h < now ? SCHED_NEVER : now + h;
@@ -256,15 +271,17 @@ static int ca_set_param(struct sched_core *c, const char *name, uint64_t value,
 	return -1;
 }
 
-/* For the run's record: how long polluters were held back, against the
- * time best effort was runnable (their ratio is the loss imposed). */
+/* For the run's record: how long polluters were held back, how much of it
+ * they had not made up at the end (against the time best effort was
+ * runnable: the loss imposed). */
 static int ca_stat(const struct sched_core *c, unsigned i, const char **name, uint64_t *value)
 {
-	static const char *const names[] = { "hold_cycles", "be_ready_cycles" };
-	if (i >= 2)
+	static const char *const names[] = { "hold_cycles", "behind_cycles", "be_ready_cycles" };
+	static const unsigned at[] = { HELD, BEHIND, BE_READY };
+	if (i >= 3)
 		return -1;
 	*name = names[i];
-	*value = c->policy_state[i ? BE_READY : HELD];
+	*value = c->policy_state[at[i]];
 	return 0;
 }
 

@@ -156,6 +156,8 @@ enum vpmu_paging {
 	VPMU_PAGING_NATIVE = 0,	/* one-dimensional walk: 4 references per DTLB miss */
 	VPMU_PAGING_NESTED = 1,	/* guest under NPT/EPT: a 2-D walk of 4-level guest
 				 * and 4-level nested tables, (4+1)*(4+1)-1 = 24 */
+	VPMU_PAGING_NESTED_2M = 2, /* the same, nested tables ending in 2 MiB
+				 * leaves (3 levels): (4+1)*(3+1)-1 = 19 */
 };
 
 /* Control page of one vCPU, at VPMU_CONTROL_OFF + i * VPMU_PAGE_SIZE. Written

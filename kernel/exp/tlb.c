@@ -9,7 +9,8 @@
  * "order":..,"pages":N,"accesses":A,"cycles":C,...} per point, C the
  * fewest cycles of three passes. With a vPMU the record also carries its
  * counts over all three passes: "dtlb_misses", "walk_refs" (page-walk
- * memory references: 24 per miss under nested paging, 4 natively) and
+ * memory references: 19 or 24 per miss under nested paging, 2 MiB or 4 KiB
+ * nested leaves, 4 natively) and
  * "vpmu_cycles" (the model's cycle estimate).
  */
 #include "kernel/page_window.h"

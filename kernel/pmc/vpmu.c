@@ -50,6 +50,16 @@ static uint64_t scanned_bar2(uint32_t *vcpu, uint64_t *size)
 	return d->bar[VPMU_PCI_BAR].base;
 }
 
+/* How this vCPU's TLB misses walk (a monitor older than ram_leaf_2m: 4 KiB). */
+static enum vpmu_paging paging_mode(void)
+{
+	const struct bootinfo *bi = kinfo.bi;
+	if (!kinfo.virtualized)
+		return VPMU_PAGING_NATIVE;
+	return bi && bi->size >= sizeof *bi && bi->ram_leaf_2m ? VPMU_PAGING_NESTED_2M
+							       : VPMU_PAGING_NESTED;
+}
+
 static const char *init(struct pmc *p)
 {
 	uint64_t size = 0, off;
@@ -65,8 +75,9 @@ static const char *init(struct pmc *p)
 			return "out of pages mapping the vPMU's BAR2";
 	if (pmc_init_vpmu(p, (volatile void *)bar2, vcpu) != PMC_OK)
 		return pmc_why(p);
-	/* A DTLB miss costs a 2-D walk under the monitor's nested paging. */
-	pmc_vpmu_set_nested(p, kinfo.virtualized);
+	/* A DTLB miss costs a 2-D walk under the monitor's nested paging, one
+	 * nested level shorter where its tables end in 2 MiB leaves. */
+	pmc_vpmu_set_paging(p, paging_mode());
 	/* Its MSI-X lands on VEC_PMI: the hardware PMI's path serves it. */
 	if (pmi_vector == VEC_PMI)
 		pmc_vpmu_enable_overflow(p);
@@ -79,6 +90,8 @@ static void describe(const struct pmc *p, struct record *r)
 	rec_u64(r, "vcpu", vcpu);
 	rec_hex(r, "bar2", bar2);
 	rec_str(r, "paging", kinfo.virtualized ? "nested" : "native");
+	if (kinfo.virtualized)
+		rec_str(r, "nested_leaf", paging_mode() == VPMU_PAGING_NESTED_2M ? "2M" : "4K");
 	rec_bool(r, "overflow_interrupt", pmi_vector == VEC_PMI);
 }
 

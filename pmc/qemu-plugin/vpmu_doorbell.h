@@ -24,9 +24,13 @@
 #define VPMU_DOORBELL_PROTOCOL 0
 #define VPMU_DOORBELL_MAX_VECTORS 32
 
+/* x86-64 Linux's number of ppoll, where QEMU's main loop waits. */
+#define VPMU_DOORBELL_PPOLL "271"
+
 struct vpmu_doorbell {
 	uint32_t n_vectors;	/* 0: no doorbell (ring does nothing) */
 	int event_fd[VPMU_DOORBELL_MAX_VECTORS]; /* QEMU's, one per vector (= vCPU) */
+	int main_syscall_fd;	/* /proc/self/task/<main>/syscall, or -1 */
 };
 
 /* Connect to the server at PATH as a peer and take QEMU's (peer 0's)
@@ -34,9 +38,9 @@ struct vpmu_doorbell {
 const char *vpmu_doorbell_open(struct vpmu_doorbell *d, const char *path, uint32_t n_vectors,
 			       char *err, size_t errlen);
 
-/* Raise vector V, and wait until QEMU's main loop has consumed it (so the
- * interrupt reaches the vCPU within the next translated blocks, not after
- * an unbounded host delay; see vpmu_doorbell.c). */
+/* Raise vector V, and wait until QEMU's main loop has consumed it and gone
+ * back to waiting (so the interrupt reaches the vCPU at its next translated
+ * block, not after an unbounded host delay; see vpmu_doorbell.c). */
 void vpmu_doorbell_ring(struct vpmu_doorbell *d, uint32_t v);
 
 #endif

@@ -22,9 +22,12 @@ uint32_t vpmu_walk_refs(uint32_t mode)
 {
 	/* A 2-D walk reads each of the guest's PT_LEVELS entries plus the final
 	 * guest-physical address through a full nested walk, and reads the
-	 * guest entries themselves: (g+1)(h+1)-1 references. */
+	 * guest entries themselves: (g+1)(h+1)-1 references; a nested walk
+	 * that ends at a 2 MiB leaf has one level fewer. */
 	if (mode == VPMU_PAGING_NESTED)
 		return (PT_LEVELS + 1) * (PT_LEVELS + 1) - 1;
+	if (mode == VPMU_PAGING_NESTED_2M)
+		return (PT_LEVELS + 1) * PT_LEVELS - 1;
 	return PT_LEVELS;
 }
 

@@ -78,7 +78,8 @@ uint64_t vpmu_model_total(struct vpmu_model *m, uint32_t vcpu, enum vpmu_event e
 
 /* Page-walk memory references one DTLB miss costs in paging mode MODE
  * (enum vpmu_paging): 4 for a native 4-level walk, 24 for a 2-D walk of
- * 4-level guest tables through 4-level nested tables. */
+ * 4-level guest tables through 4-level nested tables, 19 where the nested
+ * tables end in 2 MiB leaves. */
 uint32_t vpmu_walk_refs(uint32_t mode);
 
 #endif

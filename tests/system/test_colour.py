@@ -38,6 +38,8 @@ def check_coloured_run(b):
     for p in plans.values():
         # Runs of 64 colours are 256 KiB: no RAM page gets a 2 MiB leaf.
         assert p["leaves_2m"] == 0 and p["leaves_4k"] >= RAM_PAGES
+    # So the vPMU charges their TLB misses the walk through 4 KiB nested leaves.
+    assert all(r["nested_leaf"] == "4K" for r in b.ev("pmc") if r["backend"] == "vpmu")
     assert b.ev("run_end")[-1]["status"] == 0
 
 

@@ -17,9 +17,11 @@ def test_every_sandbox_finds_the_vpmu(default_run):
     assert len(ivshmem) == 1 and "bar2" in ivshmem[0]
     pmc = sorted(b.ev("pmc"), key=lambda r: r["sandbox"])
     assert [r["backend"] for r in pmc] == ["vpmu"] * 4
-    # Sandbox i runs on core i, QEMU's vCPU i; under NPT the walks are 2-D.
+    # Sandbox i runs on core i, QEMU's vCPU i; under NPT the walks are 2-D,
+    # through nested tables whose RAM leaves are 2 MiB (no colours).
     assert [r["vcpu"] for r in pmc] == [0, 1, 2, 3]
-    assert all(r["paging"] == "nested" and r["bar2"] == ivshmem[0]["bar2"] for r in pmc)
+    assert all(r["paging"] == "nested" and r["nested_leaf"] == "2M" and r["bar2"] == ivshmem[0]["bar2"]
+               for r in pmc)
     totals = [json.loads(line) for line in (b.run_dir / "vpmu.jsonl").read_text().splitlines()]
     assert [t["vcpu"] for t in totals] == [0, 1, 2, 3]
     assert all(t["instructions"] > 0 for t in totals)

@@ -162,7 +162,7 @@ static void nested_flag_reaches_plugin(void **s)
 {
 	(void)s;
 	assert_int_equal(pmc_init_vpmu(&pmc, bar2, 0), PMC_OK);
-	pmc_vpmu_set_nested(&pmc, 1);
+	pmc_vpmu_set_paging(&pmc, VPMU_PAGING_NESTED);
 	int w = pmc_open(&pmc, "PAGE_WALK_REFS");
 	block(0);
 	touch(0, 0x100000, 1);

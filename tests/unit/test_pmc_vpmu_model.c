@@ -262,6 +262,8 @@ static void nested_paging_walks_cost_more(void **s)
 	assert_int_equal(page(0)->total[VPMU_EV_PAGE_WALK_REFS], 8 * 4);
 	assert_int_equal(page(1)->total[VPMU_EV_PAGE_WALK_REFS], 8 * 24);
 	assert_int_equal(vpmu_walk_refs(VPMU_PAGING_NESTED), 24);
+	/* Nested tables ending in 2 MiB leaves (uncoloured sandboxes). */
+	assert_int_equal(vpmu_walk_refs(VPMU_PAGING_NESTED_2M), 19);
 	vpmu_model_fini(&model);
 }
 

@@ -12,7 +12,8 @@ def records(misses_rt=1000, be_instr=(600, 400), mg=None, progress=(4096, 10), r
     recs = [{"ev": "monitor_ready", "tsc_hz": 1_000_000_000},
             {"ev": "thread", "sandbox": 0, "name": "rtj", "deadline_misses": 0, "jobs": 10,
              "max_response_us": 900, "p99_response_us": 800, "model_max_response_us": response,
-             "model_p99_response_us": 1100},
+             "model_p99_response_us": 1100, "work": "reuse", "work_bytes": 2 * 524288,
+             "work_passes": 2},
             {"ev": "thread", "sandbox": 1, "name": "polw", "work": "stream",
              "work_bytes": progress[0], "work_passes": 1},
             {"ev": "thread", "sandbox": 1, "name": "cpuw", "work": "compute",
@@ -44,6 +45,8 @@ def test_row_figures():
     assert row["colours"] == "none" and row["rt_jobs"] == 10
     # Work done per virtual second, per class: bytes streamed, CPU-bound passes.
     assert row["be_polluter_progress"] == 8192 and row["be_cpu_progress"] == 20
+    # Misses per job against the lines one pass of the job covers (512 KiB / 64 B).
+    assert row["rt_misses_per_job"] == 100 and row["rt_pass_lines"] == 8192
 
 
 def test_memguard_budget_only_where_best_effort_runs():
@@ -83,3 +86,15 @@ def test_targets_pick_the_best_configuration_that_keeps_best_effort():
     assert "cache-aware, colours none, worst response +40.0% cut" in text
     assert "real-time LLC misses +60.0% cut" in text
     assert "keeps 100% (polluters) and 90% (CPU-bound)" in text
+
+
+def test_each_cache_aware_configuration_gets_its_target_line():
+    rows = [ci._run_row({"policy": "rm", "mix": "pol1"}, records(misses_rt=1000)),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1"}, records(misses_rt=900)),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1", "config": "cache-aware-strict"},
+                        records(misses_rt=300, progress=(1024, 10)))]
+    assert [r["config"] for r in rows] == ["rm", "cache-aware", "cache-aware-strict"]
+    text = ci.targets(ci._with_ratios(pd.DataFrame(rows)))
+    assert "cache-aware vs rm (no colours): real-time LLC misses +10.0% cut" in text
+    assert ("cache-aware-strict vs rm (no colours): real-time LLC misses +70.0% cut (target >= 50%); "
+            "best effort keeps 25% (polluters)") in text

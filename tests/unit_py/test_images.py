@@ -25,9 +25,9 @@ def test_failed_incremental_build_is_retried_from_scratch(tmp_path, monkeypatch)
         return subprocess.CompletedProcess(cmd, 2 if stale else 0, "", "no rule for deleted.h")
     monkeypatch.setattr(images.subprocess, "run", fake_run)
     assert images.build("rm", "none", tmp_path) == out
-    assert len(calls) == 3                      # failed, from scratch, then the vPMU plugin
+    assert len(calls) == 3                      # failed, from scratch, then the vPMU plugin and doorbell server
     assert f"BUILD={out}" in calls[0] and "SCHED=rm" in calls[0] and "PMC=none" in calls[0]
-    assert calls[2][-1] == "build/vpmu.so"
+    assert calls[2][-2:] == ["build/vpmu.so", "build/vpmu-doorbell"]
 
 
 def test_isos_are_cached_by_binaries_and_config(tmp_path, monkeypatch):
