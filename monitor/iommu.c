@@ -235,7 +235,7 @@ static void record_remap(uint16_t source, uint8_t vector, uint8_t apic_id)
 	struct record r;
 	rec_begin(&r, "irq_remap");
 	rec_str(&r, "iommu", "amdvi");
-	rec_hex(&r, "source", source);
+	rec_hex(&r, "sid", source);
 	rec_u64(&r, "vector", vector);
 	rec_u64(&r, "apic_id", apic_id);
 	rec_str(&r, "trigger", "edge");

@@ -35,7 +35,7 @@ def test_required_on_amdvi_confines_and_says_faults_go_unrecorded(tmp_path):
     assert choice["intr_remap"] is True
     # The NIC's line: its vector to sandbox 0's core, through the I/O APIC's
     # entry (device ID 00:14.0 in QEMU's IVRS).
-    assert [(r["source"], r["apic_id"], r["trigger"]) for r in b.ev("irq_remap")] \
+    assert [(r["sid"], r["apic_id"], r["trigger"]) for r in b.ev("irq_remap")] \
         == [("0xa0", 0, "edge")], b.ev("irq_remap")
     assert [(c["sandbox"], c["bdf"], c["iommu"], c["confined"]) for c in b.ev("dma_confine")] \
         == [(0, "0x18", "amdvi", True)]
