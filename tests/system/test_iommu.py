@@ -50,6 +50,19 @@ def test_required_on_vtd_confines_and_off_does_not(tmp_path):
     assert choice["iommu"] == "none" and [c["confined"] for c in confine] == [False]
 
 
+def boot_fault_plan(iommu, name, plan):
+    """A driver and a rescuer sandbox on the machine with iommu, the NIC faults of
+    plan injected with local recovery: the Boot, the web session, the driver's
+    sandbox and where to look. Checked here: the boot ended well."""
+    run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": iommu},
+                      "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
+                     name, ["rm"]).runs[0]
+    b, session = boot_with_faults(run, name, iommu=iommu)
+    where = f"see {b.run_dir}"
+    assert not b.timed_out and b.status == 0, where
+    return b, session, faultplan.roles(run.system)[0], where
+
+
 def boot_dma_faults(iommu, name):
     """dma-handover and bad-dma once each, local recovery, on the machine with iommu:
     the Boot, the driver's sandbox and where to look. Checked here: the driver's NIC
@@ -57,13 +70,7 @@ def boot_dma_faults(iommu, name):
     answered after them, and every kernel's code checksum held."""
     plan = {"kinds": ["dma-handover", "bad-dma"], "count": 2, "mode": "local",
             "gap_ms": 200, "end": False}
-    run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": iommu},
-                      "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
-                     name, ["rm"]).runs[0]
-    b, session = boot_with_faults(run, name, iommu=iommu)
-    driver = faultplan.roles(run.system)[0]
-    where = f"see {b.run_dir}"
-    assert not b.timed_out and b.status == 0, where
+    b, session, driver, where = boot_fault_plan(iommu, name, plan)
     assert [(c["sandbox"], c["iommu"], c["confined"]) for c in b.ev("dma_confine")] \
         == [(driver, iommu, True)]
     assert session.after["ok"], where
@@ -95,14 +102,9 @@ def strike_the_window(iommu, attempt):
     victim (the sandbox beside the driver) counted, and the boot. The driver finds
     the rewritten descriptor and recovers; no kernel's code changes."""
     plan = {"kinds": ["dma-irq"], "count": 1, "mode": "local", "gap_ms": 200, "end": False}
-    name = f"test-iommu-dma-irq-{iommu}-{attempt}"
-    run = spec.parse({"description": "d", "timeout": 150, "qemu": {"iommu": iommu},
-                      "system": {"sandboxes": 2, "net": True, "rescue": True}, "fault": plan},
-                     name, ["rm"]).runs[0]
-    b, session = boot_with_faults(run, name, iommu=iommu)
-    driver = faultplan.roles(run.system)[0]
-    where = f"see {b.run_dir}"
-    assert not b.timed_out and b.status == 0 and session.after["ok"], where
+    b, session, driver, where = boot_fault_plan(iommu, f"test-iommu-dma-irq-{iommu}-{attempt}",
+                                                plan)
+    assert session.after["ok"], where
     assert [(f["kind"], f["detected_by"]) for f in b.ev("fault")] == \
         [("dma-irq", "ring_check")], where
     assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 1, where
