@@ -45,6 +45,13 @@ def run_iso(iso, name, timeout=180, **opts):
     return boot(iso, f"test-{name}", results=str(RESULTS), timeout=timeout, **opts)
 
 
+def boot_memguard(config_text, tmp_path, name, smp, pmi=True):
+    """A config under the memguard kernel with the vPMU (1 MiB 16-way LLC) on smp
+    vCPUs, with its overflow interrupt (pmi) or without."""
+    iso = make_iso(config_text, tmp_path, build=make_build("memguard", vpmu=True))
+    return run_iso(iso, name, smp=smp, vpmu_options="llc=1M:16:64", **({"vpmu_pmi": True} if pmi else {}))
+
+
 @pytest.fixture(scope="session")
 def default_run():
     """One boot of the default configuration, shared by the tests that read it."""

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, make_build, make_iso, run_iso
+from conftest import ROOT, boot_memguard
 
 BUDGET = 2000          # LLC misses per 1 ms regulation period
 POLICY = f"policy = memguard budget={BUDGET} period_us=1000 slice_us=200"
@@ -31,9 +31,7 @@ def memguard_config():
 
 @pytest.fixture(scope="module")
 def memguard_run(tmp_path_factory):
-    build = make_build("memguard", vpmu=True)
-    iso = make_iso(memguard_config(), tmp_path_factory.mktemp("memguard"), build=build)
-    b = run_iso(iso, "cache-memguard", smp=2, vpmu_options="llc=1M:16:64", vpmu_pmi=True)
+    b = boot_memguard(memguard_config(), tmp_path_factory.mktemp("memguard"), "cache-memguard", smp=2)
     assert not b.timed_out and b.status == 0, b.run_dir
     return b
 

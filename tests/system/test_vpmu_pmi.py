@@ -17,7 +17,7 @@ state 2,000 instructions.
 
 import pytest
 
-from conftest import make_build, make_iso, run_iso
+from conftest import boot_memguard
 
 BUDGET = 2000
 LATENCY_BOUND_INSNS = 2000
@@ -32,9 +32,7 @@ def config():
 
 @pytest.fixture(scope="module")
 def pmi_run(tmp_path_factory):
-    build = make_build("memguard", vpmu=True)
-    iso = make_iso(config(), tmp_path_factory.mktemp("pmi"), build=build)
-    b = run_iso(iso, "vpmu-pmi", smp=4, vpmu_options="llc=1M:16:64", vpmu_pmi=True)
+    b = boot_memguard(config(), tmp_path_factory.mktemp("pmi"), "vpmu-pmi", smp=4)
     assert not b.timed_out and b.status == 0, b.run_dir
     return b
 
@@ -56,8 +54,7 @@ def test_budget_interrupts_arrive_within_the_bound(pmi_run):
 def test_without_the_doorbell_there_is_no_interrupt(tmp_path):
     """Plain ivshmem: the vPMU still counts, but arming is refused (the
     scheduler's timer check stands), so no PMI decision is ever taken."""
-    iso = make_iso(config(), tmp_path, build=make_build("memguard", vpmu=True))
-    b = run_iso(iso, "vpmu-no-pmi", smp=4, vpmu_options="llc=1M:16:64")
+    b = boot_memguard(config(), tmp_path, "vpmu-no-pmi", smp=4, pmi=False)
     assert not b.timed_out and b.status == 0, b.run_dir
     assert not any(r["overflow_interrupt"] for r in b.ev("pmc"))
     assert all(r["pmi_decisions"] == 0 for r in b.ev("sched_run"))
