@@ -257,10 +257,15 @@ const struct nic_ops vnic_switch_nic_ops = { .tx = switch_tx, .rx_poll = switch_
 bool vnic_switch_may_sleep(struct vnic_switch *sw)
 {
 	for (unsigned i = 0; i < sw->nports; i++) {
-		struct vnic_ring *from = &sw->ports[i].from_sandbox;
+		struct vnic_port *p = &sw->ports[i];
+		struct vnic_ring *from = &p->from_sandbox;
 		/* Not attached yet: the sandbox has not formatted its ring, so
 		 * nothing waits there; a later poll attaches. */
 		if (vnic_ring_consumer_ready(from) && spsc_ring_consumer_arm(&from->r))
+			return false;
+		/* Held frames its ring has room for again: no need to wait
+		 * for the tick. */
+		if (p->held.count && spsc_ring_count(&p->to_sandbox.r) < p->to_sandbox.slots)
 			return false;
 	}
 	return true;

@@ -33,8 +33,9 @@
  * A frame meeting a full pool is dropped too (drop_full: a broadcast from
  * the uplink, which needs a buffer per full port, or a frame from the
  * stack or a port, which are not throttled).
- * Held frames are retried at the next poll; the driver sandbox's 1 kHz tick
- * bounds how late that is when it sleeps.
+ * Held frames are retried at the next poll: the driver sandbox does not
+ * sleep while a port holding frames has room (vnic_switch_may_sleep), and
+ * its 1 kHz tick bounds how late a retry is when it does.
  * After a poll or a local send the switch kicks (IPIs) each port it gave
  * frames to, if that sandbox may be asleep (spsc wake-up protocol).
  *
@@ -112,8 +113,8 @@ void vnic_switch_from_uplink(void *sw, const void *frame, size_t len);
 void vnic_switch_from_port(struct vnic_switch *sw, unsigned port, const void *frame, size_t len);
 
 /* Before the driver sandbox sleeps: arms every port's ring for a kick
- * (spsc wake-up protocol). false = a port has frames waiting: poll again.
- * The NIC's own frames wake it by interrupt. */
+ * (spsc wake-up protocol). false = a port has frames waiting, or room for
+ * frames held for it: poll again. The NIC's own frames wake it by interrupt. */
 bool vnic_switch_may_sleep(struct vnic_switch *sw);
 
 extern const struct nic_ops vnic_switch_nic_ops;
