@@ -47,7 +47,10 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 {
 	bool confirms = false;
 
-	if (!c->armed || irq_in_service()) {
+	bool irq = irq_in_service();
+
+	c->probe->where = irq ? CONTAIN_AT_IRQ : c->armed ? CONTAIN_AT_ARMED : CONTAIN_AT_UNARMED;
+	if (!c->armed || irq) {
 		c->suspect_probes = 0;
 	} else {
 		if (c->suspect != c->arm_seq || !c->suspect_probes) {

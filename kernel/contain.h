@@ -35,11 +35,13 @@
 
 /* A watchdog's probes (shared memory: the watchdog writes seq, then sends
  * the NMI; the handler answers ack = seq, with found: the probes in a row
- * that found the same armed stretch, 0 if not armed).
+ * that found the same armed stretch, 0 if not armed, and where: what it
+ * found, written before ack).
  * An answer with found > 0 also wakes the watchdog's core (wake_apic,
  * wake_vector of struct contain) so that it can probe again soon. */
+enum contain_where { CONTAIN_AT_ARMED, CONTAIN_AT_UNARMED, CONTAIN_AT_IRQ };
 struct contain_probe {
-	volatile uint32_t seq, ack, found;
+	volatile uint32_t seq, ack, found, where;
 };
 
 struct contain {

@@ -33,7 +33,7 @@ NET_KERNEL_SRCS := $(addprefix $(NET_DIR)/,e1000/e1000_dev.c net_sandbox.c recov
 	recovery/nic_recovery.c recovery/rescue.c recovery/net_faults.c) lib/watchdog.c
 # Ours, built for kernel and host alike.
 NET_PORT_SRCS := $(addprefix $(NET_DIR)/,net_clock.c net_rand.c netif_glue.c net_loop.c \
-	e1000/e1000_ring.c vnic_ring.c vnic.c vnic_switch.c httpd.c net_status.c)
+	e1000/e1000_ring.c vnic_ring.c vnic.c vnic_hold.c vnic_switch.c httpd.c net_status.c)
 # lib/spsc_ring.c unless LIB_SRCS already links it (issue 8 may add it there).
 NET_SPSC_SRCS := $(filter-out $(LIB_SRCS),lib/spsc_ring.c)
 NET_SRCS := $(NET_PORT_SRCS) $(NET_DIR)/clock_tsc.c $(NET_DIR)/assert_kernel.c $(NET_DIR)/atoi.c \

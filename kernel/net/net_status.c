@@ -50,13 +50,14 @@ static void switch_obj(struct record *j, const struct vnic_switch *sw)
 	rec_obj_begin(j, "switch");
 	const struct vnic_switch_stats *s = &sw->st;
 	U(uplink_in); U(uplink_out); U(uplink_drop); U(uplink_spoofed); U(uplink_bad_len);
-	U(local_in); U(local_out); U(local_drop); U(unknown_dst);
+	U(local_in); U(local_out); U(local_drop); U(unknown_dst); U(uplink_paused);
 	rec_arr_begin(j, "ports");
 	for (unsigned i = 0; i < sw->nports; i++) {
 		const struct vnic_port_stats *s = &sw->ports[i].st;
 		rec_obj_begin(j, NULL);
 		rec_u64(j, "sandbox", sw->ports[i].sandbox);
-		U(in_frames); U(out_frames); U(drop_full); U(spoofed); U(bad_len); U(kicks);
+		U(in_frames); U(out_frames); U(drop_full); U(held); U(hold_expired); U(spoofed); U(bad_len);
+		U(kicks);
 		/* What the sandbox's VNIC dropped (its ring to us was full), as
 		 * it publishes in the ring header. */
 		const struct vnic_ring *in = &sw->ports[i].from_sandbox;

@@ -1,6 +1,7 @@
 /* MAC switching between the uplink, the local stack and VNIC ports: see
  * vnic_switch.h for the rules. */
 #include "kernel/net/vnic_switch.h"
+#include "kernel/net/net_clock.h"
 #include "lib/string.h"
 
 #define SRC_UPLINK (-1)
@@ -17,6 +18,7 @@ void vnic_switch_init(struct vnic_switch *sw, const struct nic *uplink, const ui
 	memcpy(sw->local_mac, local_mac, 6);
 	sw->kick = kick;
 	sw->kick_ctx = kick_ctx;
+	vnic_hold_init(&sw->hold);
 }
 
 /* Is mac the local stack's or a port's? */
@@ -45,14 +47,58 @@ int vnic_switch_add_port(struct vnic_switch *sw, const uint8_t mac[6], unsigned 
 	return (int)sw->nports++;
 }
 
-static void to_port(struct vnic_port *p, const void *frame, size_t len)
+static void given(struct vnic_port *p)
 {
-	if (!spsc_ring_push(&p->to_sandbox.r, frame, (uint32_t)len)) {
+	p->st.out_frames++;
+	p->kick_pending = true;
+	p->stalled = false;
+}
+
+/* Into the port's ring, behind what it holds; held if the ring is full
+ * (the policy: vnic_switch.h). */
+static void to_port(struct vnic_switch *sw, struct vnic_port *p, const void *frame, size_t len)
+{
+	if (!p->held.count && spsc_ring_push(&p->to_sandbox.r, frame, (uint32_t)len)) {
+		given(p);
+		return;
+	}
+	if (p->stalled || !vnic_hold_put(&sw->hold, &p->held, frame, len, net_clock_ms())) {
 		p->st.drop_full++;
 		return;
 	}
-	p->st.out_frames++;
-	p->kick_pending = true;
+	p->st.held++;
+}
+
+/* Give every port what it holds, while its ring has room; a port whose
+ * ring took nothing for VNIC_SWITCH_HOLD_MS (since its oldest frame was
+ * held, or since it last took one) is stalled. Returns frames given. */
+static unsigned give_held(struct vnic_switch *sw)
+{
+	uint64_t now = net_clock_ms(), since;
+	unsigned n = 0;
+	size_t len;
+	const void *f;
+
+	for (unsigned i = 0; i < sw->nports; i++) {
+		struct vnic_port *p = &sw->ports[i];
+		while ((f = vnic_hold_peek(&sw->hold, &p->held, &len, &since))) {
+			if (spsc_ring_push(&p->to_sandbox.r, f, (uint32_t)len)) {
+				vnic_hold_pop(&sw->hold, &p->held);
+				given(p);
+				p->took_ms = now;
+				n++;
+				continue;
+			}
+			if (now - (since > p->took_ms ? since : p->took_ms) < VNIC_SWITCH_HOLD_MS)
+				break;
+			p->stalled = true;
+			p->st.drop_full += p->held.count;
+			p->st.hold_expired += p->held.count;
+			while (p->held.count)
+				vnic_hold_pop(&sw->hold, &p->held);
+		}
+	}
+	return n;
 }
 
 static void to_uplink(struct vnic_switch *sw, const void *frame, size_t len)
@@ -88,7 +134,7 @@ static void forward(struct vnic_switch *sw, int src, const uint8_t *frame, size_
 			to_local(sw, frame, len);
 		for (unsigned i = 0; i < sw->nports; i++)
 			if ((int)i != src)
-				to_port(&sw->ports[i], frame, len);
+				to_port(sw, &sw->ports[i], frame, len);
 		return;
 	}
 	if (mac_eq(dst, sw->local_mac)) {
@@ -99,7 +145,7 @@ static void forward(struct vnic_switch *sw, int src, const uint8_t *frame, size_
 	for (unsigned i = 0; i < sw->nports; i++) {
 		if (mac_eq(dst, sw->ports[i].mac)) {
 			if ((int)i != src)
-				to_port(&sw->ports[i], frame, len);
+				to_port(sw, &sw->ports[i], frame, len);
 			return;
 		}
 	}
@@ -180,14 +226,22 @@ static void from_port_cb(void *sink, const void *frame, size_t len)
 	vnic_switch_from_port(ps->sw, ps->port, frame, len);
 }
 
-/* The local stack polls: the uplink first, then every port, each up to
- * budget frames (so one busy sandbox cannot starve the others). */
+/* The local stack polls: held frames first (they are older), then the
+ * uplink, at most as many frames as the hold pool could take (so a full
+ * pool leaves them in the NIC), then every port, each up to budget frames
+ * (so one busy sandbox cannot starve the others). */
 static unsigned switch_rx_poll(void *dev, unsigned budget, nic_deliver_fn deliver, void *sink)
 {
 	struct vnic_switch *sw = dev;
 	sw->local_deliver = deliver;
 	sw->local_sink = sink;
-	unsigned n = sw->uplink.ops->rx_poll(sw->uplink.dev, budget, vnic_switch_from_uplink, sw);
+	unsigned n = give_held(sw);
+	unsigned room = vnic_hold_free(&sw->hold);
+	if (room)
+		n += sw->uplink.ops->rx_poll(sw->uplink.dev, budget < room ? budget : room,
+					     vnic_switch_from_uplink, sw);
+	else
+		sw->st.uplink_paused++;
 	for (unsigned i = 0; i < sw->nports; i++) {
 		struct port_sink ps = { sw, i };
 		n += vnic_ring_poll(&sw->ports[i].from_sandbox, budget, from_port_cb, &ps,
@@ -203,10 +257,15 @@ const struct nic_ops vnic_switch_nic_ops = { .tx = switch_tx, .rx_poll = switch_
 bool vnic_switch_may_sleep(struct vnic_switch *sw)
 {
 	for (unsigned i = 0; i < sw->nports; i++) {
-		struct vnic_ring *from = &sw->ports[i].from_sandbox;
+		struct vnic_port *p = &sw->ports[i];
+		struct vnic_ring *from = &p->from_sandbox;
 		/* Not attached yet: the sandbox has not formatted its ring, so
 		 * nothing waits there; a later poll attaches. */
 		if (vnic_ring_consumer_ready(from) && spsc_ring_consumer_arm(&from->r))
+			return false;
+		/* Held frames its ring has room for again: no need to wait
+		 * for the tick. */
+		if (p->held.count && spsc_ring_count(&p->to_sandbox.r) < p->to_sandbox.slots)
 			return false;
 	}
 	return true;

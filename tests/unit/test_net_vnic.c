@@ -1,13 +1,16 @@
 /* Host tests of the VNIC path: a sandbox's VNIC (kernel/net/vnic.c) and the
  * driver sandbox's switch (vnic_switch.c) over shared rings (vnic_ring.c,
  * lib/spsc_ring.c): forwarding by MAC, broadcast, anti-spoofing, bad
- * lengths, full rings (drop and count, never block), lazy attach, kicks. */
+ * lengths, full rings (held in order, the uplink left unread when the hold
+ * pool is full, a port stalled after VNIC_SWITCH_HOLD_MS unread), lazy
+ * attach, kicks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "kernel/net/net_clock.h"
 #include "kernel/net/vnic.h"
 #include "kernel/net/vnic_switch.h"
 
@@ -25,14 +28,15 @@ static struct vnic vn[NSB];
 static struct nic vnic_nic[NSB];
 
 /* Captures: what the uplink sent, what each stack received. */
-struct cap { unsigned n; size_t len[64]; uint8_t f[64][NET_FRAME_MAX]; };
+#define CAP 128
+struct cap { unsigned n; size_t len[CAP]; uint8_t f[CAP][NET_FRAME_MAX]; };
 static struct cap uplink_out, local_in, sb_in[NSB];
 static struct cap uplink_rxq;  /* frames "on the wire" for the uplink's rx_poll */
 static unsigned kicks_to_sb[NSB], kicks_to_driver;
 
 static void cap_add(struct cap *c, const void *f, size_t len)
 {
-	if (c->n < 64) {
+	if (c->n < CAP) {
 		memcpy(c->f[c->n], f, len);
 		c->len[c->n] = len;
 	}
@@ -46,10 +50,16 @@ static unsigned up_rx_poll(void *dev, unsigned budget, nic_deliver_fn deliver, v
 	unsigned n = 0;
 	for (; n < budget && n < uplink_rxq.n; n++)
 		deliver(sink, uplink_rxq.f[n], uplink_rxq.len[n]);
-	uplink_rxq.n = 0;
+	/* What the budget left stays on the wire, as in a NIC's ring. */
+	memmove(uplink_rxq.f, uplink_rxq.f[n], (uplink_rxq.n - n) * sizeof uplink_rxq.f[0]);
+	memmove(uplink_rxq.len, uplink_rxq.len + n, (uplink_rxq.n - n) * sizeof uplink_rxq.len[0]);
+	uplink_rxq.n -= n;
 	return n;
 }
 static const struct nic_ops uplink_ops = { .tx = up_tx, .rx_poll = up_rx_poll };
+
+static uint64_t now_ms;
+static uint64_t fake_clock(void *ctx) { (void)ctx; return now_ms; }
 
 static void into_cap(void *sink, const void *f, size_t len) { cap_add(sink, f, len); }
 static void kick_sb(void *ctx, unsigned sandbox) { (void)ctx; kicks_to_sb[sandbox - 1]++; }
@@ -88,6 +98,8 @@ static int setup(void **s)
 	memset(&uplink_rxq, 0, sizeof(uplink_rxq));
 	memset(kicks_to_sb, 0, sizeof(kicks_to_sb));
 	kicks_to_driver = 0;
+	now_ms = 1000;
+	net_clock_set(fake_clock, NULL);
 	struct nic up = { .ops = &uplink_ops, .dev = NULL };
 	vnic_switch_init(&sw, &up, local_mac, kick_sb, NULL);
 	for (unsigned i = 0; i < NSB; i++) {
@@ -195,28 +207,114 @@ static void spoofing_and_bad_lengths_are_dropped(void **s)
 	assert_int_equal(vn[0].st.tx_dropped, 1);
 }
 
-static void full_port_ring_drops_and_never_blocks(void **s)
+/* n frames from the wire to sandbox sb, lengths first_len, first_len + 1, ... */
+static void flood(unsigned sb, unsigned n, size_t first_len)
+{
+	uint8_t f[NET_FRAME_MAX];
+	for (unsigned i = 0; i < n; i++)
+		cap_add(&uplink_rxq, f, frame(f, sb_mac[sb], host_mac, first_len + i));
+}
+
+static void full_port_ring_holds_frames_in_order(void **s)
 {
 	(void)s;
 	uint8_t f[NET_FRAME_MAX];
-	/* Sandbox 2 does not poll; the wire floods it. */
-	for (unsigned i = 0; i < 20; i++)
-		cap_add(&uplink_rxq, f, frame(f, sb_mac[1], host_mac, 100 + i));
-	assert_int_equal(driver_poll(), 20);
+	/* Sandbox 2 does not poll; the wire floods it; sandbox 1 gets one. */
+	flood(1, 20, 100);
+	cap_add(&uplink_rxq, f, frame(f, sb_mac[0], host_mac, 60));
+	assert_int_equal(driver_poll(), 21);
 	assert_int_equal(sw.ports[1].st.out_frames, 8);
-	assert_int_equal(sw.ports[1].st.drop_full, 12);
-	/* It catches up; the frames it got are the first 8, in order. */
-	assert_int_equal(sandbox_poll(1), 8);
-	for (unsigned i = 0; i < 8; i++)
+	assert_int_equal(sw.ports[1].st.held, 12);
+	assert_int_equal(sw.ports[1].st.drop_full, 0);
+	/* The full port does not hold up the other. */
+	assert_int_equal(sandbox_poll(0), 1);
+	/* Nothing to do until it reads: the driver may sleep; once it has
+	 * read, the held frames are work. */
+	assert_true(vnic_switch_may_sleep(&sw));
+	/* The stack's frame for it goes behind what it holds. */
+	vnic_switch_nic_ops.tx(&sw, f, frame(f, sb_mac[1], local_mac, 600));
+	/* It catches up, a ring at a time: everything, in order. */
+	for (unsigned round = 0; round < 4; round++) {
+		sandbox_poll(1);
+		assert_true(vnic_switch_may_sleep(&sw) == (sw.ports[1].held.count == 0));
+		driver_poll();
+	}
+	assert_int_equal(sb_in[1].n, 21);
+	for (unsigned i = 0; i < 20; i++)
 		assert_int_equal(sb_in[1].len[i], 100 + i);
-	cap_add(&uplink_rxq, f, frame(f, sb_mac[1], host_mac, 99));
-	driver_poll();
-	assert_int_equal(sandbox_poll(1), 1);
-	/* Same on the way in: the VNIC's ring to the switch full. */
+	assert_int_equal(sb_in[1].len[20], 600);
+	assert_int_equal(sw.ports[1].st.out_frames, 21);
+	assert_int_equal(sw.ports[1].st.drop_full, 0);
+	assert_int_equal(vnic_hold_free(&sw.hold), VNIC_HOLD_FRAMES);
+	/* On the way in, nothing holds: the VNIC's ring to the switch full drops. */
 	for (unsigned i = 0; i < 10; i++)
 		vnic_ops.tx(&vn[0], f, frame(f, host_mac, sb_mac[0], 60));
 	assert_int_equal(vn[0].st.tx_frames, 8);
 	assert_int_equal(vn[0].st.tx_dropped, 2);
+}
+
+static void full_pool_leaves_the_wire_unread_until_the_port_stalls(void **s)
+{
+	(void)s;
+	uint8_t f[NET_FRAME_MAX];
+	/* A ring (8) and the pool (64) of frames for sandbox 2, which never
+	 * polls; then one for sandbox 1 and one for the local stack. */
+	flood(1, 8 + VNIC_HOLD_FRAMES, 100);
+	cap_add(&uplink_rxq, f, frame(f, sb_mac[0], host_mac, 61));
+	cap_add(&uplink_rxq, f, frame(f, local_mac, host_mac, 62));
+	driver_poll();
+	driver_poll();
+	assert_int_equal(vnic_hold_free(&sw.hold), 0);
+	assert_int_equal(uplink_rxq.n, 2);
+	/* Pool full: the wire is not read; its frames wait there. */
+	now_ms += VNIC_SWITCH_HOLD_MS - 1;
+	assert_int_equal(driver_poll(), 0);
+	assert_int_equal(uplink_rxq.n, 2);
+	assert_int_equal(sw.st.uplink_paused, 1);
+	assert_int_equal(sw.ports[1].st.drop_full, 0);
+	/* VNIC_SWITCH_HOLD_MS unread: stalled, its held frames dropped, the
+	 * wire read again. */
+	now_ms += 1;
+	assert_int_equal(driver_poll(), 2);
+	assert_int_equal(sw.ports[1].st.hold_expired, VNIC_HOLD_FRAMES);
+	assert_int_equal(sw.ports[1].st.drop_full, VNIC_HOLD_FRAMES);
+	assert_int_equal(sandbox_poll(0), 1);
+	assert_int_equal(local_in.n, 1);
+	/* Stalled: its frames are dropped at once, nothing held. */
+	flood(1, 3, 300);
+	driver_poll();
+	assert_int_equal(sw.ports[1].st.drop_full, VNIC_HOLD_FRAMES + 3);
+	assert_int_equal(vnic_hold_free(&sw.hold), VNIC_HOLD_FRAMES);
+	/* It reads its ring again: the first 8, and then it is held for again. */
+	assert_int_equal(sandbox_poll(1), 8);
+	assert_int_equal(sb_in[1].len[7], 107);
+	flood(1, 9, 400);
+	driver_poll();
+	assert_int_equal(sw.ports[1].st.out_frames, 16);
+	assert_int_equal(sw.ports[1].st.held, VNIC_HOLD_FRAMES + 1);
+	assert_int_equal(sw.ports[1].st.drop_full, VNIC_HOLD_FRAMES + 3);
+}
+
+static void a_slow_port_keeps_its_frames(void **s)
+{
+	(void)s;
+	flood(1, 8 + 4, 100);
+	driver_poll();
+	/* It takes a frame now and then, each time before the bound. */
+	for (unsigned i = 0; i < 4; i++) {
+		now_ms += VNIC_SWITCH_HOLD_MS - 1;
+		assert_int_equal(vnic_ops.rx_poll(&vn[1], 1, into_cap, &sb_in[1]), 1);
+		driver_poll();
+	}
+	assert_int_equal(sw.ports[1].st.drop_full, 0);
+	assert_int_equal(sw.ports[1].st.out_frames, 12);
+	/* Then nothing for the bound while it holds one: stalled. */
+	flood(1, 1, 200);
+	driver_poll();
+	now_ms += VNIC_SWITCH_HOLD_MS;
+	driver_poll();
+	assert_int_equal(sw.ports[1].st.hold_expired, 1);
+	assert_true(sw.ports[1].stalled);
 }
 
 static void kicks_only_when_the_other_side_sleeps(void **s)
@@ -274,7 +372,9 @@ int main(void)
 		cmocka_unit_test_setup(unicast_goes_where_the_mac_says, setup),
 		cmocka_unit_test_setup(broadcast_reaches_everyone_else, setup),
 		cmocka_unit_test_setup(spoofing_and_bad_lengths_are_dropped, setup),
-		cmocka_unit_test_setup(full_port_ring_drops_and_never_blocks, setup),
+		cmocka_unit_test_setup(full_port_ring_holds_frames_in_order, setup),
+		cmocka_unit_test_setup(full_pool_leaves_the_wire_unread_until_the_port_stalls, setup),
+		cmocka_unit_test_setup(a_slow_port_keeps_its_frames, setup),
 		cmocka_unit_test_setup(kicks_only_when_the_other_side_sleeps, setup),
 		cmocka_unit_test_setup(consumer_attaches_whenever_the_producer_is_ready, setup),
 	};

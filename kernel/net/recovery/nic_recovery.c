@@ -100,7 +100,7 @@ static void phase(const struct nic_driver *nd, const char *name, uint64_t cycles
 	rec_begin(&r, "recovery");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "seq", nd->seq);
-	rec_str(&r, "mode", nd->mode_name);
+	rec_str(&r, "mode", nd->now.mode);
 	rec_str(&r, "phase", name);
 	rec_u64(&r, "cycles", cycles);
 	rec_str(&r, "clock", nd->clock);
@@ -114,12 +114,12 @@ static void record_fault(const struct nic_driver *nd, const char *detected_by,
 	rec_begin(&r, "fault");
 	rec_u64(&r, "sandbox", kinfo.sandbox);
 	rec_u64(&r, "seq", nd->seq);
-	rec_str(&r, "kind", nd->fault_kind);
-	rec_str(&r, "mode", nd->mode_name);
+	rec_str(&r, "kind", nd->now.kind);
+	rec_str(&r, "mode", nd->now.mode);
 	rec_str(&r, "detected_by", detected_by);
 	if (c)
 		rec_u64(&r, "vector", c->vector);
-	rec_u64(&r, "detect_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
+	rec_u64(&r, "detect_us", (rdtsc() - nd->now.fault_tsc) / nd->tsc_per_us);
 	/* Also has the monitor collect the IOMMU's records now, while they
 	 * are this fault's (they collapse while one is pending). */
 	rec_u64(&r, "dma_faults", (uint64_t)hypercall3(HC_DMA_FAULTS, 0, 0, 0));
@@ -136,6 +136,29 @@ static void exit_phases(struct nic_driver *nd, const struct contain *c)
 	phase(nd, "vm_enter", c->fault_tsc - bi->violation_enter_tsc);
 }
 
+/* The serving check ends: every recovery it settles gets its record. */
+static void end_check(struct nic_driver *nd, bool answered)
+{
+	struct record r;
+
+	for (unsigned i = 0; i < nd->nchecks; i++) {
+		const struct recovery_check *c = &nd->checks[i];
+		if (c->counting)
+			answered ? nd->recovered++ : nd->not_recovered++;
+		rec_begin(&r, "recovered");
+		rec_u64(&r, "sandbox", kinfo.sandbox);
+		rec_u64(&r, "seq", c->seq);
+		rec_str(&r, "kind", c->kind);
+		rec_str(&r, "mode", c->mode);
+		rec_bool(&r, "ok", answered);
+		rec_u64(&r, "arp_requests", nd->probe_requests);
+		rec_u64(&r, "recovery_us", (rdtsc() - c->fault_tsc) / nd->tsc_per_us);
+		rec_end(&r);
+	}
+	nd->nchecks = 0;
+	nd->probing = false;
+}
+
 static void network_reinit(struct nic_driver *nd)
 {
 	struct netif *n = &nd->nif->netif;
@@ -146,6 +169,11 @@ static void network_reinit(struct nic_driver *nd)
 	netif_set_link_up(n);
 	etharp_gratuitous(n);
 	phase(nd, "network_reinit", rdtsc() - t);
+	/* A check still running settles this recovery too; one full ends
+	 * with what it knows (the gateway unanswered so far). */
+	if (nd->nchecks == RECOVERY_CHECKS_MAX)
+		end_check(nd, false);
+	nd->checks[nd->nchecks++] = nd->now;
 	nd->probing = true;
 	nd->probe_deadline = rdtsc() + nd->tsc_per_us * 1000 * PROBE_TIMEOUT_MS;
 	nd->probe_retry = 0;
@@ -156,23 +184,32 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 			const struct contain *c)
 {
 	struct e1000_dev *faulty = nic_driver_dev(nd);
+	/* A fault armed and not struck yet (this recovery is not its own: a
+	 * false alarm came first) strikes the driver that takes over, not
+	 * the standby it would wait in until the next switch. */
+	void (*rx_hook)(struct e1000_dev *) = faulty->fault_hook;
+	void (*tx_hook)(struct e1000_dev *) = faulty->tx_fault_hook;
 	uint64_t t;
 
 	/* Nothing was injected: a watchdog that misjudged a slow turn (a vCPU
 	 * the host did not run for a while) - the unwound driver still needs
 	 * recovering, but it is no fault found. */
-	nd->fault_kind = nic_fault_last.fired ? nic_fault_name(nic_fault_last.kind) : "false-alarm";
-	nd->counting = nic_fault_last.fired;
-	if (!nic_fault_last.fired)
-		nd->false_alarms++;
-	nd->fault_tsc = nic_fault_last.fired ? nic_fault_last.tsc : rdtsc();
 	if (mode == RECOVERY_REMOTE && !nd->has_rescue)
 		mode = RECOVERY_LOCAL;   /* no rescuer configured: say so in the record */
-	nd->mode_name = mode == RECOVERY_REMOTE ? "remote" : "local";
+	nd->now = (struct recovery_check){
+		.seq = nd->seq,
+		.kind = nic_fault_last.fired ? nic_fault_name(nic_fault_last.kind) : "false-alarm",
+		.mode = mode == RECOVERY_REMOTE ? "remote" : "local",
+		.counting = nic_fault_last.fired,
+		.fault_tsc = nic_fault_last.fired ? nic_fault_last.tsc : rdtsc(),
+	};
+	if (!nic_fault_last.fired)
+		nd->false_alarms++;
 	hold_records();
 	record_fault(nd, detected_by, c);
 	exit_phases(nd, c);
 	e1000_dev_quiesce(faulty);
+	faulty->fault_hook = faulty->tx_fault_hook = 0;
 	if (mode == RECOVERY_LOCAL) {
 		t = rdtsc();
 		nd->active ^= 1;
@@ -181,11 +218,13 @@ void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const ch
 	} else {
 		t = rdtsc();
 		if (!rescue_fetch(&nd->rescue, &nd->inst[0], nd->tsc_per_us * 1000, RESCUE_TIMEOUT_MS))
-			nd->mode_name = "remote-failed";
+			nd->now.mode = "remote-failed";
 		phase(nd, "ipi_rtt", rdtsc() - t);
 		nd->active = 0;
 		nd->sw->uplink = e1000_dev_nic(&nd->inst[0]);
 	}
+	nic_driver_dev(nd)->fault_hook = rx_hook;
+	nic_driver_dev(nd)->tx_fault_hook = tx_hook;
 	t = rdtsc();
 	e1000_dev_start(nic_driver_dev(nd), nd->reset_on_recovery);
 	phase(nd, "driver_reinit", rdtsc() - t);
@@ -207,7 +246,6 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 	struct eth_addr *mac;
 	const ip4_addr_t *ip;
 	ip4_addr_t gw;
-	struct record r;
 	bool answered;
 
 	if (!nd->probing)
@@ -222,18 +260,7 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 		}
 		return true;
 	}
-	nd->probing = false;
-	if (nd->counting)
-		answered ? nd->recovered++ : nd->not_recovered++;
-	rec_begin(&r, "recovered");
-	rec_u64(&r, "sandbox", kinfo.sandbox);
-	rec_u64(&r, "seq", nd->seq - 1);
-	rec_str(&r, "kind", nd->fault_kind);
-	rec_str(&r, "mode", nd->mode_name);
-	rec_bool(&r, "ok", answered);
-	rec_u64(&r, "arp_requests", nd->probe_requests);
-	rec_u64(&r, "recovery_us", (rdtsc() - nd->fault_tsc) / nd->tsc_per_us);
-	rec_end(&r);
+	end_check(nd, answered);
 	nic_driver_release_records();
 	return false;
 }

@@ -19,6 +19,11 @@
  * "seq"}; the fault itself {"ev":"fault",...} when found, and
  * {"ev":"recovered",...,"recovery_us"} once the NIC serves again: an ARP
  * request to the gateway answered through the new driver.
+ * A recovery that starts while the previous one's check still runs (a
+ * watchdog false alarm, or a fault found in the recovered driver) joins
+ * that check: when the NIC serves again, each pending recovery gets its
+ * `recovered` record (its own seq, kind, mode; recovery_us from its own
+ * fault), so no fault is left without one.
  */
 #ifndef QUESTV_NET_NIC_RECOVERY_H
 #define QUESTV_NET_NIC_RECOVERY_H
@@ -31,6 +36,16 @@
 #include "kernel/contain.h"
 
 enum recovery_mode { RECOVERY_LOCAL, RECOVERY_REMOTE };
+
+#define RECOVERY_CHECKS_MAX 4   /* recoveries one serving check settles; more end it early */
+
+/* A recovery waiting for the NIC to serve again. */
+struct recovery_check {
+	uint32_t seq;
+	const char *kind, *mode;
+	bool counting;              /* from an injected fault (not a false alarm) */
+	uint64_t fault_tsc;
+};
 
 struct nic_driver {
 	struct e1000_dev inst[2];
@@ -47,9 +62,10 @@ struct nic_driver {
 	uint32_t false_alarms;      /* recoveries with no fault injected */
 	/* The check that the NIC serves again after a recovery. */
 	bool probing;
-	uint64_t probe_deadline, probe_retry, probe_requests, fault_tsc;
-	const char *fault_kind, *mode_name;
-	bool counting;              /* this recovery is from an injected fault */
+	uint64_t probe_deadline, probe_retry, probe_requests;
+	struct recovery_check checks[RECOVERY_CHECKS_MAX];   /* what it settles */
+	unsigned nchecks;
+	struct recovery_check now;  /* the recovery under way */
 	uint64_t recovered, not_recovered;   /* of injected faults */
 };
 

@@ -127,6 +127,30 @@ static bool probe_due(struct rescue *r, struct watchdog_answer *a)
 	return true;
 }
 
+/* Once per stall that outlasts RESCUE_LONG_STALL_MS: what the driver's
+ * last answer said (rescue.h). */
+static void report_long_stall(struct rescue *r, const struct watchdog_answer *a)
+{
+	static const char *const where[] = { "armed", "unarmed", "irq" };
+	uint64_t now = rdtsc() / r->tsc_per_us;
+	uint32_t at = r->area->probe.where;
+	struct record rec;
+
+	if (!r->wd.stalled || r->long_stall_reported == r->wd.stalls ||
+	    now - r->wd.last_change < RESCUE_LONG_STALL_MS * 1000)
+		return;
+	r->long_stall_reported = r->wd.stalls;
+	rec_begin(&rec, "watchdog_stall");
+	rec_u64(&rec, "sandbox", kinfo.sandbox);
+	rec_u64(&rec, "watched", r->peer);
+	rec_u64(&rec, "stall_ms", (now - r->wd.last_change) / 1000);
+	rec_u64(&rec, "probes", r->wd.in_stall);
+	rec_bool(&rec, "answered", a->probe == r->wd.probes);
+	rec_u64(&rec, "found", a->found);
+	rec_str(&rec, "where", at < sizeof where / sizeof where[0] ? where[at] : "?");
+	rec_end(&rec);
+}
+
 bool rescue_poll(struct rescue *r)
 {
 	struct watchdog_answer a;
@@ -145,8 +169,10 @@ bool rescue_poll(struct rescue *r)
 		__atomic_store_n(&r->area->reply, req, __ATOMIC_RELEASE);
 		ipi_peer(r);
 	}
-	if (!probe_due(r, &a))
+	if (!probe_due(r, &a)) {
+		report_long_stall(r, &a);
 		return false;
+	}
 	probe_driver(r, a.found);
 	return true;
 }

@@ -28,6 +28,10 @@
  * its own code (armed), or not. The rescuer waits the first spinning. */
 #define RESCUE_SUSPECT_GAP_US 200
 #define RESCUE_PROBE_GAP_US   1000
+/* A stall this long, unresolved, is reported once (a watchdog_stall
+ * record: how the probes were answered), so a driver stuck beyond the
+ * watchdog's reach is explained in the log rather than silent. */
+#define RESCUE_LONG_STALL_MS  1000
 
 struct rescue_area {
 	volatile uint64_t heartbeat;      /* driver: 0 = not watched */
@@ -44,6 +48,7 @@ struct rescue {
 	bool driver;                      /* which end this is */
 	/* Rescuer only. */
 	struct watchdog wd;
+	uint64_t long_stall_reported;     /* the stall (wd.stalls) last reported */
 	uint64_t tsc_per_us;
 	uint32_t served;
 	uint32_t image_len;

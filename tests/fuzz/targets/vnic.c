@@ -6,12 +6,14 @@
  * frames sent by the honest sandbox through its VNIC, raw 32-bit writes
  * anywhere in the hostile sandbox's shared region (both rings: it can write
  * the ring it produces and the one it only reads), the switch's poll, the
- * sandboxes' polls, and the sleep checks.
+ * sandboxes' polls, the sleep checks, and the clock moving on (the switch
+ * holds frames for a full ring, and stalls a port, by time).
  * Checked beyond the sanitizers: every frame delivered anywhere (local
  * stack, a sandbox, the wire) is 14..1514 bytes, and what reaches the honest
  * sandbox is addressed to it or to a group.
  */
 #include <stdlib.h>
+#include "kernel/net/net_clock.h"
 #include "kernel/net/vnic.h"
 #include "kernel/net/vnic_switch.h"
 #include "tests/fuzz/fuzz_input.h"
@@ -27,6 +29,9 @@ static struct vnic vn;     /* sandbox 1, honest; sandbox 2 writes its region raw
 static struct nic vn_nic;
 static uint8_t wire[NET_FRAME_MAX + 64];
 static size_t wire_len;
+static uint64_t now_ms;
+
+static uint64_t fake_clock(void *ctx) { (void)ctx; return now_ms; }
 
 static void check_len(size_t len)
 {
@@ -62,6 +67,8 @@ static void setup(void)
 {
 	memset(to_sb, 0, sizeof to_sb);
 	memset(from_sb, 0, sizeof from_sb);
+	now_ms = 0;
+	net_clock_set(fake_clock, NULL);
 	struct nic up = { .ops = &uplink_ops, .dev = NULL };
 	vnic_switch_init(&sw, &up, local_mac, kick_sb, NULL);
 	for (unsigned i = 0; i < 2; i++)
@@ -78,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 	static uint8_t f[NET_FRAME_MAX + 64];
 	while (fuzz_more(&in)) {
-		switch (fuzz_u8(&in) % 6) {
+		switch (fuzz_u8(&in) % 7) {
 		case 0:
 			wire_len = fuzz_bytes(&in, wire, fuzz_u16(&in) % sizeof wire);
 			break;
@@ -101,6 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 4:
 			vnic_ops.rx_poll(&vn, fuzz_u8(&in) % 16, to_honest, NULL);
+			break;
+		case 5:
+			now_ms += fuzz_u8(&in);
 			break;
 		default:
 			vnic_switch_may_sleep(&sw);
