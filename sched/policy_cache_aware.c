@@ -64,10 +64,14 @@
  * release, after the gap's fills evicted its lines (and once polluters
  * run unguarded through a job, its share of the fills stays small), so
  * judging on it switches the guard off for the next job and keeps it off:
- * the more polluting cores, the longer. The peak is what the job loads
- * when it runs, which is what a guard keeps for the next job. It still
+ * the more polluting cores, the longer. The peak is what a job holds once
+ * it has run: the lines a guard protects during the next job. It still
  * decays: a VCPU whose working set shrank loses protection after one whole
- * activation below the threshold.
+ * activation below the threshold. What a capped guard can achieve:
+ * polluters make their time up between jobs, so a job's lines do not
+ * survive until the next one and each job still misses about one pass
+ * over its working set; the guard removes the misses polluters cause
+ * during the job, down to that floor, not below it.
  *
  * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
  * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12), "guard"
