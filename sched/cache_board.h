@@ -21,7 +21,7 @@ struct cache_board_entry {
 	uint64_t occupancy_lines;   /* its LLC occupancy estimate */
 	/* The core's cache-sensitive reserved VCPU, running or not, so that
 	 * other cores can protect its lines between its jobs too: */
-	uint64_t guard_lines;       /* its occupancy (0: the core has none) */
+	uint64_t guard_lines;       /* its peak occupancy over its last job (0: none) */
 	uint64_t guard_release;     /* its next release (TSC): last activation + T */
 	uint64_t guard_running;     /* 1 while a job of it is in progress */
 	uint64_t pad2[2];           /* one 64-byte line per core: no false sharing */

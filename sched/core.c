@@ -131,6 +131,12 @@ void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 	c->policy->on_pmc_sample(c, v, s);
 }
 
+void sched_core_llc_catch_up(struct sched_core *c, struct vcpu *v, uint64_t fills_global)
+{
+	if (c->llc_lines && fills_global)
+		llc_estimate_update(&v->llc, c->llc_lines, 0, fills_global);
+}
+
 /* rm and edf keep no state beyond what sched_core_init() resets. */
 void sched_generic_init(struct sched_core *c)
 {

@@ -73,16 +73,24 @@ void sched_core_block(struct sched_core *c, struct vcpu *v, uint64_t now);
 int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
 			 const char **why);
 
-/* A PMC sample taken on v: updates v's statistics, its MPKI and (with
- * llc_lines and the sample's global fills) its LLC occupancy estimate,
- * then hands it to the policy. */
 /* The running VCPU's LLC misses left before a decision is due (the
  * policy's miss_budget), SCHED_NEVER when the policy sets none. Call after
  * sched_core_schedule(). */
 uint64_t sched_core_miss_budget(const struct sched_core *c);
 
+/* A PMC sample taken on v: updates v's statistics, its MPKI and (with
+ * llc_lines and the sample's global fills) its LLC occupancy estimate,
+ * then hands it to the policy. */
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s);
+
+/* v is dispatched while the global fill counter reads fills_global (0:
+ * unknown): the fills since v's last sample, made while it waited, evict
+ * the lines it held before it runs again, so they are applied now; its
+ * next sample then counts its own misses after them, not interleaved
+ * with them (which, after a long gap, dilutes a job's fresh lines to
+ * nothing). */
+void sched_core_llc_catch_up(struct sched_core *c, struct vcpu *v, uint64_t fills_global);
 
 /* The rate-monotonic admission test (admit_rm.c), for every policy that
  * schedules reservations rate-monotonically. */

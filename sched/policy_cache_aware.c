@@ -35,7 +35,7 @@
  * each job, after polluters evicted its lines while it waited between
  * jobs, so ordering best effort only while it runs protects too little.
  * Each core therefore also publishes its cache-sensitive reserved VCPU
- * whether it runs or not: its occupancy, its next release (the last
+ * whether it runs or not: its peak occupancy (below), its next release (the last
  * activation start + T, exact for a periodic task) and whether a job is in
  * progress. A peer is guarded from `guard` cycles before that release
  * until its job ends (or `guard` after the release, should the job not
@@ -56,6 +56,22 @@
  * sensitive peer and give it the time back between jobs at no loss; a
  * guard >= slice_us means a polluter dispatched before the window has
  * ended its turn by the release.
+ *
+ * Sensitive across releases: a reserved VCPU is judged on the largest
+ * occupancy estimate sampled in its current activation or the one before
+ * (its peak over the last job), not on the estimate of the moment. The
+ * estimate of the moment is lowest exactly when protection matters: at a
+ * release, after the gap's fills evicted its lines (and once polluters
+ * run unguarded through a job, its share of the fills stays small), so
+ * judging on it switches the guard off for the next job and keeps it off:
+ * the more polluting cores, the longer. The peak is what a job holds once
+ * it has run: the lines a guard protects during the next job. It still
+ * decays: a VCPU whose working set shrank loses protection after one whole
+ * activation below the threshold. What a capped guard can achieve:
+ * polluters make their time up between jobs, so a job's lines do not
+ * survive until the next one and each job still misses about one pass
+ * over its working set; the guard removes the misses polluters cause
+ * during the job, down to that floor, not below it.
  *
  * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
  * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12), "guard"
@@ -129,6 +145,28 @@ static int peer_guarded(const struct sched_core *c, uint64_t now)
 	return 0;
 }
 
+/* The lines a reserved VCPU is judged on: its peak over the last job. */
+static uint64_t peak_lines(const struct vcpu *v)
+{
+	return v->llc_peak > v->llc_peak_prev ? v->llc_peak : v->llc_peak_prev;
+}
+
+/* The core updated v's estimate from this sample: note its peak, starting
+ * a new one at a new activation. */
+static void ca_on_pmc_sample(struct sched_core *c, struct vcpu *v,
+			     const struct sched_pmc_sample *s)
+{
+	uint64_t lines = llc_estimate_lines(&v->llc);
+	sched_generic_on_pmc_sample(c, v, s);
+	if (v->act != v->llc_peak_act) {
+		v->llc_peak_prev = v->llc_peak;
+		v->llc_peak = 0;
+		v->llc_peak_act = v->act;
+	}
+	if (lines > v->llc_peak)
+		v->llc_peak = lines;
+}
+
 static int polluter(const struct sched_core *c, const struct vcpu *v)
 {
 	return v->mpki_milli >= c->policy_state[POLLUTER_MPKI];
@@ -158,8 +196,8 @@ static void publish(struct sched_core *c, const struct vcpu *v)
 		return;
 	for (unsigned i = 0; i < c->count; i++) {
 		const struct vcpu *r = c->slot[i];
-		if (r->kind == VCPU_MAIN && sensitive(c, llc_estimate_lines(&r->llc)) &&
-		    (!g || llc_estimate_lines(&r->llc) > llc_estimate_lines(&g->llc)))
+		if (r->kind == VCPU_MAIN && sensitive(c, peak_lines(r)) &&
+		    (!g || peak_lines(r) > peak_lines(g)))
 			g = r;
 	}
 	e = &c->board->core[c->board_self];
@@ -169,7 +207,7 @@ static void publish(struct sched_core *c, const struct vcpu *v)
 	e->occupancy_lines = v ? llc_estimate_lines(&v->llc) : 0;
 	e->guard_release = g ? g->act + g->period : 0;
 	e->guard_running = g ? g->ready : 0;
-	e->guard_lines = g ? llc_estimate_lines(&g->llc) : 0;
+	e->guard_lines = g ? peak_lines(g) : 0;
 }
 
 /* Account the time since the previous decision to what it chose. */
@@ -290,6 +328,7 @@ const struct sched_policy sched_policy_cache_aware = {
 	.init = ca_init,
 	.admit = sched_admit_rm,
 	.pick_next = ca_pick_next,
+	.on_pmc_sample = ca_on_pmc_sample,
 	.next_event = ca_next_event,
 	.set_param = ca_set_param,
 	.stat = ca_stat,

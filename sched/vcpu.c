@@ -20,6 +20,7 @@ static void init_common(struct vcpu *v, const char *name, enum vcpu_kind kind)
 	v->stats = zero;
 	v->mpki_milli = 0;
 	llc_estimate_init(&v->llc, 0);
+	v->llc_peak = v->llc_peak_prev = v->llc_peak_act = 0;
 }
 
 int vcpu_init_main(struct vcpu *v, const char *name, uint64_t C, uint64_t T)

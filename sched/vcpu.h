@@ -93,6 +93,9 @@ struct vcpu {
 	} s;
 	struct vcpu_stats stats;
 	struct llc_estimate llc;  /* cache-aware policies: occupancy estimate */
+	/* cache-aware: the largest estimate (lines) sampled in activation
+	 * llc_peak_act, and in the one sampled before it */
+	uint64_t llc_peak, llc_peak_prev, llc_peak_act;
 	uint64_t mpki_milli;      /* LLC misses per 1000 instructions x 1000, last sample */
 };
 

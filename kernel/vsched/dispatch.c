@@ -177,10 +177,11 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	uint64_t now = rdtsc(), timer_at, next, misses_left;
 	struct sched_pmc_sample pmc;
 	struct vcpu *v;
+	bool sampled = kpmc_sample(now, &pmc);
 
 	/* The counts since the last switch belong to the VCPU that ran; those
 	 * before the run's first decision, to none. */
-	if (kpmc_sample(now, &pmc)) {
+	if (sampled) {
 		if (!current)
 			start_estimates(&pmc);
 		else if (current != &vs.idle)
@@ -211,6 +212,8 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 		return boot_frame;
 	}
 	v = sched_core_schedule(&vs.core, now, &timer_at);
+	if (v && sampled)
+		sched_core_llc_catch_up(&vs.core, v, pmc.llc_fills_global);
 	kpmc_set_llc_tag(v ? llc_tag(vcpu_index(v)) : 0);
 	current = v ? pick_thread(v) : &vs.idle;
 	current_act = v ? v->act : 0;

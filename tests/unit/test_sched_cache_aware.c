@@ -306,6 +306,52 @@ static void publishes_release_and_job(void **state)
 	assert_int_equal(board.core[0].guard_release, 13 * MS);
 }
 
+/* The guard is judged on the reservation's peak over its last job: a job
+ * that starts after the gap's fills evicted its lines (a low estimate of
+ * the moment) stays guarded; only a whole activation below the threshold
+ * withdraws it. */
+static void guard_holds_across_a_release(void **state)
+{
+	uint64_t timer, fills = 40000;
+	(void)state;
+	sched_core_wake(&core, &rt, 0, 0);
+	sample(&rt, 40000, 1000000, fills);          /* its job loads ~30% of the LLC */
+	sched_core_block(&core, &rt, 4 * MS);
+	sched_core_wake(&core, &rt, 10 * MS, 0);
+	fills += 20 * LINES;                          /* the gap: others refill the LLC */
+	sample(&rt, 100, 1000000, fills);
+	assert_true(llc_estimate_lines(&rt.llc) < LINES / 100);
+	assert_ptr_equal(sched_core_schedule(&core, 11 * MS, &timer), &rt);
+	assert_int_equal(board.core[0].guard_running, 1);
+	assert_true(board.core[0].guard_lines >= LINES / 4);
+	/* A second activation that never holds much: the guard is withdrawn. */
+	sched_core_block(&core, &rt, 12 * MS);     /* within its 2 ms budget */
+	sched_core_wake(&core, &rt, 20 * MS, 0);
+	fills += 20 * LINES;
+	sample(&rt, 100, 1000000, fills);
+	assert_ptr_equal(sched_core_schedule(&core, 21 * MS, &timer), &rt);
+	assert_int_equal(board.core[0].guard_lines, 0);
+}
+
+/* A VCPU dispatched after a long absence: applying the fills of the gap
+ * first leaves its job's own misses in its estimate; counted together with
+ * them, the gap's fills would wipe the job's lines out of the estimate too. */
+static void catch_up_keeps_a_jobs_lines(void **state)
+{
+	uint64_t gap = 40000 + 10 * LINES, end = gap + 8000;
+	(void)state;
+	sample(&rt, 40000, 1000000, 40000);
+	sample(&quiet, 40000, 1000000, 40000);
+	sched_core_llc_catch_up(&core, &rt, 0);          /* fills unknown: nothing */
+	assert_int_equal(llc_estimate_lines(&rt.llc), llc_estimate_lines(&quiet.llc));
+	sched_core_llc_catch_up(&core, &rt, gap);
+	assert_true(llc_estimate_lines(&rt.llc) < 100);  /* the gap evicted it */
+	sample(&rt, 8000, 1000000, end);
+	sample(&quiet, 8000, 1000000, end);
+	assert_in_range(llc_estimate_lines(&rt.llc), 7500, 8100);
+	assert_true(llc_estimate_lines(&quiet.llc) < LINES / 100);
+}
+
 static void parameters(void **state)
 {
 	const char *why = NULL;
@@ -348,6 +394,8 @@ int main(void)
 		cmocka_unit_test_setup(displacing_a_polluter_is_capped, setup),
 		cmocka_unit_test_setup(zero_cap_never_idles, setup),
 		cmocka_unit_test_setup(publishes_release_and_job, setup),
+		cmocka_unit_test_setup(guard_holds_across_a_release, setup),
+		cmocka_unit_test_setup(catch_up_keeps_a_jobs_lines, setup),
 		cmocka_unit_test_setup(parameters, setup),
 	};
 	return cmocka_run_group_tests_name("cache-aware", tests, NULL, NULL);
