@@ -105,7 +105,7 @@ N ?= 10000
 SEED ?= 1
 faults: deps
 	$(PY) -m experiments.faults -n $(N) --seed $(SEED) -j $(J) --results $(RESULTS) \
-		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU))
+		$(if $(filter-out none,$(IOMMU)),--iommu $(IOMMU)) $(if $(ICOUNT),--icount)
 
 # make fuzz-hypercalls N=1000000 [SEED=1] [ICOUNT=1]: N fuzzed hypercalls from all four sandboxes
 # at once (experiments/hcfuzz.py); one summary line, non-zero exit status when a check failed.

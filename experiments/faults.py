@@ -1,7 +1,8 @@
-"""The fault campaign: `make faults N=100000 [SEED=1] [IOMMU=vtd|amdvi] [J=2]` (faults.yaml).
+"""The fault campaign: `make faults N=100000 [SEED=1] [IOMMU=vtd|amdvi] [J=2] [ICOUNT=1]`
+(faults.yaml).
 
     /usr/bin/python3 -m experiments.faults -n 100000 --seed 1 [--iommu vtd|amdvi] [-j 2]
-                                           [--per-boot 5000]
+                                           [--per-boot 5000] [--icount]
 
 Runs the experiment `faults` as boots of at most --per-boot faults each,
 -j boots at a time (a fault run keeps a host core only about half busy:
@@ -10,8 +11,8 @@ campaign of one boot is exactly `make faults N=n SEED=S`; boot i > 0 from a
 seed derived from (SEED, i), named in its record, so any boot can be rerun
 alone. Every finished boot is kept in
 
-    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/state.jsonl   (the plan, then one line a boot)
-    results/faults/campaign-n<N>-s<SEED>[-<iommu>]/boot<i>/      (the boots' runs)
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>][-icount]/state.jsonl   (the plan, then a line a boot)
+    results/faults/campaign-n<N>-s<SEED>[-<iommu>][-icount]/boot<i>/      (the boots' runs)
 
 and a rerun with the same N and SEED starts only the boots not kept there
 (a boot interrupted half way starts again from its first fault: each fault
@@ -21,6 +22,10 @@ stderr while the faults are recovered; then the campaign verdict
 also appended to state.jsonl. Exit status 0 only when every fault was
 found and recovered and every check held; otherwise 1, with the command
 that reproduces the first failing boot.
+
+--icount runs QEMU under -icount (virtual time: the guest's clocks count
+instructions, so the host's load does not show in the recovery times; the
+vCPUs then share one host thread, which is slower).
 """
 import argparse
 import dataclasses
@@ -42,26 +47,30 @@ from .records import read_jsonl
 NAME = "faults"
 BASE_S = 60             # boot, checks, the end of the run
 PER_FAULT_S = 0.12      # measured ~45 ms per fault (20 ms gaps, 1 in 4 a 50 ms hang): margin
+ICOUNT_SLOWER = 4       # icount: one host thread for every vCPU (measured below)
 PER_BOOT = 5000         # ~3 min a boot here: boot and end cost ~7-15 s of it
 SEED_SPACE = 2**31 - 1  # derived seeds stay short: a sandbox has 127 characters of args
 FOLLOW_S = 1.0          # how often the consoles of running boots are read for progress
 SHOW_EVERY_S = 10.0
 
 
-def timeout_s(n):
+def timeout_s(n, icount=False):
     """A boot's timeout for n faults."""
-    return BASE_S + n * PER_FAULT_S
+    return BASE_S + n * PER_FAULT_S * (ICOUNT_SLOWER if icount else 1)
 
 
-def campaign_spec(n, seed, path=None, iommu="none"):
+def campaign_spec(n, seed, path=None, iommu="none", icount=False):
     """faults.yaml with n faults from seed, its timeout sized from n; iommu vtd or
-    amdvi: on q35 with that IOMMU (experiments/qemu.py machine_args)."""
+    amdvi: on q35 with that IOMMU (experiments/qemu.py machine_args); icount: QEMU
+    under -icount."""
     path = path or specs.path_of(NAME)
     raw = need("yaml").safe_load(path.read_text())
     raw["fault"] = {**raw["fault"], "count": n, "seed": seed}
     if iommu != "none":
         raw["qemu"] = {**(raw.get("qemu") or {}), "iommu": iommu}
-    raw["timeout"] = timeout_s(n)
+    if icount:
+        raw["qemu"] = {**(raw.get("qemu") or {}), "icount": True}
+    raw["timeout"] = timeout_s(n, icount)
     s = specs.parse(raw, NAME, specs.policies())
     s.path = path
     return s
@@ -81,8 +90,9 @@ def boots(n, seed, per_boot):
             for i, start in enumerate(range(0, n, per_boot))]
 
 
-def campaign_dir(results, n, seed, iommu):
-    return Path(results) / NAME / (f"campaign-n{n}-s{seed}" + ("" if iommu == "none" else f"-{iommu}"))
+def campaign_dir(results, n, seed, iommu, icount=False):
+    return Path(results) / NAME / (f"campaign-n{n}-s{seed}" + ("" if iommu == "none" else f"-{iommu}")
+                                   + ("-icount" if icount else ""))
 
 
 class State:
@@ -262,10 +272,11 @@ def run_lanes(todo, jobs, one):
 
 
 def run_campaign(n, seed, iommu="none", jobs=1, per_boot=PER_BOOT, results=runner.RESULTS,
-                 stream=sys.stderr):
+                 stream=sys.stderr, icount=False):
     """Run (or resume) the campaign: (merged campaign record, problems, boots' parts)."""
-    folder = campaign_dir(results, n, seed, iommu)
-    state = State(folder, {"n": n, "seed": seed, "iommu": iommu, "per_boot": per_boot})
+    folder = campaign_dir(results, n, seed, iommu, icount)
+    state = State(folder, {"n": n, "seed": seed, "iommu": iommu, "per_boot": per_boot,
+                           **({"icount": True} if icount else {})})
     plan = boots(n, seed, per_boot)
     todo = [b for b in plan if b[0] not in state.parts]
 
@@ -277,13 +288,13 @@ def run_campaign(n, seed, iommu="none", jobs=1, per_boot=PER_BOOT, results=runne
     progress = FaultProgress(n, stream, every=SHOW_EVERY_S)
     for p in state.parts.values():
         progress.restore(p)
-    driver = faultplan.roles(campaign_spec(1, seed, iommu=iommu).runs[0].system)[0]
+    driver = faultplan.roles(campaign_spec(1, seed, iommu=iommu, icount=icount).runs[0].system)[0]
     follower = Follower(progress, driver)
     images = runner.Images(log)
 
     def one(boot, stopping):
         i, count, bseed = boot
-        part = run_boot(results, campaign_spec(count, bseed, iommu=iommu),
+        part = run_boot(results, campaign_spec(count, bseed, iommu=iommu, icount=icount),
                         f"{folder.name}/boot{i:04d}", i, count, images, follower, log)
         if part is None:            # its emulator got the Ctrl-C first
             raise KeyboardInterrupt
@@ -319,12 +330,15 @@ def main(argv=None):
                     help="vtd: boot q35 with Intel VT-d confining the NIC, amdvi with AMD-Vi")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="boots at a time")
     ap.add_argument("--per-boot", type=int, default=PER_BOOT, help="faults per boot at most")
+    ap.add_argument("--icount", action="store_true",
+                    help="QEMU under -icount: virtual time, the host's load not counted")
     ap.add_argument("--results", default=str(runner.RESULTS))
     a = ap.parse_args(argv)
     if a.n < 1 or a.per_boot < 1 or a.jobs < 1:
         ap.error("-n, --per-boot and -j must be at least 1")
     try:
-        rec, problems, parts = run_campaign(a.n, a.seed, a.iommu, a.jobs, a.per_boot, a.results)
+        rec, problems, parts = run_campaign(a.n, a.seed, a.iommu, a.jobs, a.per_boot, a.results,
+                                            icount=a.icount)
     except KeyboardInterrupt:
         return 130
     print(json.dumps(rec))
@@ -335,7 +349,8 @@ def main(argv=None):
                     or p["record"]["not_recovered"]), None)
         if bad:
             print(f"reproduce its boot {bad['boot']}: make faults N={bad['count']} "
-                  f"SEED={bad['seed']}{'' if a.iommu == 'none' else ' IOMMU=' + a.iommu}",
+                  f"SEED={bad['seed']}{'' if a.iommu == 'none' else ' IOMMU=' + a.iommu}"
+                  f"{' ICOUNT=1' if a.icount else ''}",
                   file=sys.stderr)
     return 1 if why else 0
 

@@ -132,3 +132,25 @@ def test_a_silent_driver_sandbox_ends_its_boot_as_stalled(monkeypatch):
     s._serve(lambda: True)          # returns by itself: nothing from the driver for 0.2 s
     assert time.monotonic() - t0 < 1.5
     assert s.stalled.startswith("the driver sandbox stalled: no record for 0.2 s with 1 of 3")
+
+
+def test_an_icount_campaign_boots_under_icount_in_its_own_folder(tmp_path, monkeypatch):
+    """make faults ICOUNT=1: every boot's spec runs QEMU under -icount, with a longer
+    timeout, and the state is kept apart from the same N and SEED in host time."""
+    specs = []
+
+    def boot(results, s, key, i, count, images, follower, log):
+        specs.append(s)
+        return _part(i, count, s.runs[0].fault.seed)
+    monkeypatch.setattr(faults.runner, "Images", lambda log: None)
+    monkeypatch.setattr(faults, "run_boot", boot)
+    rec, problems, _ = faults.run_campaign(4, 3, per_boot=2, results=tmp_path,
+                                           stream=io.StringIO(), icount=True)
+    assert problems == [] and rec["injected"] == 4
+    assert [s.runs[0].qemu["icount"] for s in specs] == [True, True]
+    assert specs[0].runs[0].timeout > faults.campaign_spec(2, 3).runs[0].timeout
+    assert not faults.campaign_spec(2, 3).runs[0].qemu["icount"]
+    folder = faults.campaign_dir(tmp_path, 4, 3, "none", icount=True)
+    assert folder.name == "campaign-n4-s3-icount"
+    assert json.loads((folder / "state.jsonl").read_text().splitlines()[0])["icount"] is True
+    assert not faults.campaign_dir(tmp_path, 4, 3, "none").exists()
