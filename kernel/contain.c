@@ -46,7 +46,7 @@ static bool irq_in_service(void)
 static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 {
 	bool confirms = false;
-
+	uint64_t entry = rdtsc();
 	bool irq = irq_in_service();
 
 	c->probe->where = irq ? CONTAIN_AT_IRQ : c->armed ? CONTAIN_AT_ARMED : CONTAIN_AT_UNARMED;
@@ -57,7 +57,13 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 			c->suspect = c->arm_seq;
 			c->suspect_probes = 0;
 			c->suspect_if_on = false;
+			c->suspect_first = c->probe->seq;
+			c->suspect_tsc = entry;
+			c->suspect_min_gap = UINT64_MAX;
+		} else if (entry - c->answered_tsc < c->suspect_min_gap) {
+			c->suspect_min_gap = entry - c->answered_tsc;
 		}
+		c->suspect_last = c->probe->seq;
 		c->suspect_probes++;
 		c->suspect_if_on |= (f->rflags & RFLAGS_IF) != 0;
 		confirms = c->suspect_probes >= (c->suspect_if_on ? CONTAIN_PROBES_IF_ON
@@ -69,6 +75,7 @@ static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 		c->suspect_probes = 0;
 	else if (c->suspect_probes)
 		lapic_send_from_nmi(c->wake_apic, c->wake_vector);
+	c->answered_tsc = rdtsc();
 	return confirms;
 }
 

@@ -55,6 +55,10 @@ struct contain {
 	uint64_t suspect;                 /* arm_seq the last probe found armed */
 	unsigned suspect_probes;          /* probes that found it */
 	bool suspect_if_on;               /* one of them with interrupts on */
+	uint32_t suspect_first, suspect_last;   /* the first and last of them: probe numbers */
+	uint64_t suspect_tsc;             /* when the first was answered */
+	uint64_t suspect_min_gap;         /* least TSC from an answer to the next probe's entry */
+	uint64_t answered_tsc;            /* the last answer's end */
 	/* Filled when a fault unwound it. */
 	volatile unsigned vector;
 	volatile uint64_t fault_rip, fault_tsc;

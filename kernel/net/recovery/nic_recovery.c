@@ -119,6 +119,14 @@ static void record_fault(const struct nic_driver *nd, const char *detected_by,
 	rec_str(&r, "detected_by", detected_by);
 	if (c)
 		rec_u64(&r, "vector", c->vector);
+	if (c && c->vector == 2) {   /* NMI: the probes that confirmed the hang */
+		rec_hex(&r, "rip", c->fault_rip);
+		rec_u64(&r, "probe_first", c->suspect_first);
+		rec_u64(&r, "probe_last", c->suspect_last);
+		rec_u64(&r, "probe_span_us", (c->fault_tsc - c->suspect_tsc) / nd->tsc_per_us);
+		rec_bool(&r, "if_on", c->suspect_if_on);
+		rec_u64(&r, "min_gap_cycles", c->suspect_min_gap);
+	}
 	rec_u64(&r, "detect_us", (rdtsc() - nd->now.fault_tsc) / nd->tsc_per_us);
 	/* Also has the monitor collect the IOMMU's records now, while they
 	 * are this fault's (they collapse while one is pending). */
@@ -153,6 +161,9 @@ static void end_check(struct nic_driver *nd, bool answered)
 		rec_bool(&r, "ok", answered);
 		rec_u64(&r, "arp_requests", nd->probe_requests);
 		rec_u64(&r, "recovery_us", (rdtsc() - c->fault_tsc) / nd->tsc_per_us);
+		rec_u64(&r, "serve_us", (rdtsc() - nd->check_start) / nd->tsc_per_us);
+		rec_u64(&r, "turns", nd->check_turns);
+		rec_u64(&r, "max_gap_us", nd->check_max_gap / nd->tsc_per_us);
 		rec_end(&r);
 	}
 	nd->nchecks = 0;
@@ -178,6 +189,9 @@ static void network_reinit(struct nic_driver *nd)
 	nd->probe_deadline = rdtsc() + nd->tsc_per_us * 1000 * PROBE_TIMEOUT_MS;
 	nd->probe_retry = 0;
 	nd->probe_requests = 0;
+	nd->check_start = nd->check_turn_at = rdtsc();
+	nd->check_max_gap = 0;
+	nd->check_turns = 0;
 }
 
 void nic_driver_recover(struct nic_driver *nd, enum recovery_mode mode, const char *detected_by,
@@ -247,9 +261,15 @@ bool nic_driver_probe_poll(struct nic_driver *nd)
 	const ip4_addr_t *ip;
 	ip4_addr_t gw;
 	bool answered;
+	uint64_t now;
 
 	if (!nd->probing)
 		return false;
+	now = rdtsc();
+	if (now - nd->check_turn_at > nd->check_max_gap)
+		nd->check_max_gap = now - nd->check_turn_at;
+	nd->check_turn_at = now;
+	nd->check_turns++;
 	ip4_addr_set_u32(&gw, lwip_htonl(GATEWAY));
 	answered = etharp_find_addr(&nd->nif->netif, &gw, &mac, &ip) >= 0;
 	if (!answered && rdtsc() < nd->probe_deadline) {

@@ -18,7 +18,9 @@
  * Every phase is a record {"ev":"recovery","mode","phase","cycles","clock",
  * "seq"}; the fault itself {"ev":"fault",...} when found, and
  * {"ev":"recovered",...,"recovery_us"} once the NIC serves again: an ARP
- * request to the gateway answered through the new driver.
+ * request to the gateway answered through the new driver; with serve_us
+ * (the serving check's part of it), turns and max_gap_us (struct
+ * nic_driver: where that part went).
  * A recovery that starts while the previous one's check still runs (a
  * watchdog false alarm, or a fault found in the recovered driver) joins
  * that check: when the NIC serves again, each pending recovery gets its
@@ -63,6 +65,12 @@ struct nic_driver {
 	/* The check that the NIC serves again after a recovery. */
 	bool probing;
 	uint64_t probe_deadline, probe_retry, probe_requests;
+	/* Where the check's time went: from its start (the last recovery's
+	 * network_reinit), the loop's turns and the longest time between two
+	 * (the 1 ms tick ends any sleep, so a longer gap is time the host did
+	 * not give this vCPU, or one emulated access that blocked). */
+	uint64_t check_start, check_turn_at, check_max_gap;
+	uint32_t check_turns;
 	struct recovery_check checks[RECOVERY_CHECKS_MAX];   /* what it settles */
 	unsigned nchecks;
 	struct recovery_check now;  /* the recovery under way */
