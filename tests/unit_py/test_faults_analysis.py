@@ -51,3 +51,60 @@ def test_python_m_analysis_faults_writes_the_table(tmp_path, capsys):
     text = (tmp_path / "faults" / "faults.md").read_text()
     assert "| tx-hang | 1 | 1 | 0 | 3.2 | 3.2 | 3.2 | 4.0 | 4.0 | 4.0 |" in text
     assert "Seed 1: 1 injected, 1 recovered" in text
+
+
+def test_tail_table_names_what_made_each_slow_recovery_long():
+    """Recoveries over 10 ms split into detect, recover and serve: the largest part
+    names the cause; a serve part that is mostly one gap past the 1 ms tick is the host's."""
+    faults_ = [{"seq": 0, "kind": "hang", "detect_us": 9000},        # slow to find
+               {"seq": 1, "kind": "hang", "detect_us": 3000},        # quick
+               {"seq": 2, "kind": "wild-write", "detect_us": 10},    # served late: one gap
+               {"seq": 3, "kind": "wild-write", "detect_us": 10},    # slow recovery phases
+               {"seq": 4, "kind": "false-alarm", "detect_us": 5}]
+    recovered = [
+        {"seq": 0, "kind": "hang", "ok": True, "recovery_us": 12000, "serve_us": 1000,
+         "max_gap_us": 900},
+        {"seq": 1, "kind": "hang", "ok": True, "recovery_us": 4000, "serve_us": 500,
+         "max_gap_us": 400},
+        {"seq": 2, "kind": "wild-write", "ok": True, "recovery_us": 40000, "serve_us": 39000,
+         "max_gap_us": 35000},
+        {"seq": 3, "kind": "wild-write", "ok": True, "recovery_us": 30000, "serve_us": 100,
+         "max_gap_us": 100},
+        {"seq": 4, "kind": "false-alarm", "ok": True, "recovery_us": 90000}]
+    t = faults.tail_table(faults_, recovered).set_index("kind")
+    assert list(t.index) == ["hang", "wild-write", "all"]
+    assert (t.loc["hang", "over 10 ms"], t.loc["hang", "detect"]) == (1, 1)
+    ww = t.loc["wild-write"]
+    assert (ww["over 10 ms"], ww["serve: host gap"], ww["recover"], ww["serve"]) == (2, 1, 1, 0)
+    every = t.loc["all"]
+    assert (every["recovered"], every["over 10 ms"]) == (4, 3)     # the false alarm apart
+    assert every["gap max ms"] == 35.0
+    assert faults.cause(faults_[2], {**recovered[2], "max_gap_us": 800}) == "serve"
+
+
+def test_analysis_reads_the_newest_campaigns_boots(tmp_path):
+    """make faults keeps its boots under results/faults/campaign-*/: the table is made
+    from every boot the newest campaign kept."""
+    import json
+    from analysis.__main__ import main
+    folder = tmp_path / "faults" / "campaign-n2-s1"
+    lines = [{"ev": "campaign_plan", "n": 2, "seed": 1}]
+    for i in range(2):
+        run_dir = folder / f"boot{i:04d}" / "1"
+        run_dir.mkdir(parents=True)
+        recs = [{"ev": "net_ready", "sandbox": 0, "role": "driver"},
+                {"ev": "inject", "sandbox": 0, "n": 0, "kind": "hang"},
+                {"ev": "fault", "sandbox": 0, "seq": 0, "kind": "hang", "detect_us": 3000},
+                {"ev": "recovered", "sandbox": 0, "seq": 0, "kind": "hang", "ok": True,
+                 "recovery_us": 4000 + 20000 * i, "serve_us": 500, "max_gap_us": 300}]
+        (run_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+        (run_dir / "summary.csv").write_text("run,host_load_1m\nx,2.5\n")
+        lines.append({"boot": i, "run_dir": str(run_dir)})
+    lines.append({"ev": "campaign", "seed": 1, "injected": 2, "recovered": 2, "not_recovered": 0,
+                  "false_alarms": 0, "checks_failed": 0})
+    (folder / "state.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    assert main(["faults", "--results", str(tmp_path)]) == 0
+    text = (tmp_path / "faults" / "faults.md").read_text()
+    assert "| hang | 2 | 2 | 0 |" in text and "campaign-n2-s1` (2 boot(s))" in text
+    assert "| hang | 2 | 1 | 0 | 1 | 0 | 0 |" in text          # the 24 ms one: its phases
+    assert "2.5, 2.5" in text
