@@ -140,12 +140,8 @@ static void strike(struct e1000_dev *d)
 	case NIC_FAULT_HANG:
 	case NIC_FAULT_TX_HANG:
 		cli();
-		/* No pause: QEMU's TCG leaves its execution loop at each one
-		 * (to let another vCPU run), so under -icount every turn cost
-		 * microseconds of host time for nanoseconds of the guest's and a
-		 * hang took seconds of host time to be found. */
 		for (;;)
-			__asm__ volatile("" ::: "memory");
+			__asm__ volatile("pause");
 	case NIC_FAULT_BAD_DMA:
 		point_outside(d);
 		break;

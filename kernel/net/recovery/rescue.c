@@ -112,10 +112,7 @@ static void probe_driver(struct rescue *r, uint32_t found)
 	rec_end(&rec);
 }
 
-/* Probe number due now (after waiting for one due within the suspect gap).
- * The wait spins without pause: QEMU's TCG leaves its execution loop at
- * each pause, which under -icount stretches the guest's 200 us to seconds
- * of host time. */
+/* Probe number due now (after waiting for one due within the suspect gap). */
 static bool probe_due(struct rescue *r, struct watchdog_answer *a)
 {
 	uint64_t wait;
@@ -125,6 +122,7 @@ static bool probe_due(struct rescue *r, struct watchdog_answer *a)
 		wait = watchdog_due(&r->wd, r->area->heartbeat, a, rdtsc() / r->tsc_per_us);
 		if (wait > RESCUE_SUSPECT_GAP_US)
 			return false;
+		cpu_relax();
 	} while (wait);
 	return true;
 }
