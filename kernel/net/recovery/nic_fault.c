@@ -24,6 +24,7 @@
  * (Writing RCTL instead would stop QEMU's e1000 receiving for a second.) */
 #define WINDOW_MTA_BIT (1u << 9)
 #define HANDOVER_LEN  64
+#define HANG_SPINS    128         /* ~1 us of guest time between two pauses */
 
 static const char *const names[NIC_FAULT_KINDS] = {
 	"wild-write", "descriptor-corruption", "hang", "bad-dma", "dma-handover",
@@ -140,8 +141,16 @@ static void strike(struct e1000_dev *d)
 	case NIC_FAULT_HANG:
 	case NIC_FAULT_TX_HANG:
 		cli();
-		for (;;)
-			__asm__ volatile("pause");
+		/* A pause only every HANG_SPINS turns: QEMU's TCG leaves its
+		 * execution loop at each pause to run another vCPU (under
+		 * -icount, with one host thread for all, that is how the
+		 * rescuer gets to probe in time at all), and a pause every turn
+		 * made a hang cost seconds of host time. */
+		for (;;) {
+			for (volatile unsigned i = 0; i < HANG_SPINS; i++)
+				;
+			cpu_relax();
+		}
 	case NIC_FAULT_BAD_DMA:
 		point_outside(d);
 		break;
