@@ -42,40 +42,27 @@ static bool irq_in_service(void)
 	return false;
 }
 
+void contain_probe_init(struct contain *c, struct contain_probe *p, uint64_t min_run_tsc)
+{
+	c->probe = p;
+	watchdog_judge_init(&c->judge, CONTAIN_PROBES_IF_OFF, CONTAIN_PROBES_IF_ON, min_run_tsc);
+}
+
 /* Answer a watchdog's probe; true when it confirms a hang (contain.h). */
 static bool probe_confirms(struct contain *c, const struct trap_frame *f)
 {
-	bool confirms = false;
-	uint64_t entry = rdtsc();
 	bool irq = irq_in_service();
+	bool confirms;
 
 	c->probe->where = irq ? CONTAIN_AT_IRQ : c->armed ? CONTAIN_AT_ARMED : CONTAIN_AT_UNARMED;
-	if (!c->armed || irq) {
-		c->suspect_probes = 0;
-	} else {
-		if (c->suspect != c->arm_seq || !c->suspect_probes) {
-			c->suspect = c->arm_seq;
-			c->suspect_probes = 0;
-			c->suspect_if_on = false;
-			c->suspect_first = c->probe->seq;
-			c->suspect_tsc = entry;
-			c->suspect_min_gap = UINT64_MAX;
-		} else if (entry - c->answered_tsc < c->suspect_min_gap) {
-			c->suspect_min_gap = entry - c->answered_tsc;
-		}
-		c->suspect_last = c->probe->seq;
-		c->suspect_probes++;
-		c->suspect_if_on |= (f->rflags & RFLAGS_IF) != 0;
-		confirms = c->suspect_probes >= (c->suspect_if_on ? CONTAIN_PROBES_IF_ON
-								  : CONTAIN_PROBES_IF_OFF);
-	}
-	c->probe->found = c->suspect_probes;
+	/* arm_seq is 1 or more once armed: 0 is "no suspect spot". */
+	confirms = watchdog_judge(&c->judge, c->probe->seq, c->armed && !irq ? c->arm_seq : 0,
+				  (f->rflags & RFLAGS_IF) != 0, rdtsc());
+	c->probe->found = c->judge.found;
 	__atomic_store_n(&c->probe->ack, c->probe->seq, __ATOMIC_RELEASE);
-	if (confirms)
-		c->suspect_probes = 0;
-	else if (c->suspect_probes)
+	if (!confirms && c->judge.found)
 		lapic_send_from_nmi(c->wake_apic, c->wake_vector);
-	c->answered_tsc = rdtsc();
+	watchdog_answered(&c->judge, rdtsc());
 	return confirms;
 }
 

@@ -22,13 +22,17 @@
  * CONTAIN_PROBES_IF_ON - 1 otherwise.
  * The watchdog sends each probe only after the previous was answered and
  * a gap passed, so a vCPU the host did not run (it answers nothing) or
- * that waited once on the emulator (an MMIO access) is not taken for hung.
+ * that waited once on the emulator (an MMIO access) is not taken for hung;
+ * and a probe counts only when the driver ran a while since it answered
+ * the last (lib/watchdog.h: watchdog_judge), so probes that queue behind
+ * an answer given slowly do not count as more finds.
  */
 #ifndef QUESTV_CONTAIN_H
 #define QUESTV_CONTAIN_H
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/trap.h"
+#include "lib/watchdog.h"
 
 #define CONTAIN_PROBES_IF_OFF 3
 #define CONTAIN_PROBES_IF_ON  10
@@ -52,13 +56,9 @@ struct contain {
 	/* The watchdog's probes, or 0: no NMI unwinds. */
 	struct contain_probe *probe;
 	uint32_t wake_apic, wake_vector;
-	uint64_t suspect;                 /* arm_seq the last probe found armed */
-	unsigned suspect_probes;          /* probes that found it */
-	bool suspect_if_on;               /* one of them with interrupts on */
-	uint32_t suspect_first, suspect_last;   /* the first and last of them: probe numbers */
-	uint64_t suspect_tsc;             /* when the first was answered */
-	uint64_t suspect_min_gap;         /* least TSC from an answer to the next probe's entry */
-	uint64_t answered_tsc;            /* the last answer's end */
+	/* The probes' judgement (lib/watchdog.h), spots being arm_seq, the
+	 * clock the TSC: contain_probe_init. */
+	struct watchdog_judge judge;
 	/* Filled when a fault unwound it. */
 	volatile unsigned vector;
 	volatile uint64_t fault_rip, fault_tsc;
@@ -71,6 +71,10 @@ int contain_enter(struct contain *c) __attribute__((returns_twice));
 
 /* No active containment any more (its frame is about to go). */
 void contain_leave(void);
+
+/* Have c answer the watchdog's probes in p; a probe counts only once the
+ * driver ran min_run_tsc since the last answer (lib/watchdog.h). */
+void contain_probe_init(struct contain *c, struct contain_probe *p, uint64_t min_run_tsc);
 
 /* Mark the start and end of unwindable driver code (no-ops without an
  * active containment). Not nested. */

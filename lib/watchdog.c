@@ -46,3 +46,39 @@ void watchdog_sent(struct watchdog *w, uint64_t now)
 	w->in_stall++;
 	w->sent_at = now;
 }
+
+void watchdog_judge_init(struct watchdog_judge *j, uint32_t need_off, uint32_t need_on,
+			 uint64_t min_run)
+{
+	*j = (struct watchdog_judge){ .need_off = need_off, .need_on = need_on, .min_run = min_run };
+}
+
+bool watchdog_judge(struct watchdog_judge *j, uint32_t seq, uint64_t spot, bool if_on,
+		    uint64_t now)
+{
+	uint64_t ran = now - j->answered_at;
+
+	if (j->confirmed)
+		j->found = 0;
+	j->confirmed = false;
+	if (!spot) {
+		j->found = 0;
+		return false;
+	}
+	if (spot != j->spot || !j->found) {
+		/* A new spot: the watched side has moved since, so this one counts. */
+		*j = (struct watchdog_judge){ .need_off = j->need_off, .need_on = j->need_on,
+					      .min_run = j->min_run, .spot = spot,
+					      .answered_at = j->answered_at, .first = seq,
+					      .first_at = now, .min_gap = UINT64_MAX };
+	} else if (ran < j->min_run) {
+		return false;   /* waited behind the last answer: nothing new */
+	} else if (ran < j->min_gap) {
+		j->min_gap = ran;
+	}
+	j->last = seq;
+	j->found++;
+	j->if_on |= if_on;
+	j->confirmed = j->found >= (j->if_on ? j->need_on : j->need_off);
+	return j->confirmed;
+}

@@ -135,7 +135,8 @@ static int open_driver(struct nic *nic, const char **why)
 	net.drv.clock = arg_value("clock") ? arg_value("clock") : "tsc";
 	net.drv.reset_on_recovery = arg_present("nic_reset");
 	if (net.drv.has_rescue) {
-		net.guard.probe = &net.drv.rescue.area->probe;
+		contain_probe_init(&net.guard, &net.drv.rescue.area->probe,
+				   kinfo.tsc_hz / 1000000 * RESCUE_MIN_RUN_US);
 		net.guard.wake_apic = kinfo.bi->peer_apic[net.drv.rescue.peer];
 		net.guard.wake_vector = VEC_RESCUE;
 	}

@@ -121,11 +121,11 @@ static void record_fault(const struct nic_driver *nd, const char *detected_by,
 		rec_u64(&r, "vector", c->vector);
 	if (c && c->vector == 2) {   /* NMI: the probes that confirmed the hang */
 		rec_hex(&r, "rip", c->fault_rip);
-		rec_u64(&r, "probe_first", c->suspect_first);
-		rec_u64(&r, "probe_last", c->suspect_last);
-		rec_u64(&r, "probe_span_us", (c->fault_tsc - c->suspect_tsc) / nd->tsc_per_us);
-		rec_bool(&r, "if_on", c->suspect_if_on);
-		rec_u64(&r, "min_gap_cycles", c->suspect_min_gap);
+		rec_u64(&r, "probe_first", c->judge.first);
+		rec_u64(&r, "probe_last", c->judge.last);
+		rec_u64(&r, "probe_span_us", (c->fault_tsc - c->judge.first_at) / nd->tsc_per_us);
+		rec_bool(&r, "if_on", c->judge.if_on);
+		rec_u64(&r, "min_run_us", c->judge.min_gap / nd->tsc_per_us);
 	}
 	rec_u64(&r, "detect_us", (rdtsc() - nd->now.fault_tsc) / nd->tsc_per_us);
 	/* Also has the monitor collect the IOMMU's records now, while they

@@ -28,6 +28,9 @@
  * its own code (armed), or not. The rescuer waits the first spinning. */
 #define RESCUE_SUSPECT_GAP_US 200
 #define RESCUE_PROBE_GAP_US   1000
+/* The driver counts a probe only after running this long since its last
+ * answer (lib/watchdog.h: watchdog_judge); a hang spins the whole gap. */
+#define RESCUE_MIN_RUN_US     (RESCUE_SUSPECT_GAP_US / 4)
 /* A stall this long, unresolved, is reported once (a watchdog_stall
  * record: how the probes were answered), so a driver stuck beyond the
  * watchdog's reach is explained in the log rather than silent. */
