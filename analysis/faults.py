@@ -12,7 +12,9 @@ Then where the time of the faults over the bound (TAIL_MS) went: each such
 recovery split into detect (faulty act to found), recover (the recovery's
 phases: switching or fetching the clean image, reinit) and serve (the
 serving check, until the gateway answered), and whichever of the three is
-largest named; a serve part mostly one gap between two loop turns
+largest named; a recover part mostly the round trip to the rescuer
+(ipi_rtt: its vCPU must run) as `recover: rescuer`; a serve part mostly
+one gap between two loop turns
 (max_gap_us, longer than the 1 ms tick that ends every sleep) is time the
 host did not run the driver's vCPU, or one emulated access that blocked.
 Host time (free TSC): noisy on a shared host; under icount (virtual time)
@@ -73,32 +75,55 @@ def split(fault, recovered):
     return detect / 1e3, max(0, total - detect - serve) / 1e3, serve / 1e3
 
 
-def cause(fault, recovered):
-    """What made one recovery long: the largest of its three parts, the serve part
-    as `serve: host gap` when one gap longer than the tick is most of it."""
+def cause(fault, recovered, rescuer_ms=0.0):
+    """What made one recovery long: the largest of its three parts; the serve part as
+    `serve: host gap` when one gap longer than the tick is most of it, the recover part
+    as `recover: rescuer` when the round trip to the rescuer (rescuer_ms) is."""
     parts = dict(zip(("detect", "recover", "serve"), split(fault, recovered)))
     worst = max(parts, key=parts.get)
     gap = recovered.get("max_gap_us", 0)
     if worst == "serve" and gap > TICK_US and gap / 1e3 >= parts["serve"] / 2:
         return "serve: host gap"
+    if worst == "recover" and rescuer_ms and rescuer_ms >= parts["recover"] / 2:
+        return "recover: rescuer"
     return worst
 
 
-CAUSES = ("detect", "recover", "serve: host gap", "serve")
+CAUSES = ("detect", "recover: rescuer", "recover", "serve: host gap", "serve")
 
 
-def tail_table(faults, recovered, over_ms=TAIL_MS):
+def _key(r):
+    """A fault's identity across runs and a campaign's boots (seq restarts at each)."""
+    return r.get("run"), r.get("boot"), r["seq"]
+
+
+def rescuer_ms(phases, tsc_hz):
+    """{fault key: ms of its ipi_rtt phase} from recovery records; tsc_hz: {(run, boot):
+    the monitor's TSC rate} (the phases count TSC cycles, or instructions under icount
+    at its 1 GHz)."""
+    out = {}
+    for p in phases:
+        hz = tsc_hz.get((p.get("run"), p.get("boot")))
+        if p["phase"] == "ipi_rtt" and hz:
+            out[_key(p)] = out.get(_key(p), 0) + p["cycles"] * 1e3 / hz
+    return out
+
+
+def tail_table(faults, recovered, over_ms=TAIL_MS, rescuer=None):
     """Per kind, then `all`: recoveries, those over over_ms, and how many of those each
-    cause (cause()) explains; with p99 of each part over every recovery of the kind."""
+    cause (cause()) explains; with p99 of each part over every recovery of the kind.
+    rescuer: rescuer_ms() of the faults."""
     pd = need("pandas")
-    found = {f["seq"]: f for f in faults if f["kind"] != FALSE_ALARM}
-    pairs = [(found[r["seq"]], r) for r in recovered
-             if r["ok"] and r["kind"] != FALSE_ALARM and r["seq"] in found]
+    rescuer = rescuer or {}
+    found = {_key(f): f for f in faults if f["kind"] != FALSE_ALARM}
+    pairs = [(found[_key(r)], r) for r in recovered
+             if r["ok"] and r["kind"] != FALSE_ALARM and _key(r) in found]
     rows = []
     for kind in sorted({f["kind"] for f, _ in pairs}) + ["all"]:
         mine = [(f, r) for f, r in pairs if kind in ("all", f["kind"])]
         parts = [split(f, r) for f, r in mine]
-        slow = [cause(f, r) for f, r in mine if r["recovery_us"] / 1e3 > over_ms]
+        slow = [cause(f, r, rescuer.get(_key(r), 0.0)) for f, r in mine
+                if r["recovery_us"] / 1e3 > over_ms]
         row = {"kind": kind, "recovered": len(mine), f"over {over_ms:g} ms": len(slow)}
         row.update({c: slow.count(c) for c in CAUSES})
         for i, name in enumerate(("detect", "recover", "serve")):
@@ -135,7 +160,7 @@ def _records(results):
         return (lambda ev: (lambda df: df.to_dict("records") if not df.empty else [])(
             load.records(EXP, ev, results, ok_only=False))), "the latest run", note
     folder, dirs = newest
-    recs = [r for d in dirs if (d / "records.jsonl").exists()
+    recs = [{**r, "boot": i} for i, d in enumerate(dirs) if (d / "records.jsonl").exists()
             for r in read_jsonl(d / "records.jsonl")]
     loads = [row.get("host_load_1m") for d in dirs if (d / "summary.csv").exists()
              for row in summary.read(d / "summary.csv")]
@@ -169,9 +194,14 @@ def section(results=load.RESULTS, published=None):
         text.append(markdown.table(kinds_table(injects, ours("fault"), ours("recovered")),
                                    digits=1))
         text.append(f"\nRecoveries over {TAIL_MS:g} ms, by what took longest (detect, "
-                    "recover, serve; `serve: host gap`: one gap between loop turns longer "
-                    "than the 1 ms tick is most of the serve part), and p99 of each part:\n\n")
-        text.append(markdown.table(tail_table(ours("fault"), ours("recovered")), digits=1))
+                    "recover, serve; `recover: rescuer`: the round trip to the rescuer's vCPU "
+                    "is most of the recover part; `serve: host gap`: one gap between loop "
+                    "turns longer than the 1 ms tick is most of the serve part), and p99 of "
+                    "each part:\n\n")
+        hz = {(r.get("run"), r.get("boot")): r["tsc_hz"] for r in rec("monitor_ready")}
+        text.append(markdown.table(tail_table(ours("fault"), ours("recovered"),
+                                              rescuer=rescuer_ms(ours("recovery"), hz)),
+                                   digits=1))
     text.append(note)
     text = "".join(text)
     out = Path(results) / EXP

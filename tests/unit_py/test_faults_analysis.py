@@ -80,6 +80,24 @@ def test_tail_table_names_what_made_each_slow_recovery_long():
     assert (every["recovered"], every["over 10 ms"]) == (4, 3)     # the false alarm apart
     assert every["gap max ms"] == 35.0
     assert faults.cause(faults_[2], {**recovered[2], "max_gap_us": 800}) == "serve"
+    # The slow phases of seq 3 were the round trip to the rescuer (ipi_rtt, at 1 GHz).
+    phases = [{"seq": 3, "phase": "ipi_rtt", "cycles": 25_000_000},
+              {"seq": 3, "phase": "driver_reinit", "cycles": 1_000_000}]
+    rescuer = faults.rescuer_ms(phases, {(None, None): 1e9})
+    assert rescuer == {(None, None, 3): 25.0}
+    ww = faults.tail_table(faults_, recovered, rescuer=rescuer).set_index("kind").loc["wild-write"]
+    assert (ww["recover: rescuer"], ww["recover"]) == (1, 0)
+
+
+def test_tail_table_tells_a_campaigns_boots_apart():
+    """seq starts at 0 in every boot: a fault is matched with its own boot's records."""
+    faults_ = [{"boot": b, "seq": 0, "kind": "hang", "detect_us": us}
+               for b, us in ((0, 3000), (1, 30000))]
+    recovered = [{"boot": b, "seq": 0, "kind": "hang", "ok": True, "recovery_us": us}
+                 for b, us in ((0, 4000), (1, 31000))]
+    t = faults.tail_table(faults_, recovered).set_index("kind")
+    assert (t.loc["hang", "recovered"], t.loc["hang", "over 10 ms"]) == (2, 1)
+    assert t.loc["hang", "detect"] == 1
 
 
 def test_analysis_reads_the_newest_campaigns_boots(tmp_path):
@@ -106,5 +124,5 @@ def test_analysis_reads_the_newest_campaigns_boots(tmp_path):
     assert main(["faults", "--results", str(tmp_path)]) == 0
     text = (tmp_path / "faults" / "faults.md").read_text()
     assert "| hang | 2 | 2 | 0 |" in text and "campaign-n2-s1` (2 boot(s))" in text
-    assert "| hang | 2 | 1 | 0 | 1 | 0 | 0 |" in text          # the 24 ms one: its phases
+    assert "| hang | 2 | 1 | 0 | 0 | 1 | 0 | 0 |" in text      # the 24 ms one: its phases
     assert "2.5, 2.5" in text
