@@ -47,7 +47,7 @@ from .records import read_jsonl
 NAME = "faults"
 BASE_S = 60             # boot, checks, the end of the run
 PER_FAULT_S = 0.12      # measured ~45 ms per fault (20 ms gaps, 1 in 4 a 50 ms hang): margin
-ICOUNT_SLOWER = 4       # icount: one host thread for every vCPU (measured below)
+ICOUNT_SLOWER = 4       # icount, one host thread for all vCPUs: 7-9 faults/s against 21-37/s
 PER_BOOT = 5000         # ~3 min a boot here: boot and end cost ~7-15 s of it
 SEED_SPACE = 2**31 - 1  # derived seeds stay short: a sandbox has 127 characters of args
 FOLLOW_S = 1.0          # how often the consoles of running boots are read for progress

@@ -104,6 +104,21 @@ def test_small_campaign_exits_zero(capsys):
     assert '"injected": 50' in out and '"recovered": 50' in out and '"not_recovered": 0' in out
 
 
+def test_make_faults_icount_recovers_every_kind_within_10_ms(tmp_path):
+    """make faults ICOUNT=1 N=40: the campaign in virtual time, where the host's load does
+    not count: every fault recovered within the 10 ms bound (hangs: found after 2 ms of
+    stalled heartbeat and three probes), no false alarm."""
+    r = subprocess.run(["make", "-s", "faults", "N=40", "SEED=1", "ICOUNT=1", f"RESULTS={tmp_path}"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    rec = json.loads(r.stdout.strip().splitlines()[-1])
+    assert (rec["injected"], rec["recovered"], rec["false_alarms"]) == (40, 40, 0), rec
+    assert {"hang", "tx-hang"} <= set(rec["kinds"]), rec["kinds"]
+    assert rec["recovery_ms_max"] <= 10, rec
+    (run_json,) = (tmp_path / "faults").glob("campaign-n40-s1-icount/**/run.json")
+    assert "-icount" in json.loads(run_json.read_text())["command"]
+
+
 def test_an_interrupted_campaign_resumes_and_counts_each_fault_once():
     """Three boots of 40 faults, Ctrl-C (to the whole process group, as a terminal sends
     it) during the second; the same command then boots only the second and third."""
