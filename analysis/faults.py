@@ -133,6 +133,21 @@ def tail_table(faults, recovered, over_ms=TAIL_MS, rescuer=None):
     return pd.DataFrame(rows)
 
 
+def host_note(scheds):
+    """A line on what the host's scheduler gave QEMU while the faults ran (host_sched
+    records, experiments/hostsched.py), or nothing."""
+    if not scheds:
+        return ""
+    run = sum(r["run_s"] for r in scheds)
+    wait = sum(r["wait_s"] for r in scheds)
+    wall = sum(r["wall_s"] for r in scheds)
+    return (f"\nQEMU's threads while the faults ran ({len(scheds)} boot(s), {wall:,.0f} s): "
+            f"{run:,.0f} s on a core, {wait:,.0f} s runnable but waiting for one "
+            f"({100 * wait / max(run + wait, 1e-9):.0f} % of their runnable time); the most "
+            f"any one thread waited: {max(r['wait_pct_max'] for r in scheds):.0f} % of the "
+            f"wall time; host load {', '.join(str(r['load_1m']) for r in scheds)}.\n")
+
+
 def newest_campaign(results):
     """The run folders of the newest campaign (state.jsonl) under results/faults, or None."""
     states = sorted((Path(results) / EXP).glob("campaign-*/state.jsonl"),
@@ -202,7 +217,7 @@ def section(results=load.RESULTS, published=None):
         text.append(markdown.table(tail_table(ours("fault"), ours("recovered"),
                                               rescuer=rescuer_ms(ours("recovery"), hz)),
                                    digits=1))
-    text.append(note)
+    text.append(note + host_note(rec("host_sched")))
     text = "".join(text)
     out = Path(results) / EXP
     out.mkdir(parents=True, exist_ok=True)

@@ -126,3 +126,12 @@ def test_analysis_reads_the_newest_campaigns_boots(tmp_path):
     assert "| hang | 2 | 2 | 0 |" in text and "campaign-n2-s1` (2 boot(s))" in text
     assert "| hang | 2 | 1 | 0 | 0 | 1 | 0 | 0 |" in text      # the 24 ms one: its phases
     assert "2.5, 2.5" in text
+
+
+def test_host_note_sets_the_boots_against_what_the_host_gave_qemu():
+    scheds = [{"run_s": 30.0, "wait_s": 60.0, "wall_s": 100.0, "wait_pct_max": 45.0, "load_1m": 9.5},
+              {"run_s": 10.0, "wait_s": 0.0, "wall_s": 50.0, "wait_pct_max": 1.0, "load_1m": 0.5}]
+    line = faults.host_note(scheds)
+    assert "(2 boot(s), 150 s): 40 s on a core, 60 s runnable but waiting for one (60 %" in line
+    assert "waited: 45 % of the wall time; host load 9.5, 0.5" in line
+    assert faults.host_note([]) == ""
