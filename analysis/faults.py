@@ -134,14 +134,15 @@ def tail_table(faults, recovered, over_ms=TAIL_MS, rescuer=None):
 
 
 def host_note(scheds):
-    """A line on what the host's scheduler gave QEMU while the faults ran (host_sched
-    records, experiments/hostsched.py), or nothing."""
+    """A line on what the host's scheduler gave QEMU while it booted and the faults ran
+    (host_sched records, experiments/hostsched.py), or nothing."""
     if not scheds:
         return ""
     run = sum(r["run_s"] for r in scheds)
     wait = sum(r["wait_s"] for r in scheds)
     wall = sum(r["wall_s"] for r in scheds)
-    return (f"\nQEMU's threads while the faults ran ({len(scheds)} boot(s), {wall:,.0f} s): "
+    return (f"\nQEMU's threads while it booted and the faults ran ({len(scheds)} boot(s), "
+            f"{wall:,.0f} s): "
             f"{run:,.0f} s on a core, {wait:,.0f} s runnable but waiting for one "
             f"({100 * wait / max(run + wait, 1e-9):.0f} % of their runnable time); the most "
             f"any one thread waited: {max(r['wait_pct_max'] for r in scheds):.0f} % of the "

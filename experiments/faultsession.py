@@ -14,8 +14,9 @@ Its records, after WebSession's (src "harness"):
             for runs with a load, whose figure places faults on the load's seconds.
   harness_error {msg}   the campaign failed (campaign.verdict), or the driver sandbox
             stalled (STALL_S): the run fails
-  host_sched  what the host's scheduler gave QEMU's threads while the faults ran
-            (experiments/hostsched.py: time on a core, time waiting for one)
+  host_sched  what the host's scheduler gave QEMU's threads from the session's start (its
+            boot included) to the last fault resolved (experiments/hostsched.py: time on a
+            core, time waiting for one)
   campaign  the verdict's figures: always the run's last record
 """
 import sys
@@ -108,15 +109,16 @@ class FaultSession(WebSession):
         self.ended, self.stamps, self.stalled = set(), [], None
         self.heard = time.monotonic()       # the driver sandbox's last record
         self._done = threading.Event()
-        self.run_dir, self.host_sched = None, None
+        self.pid, self.sched_from = None, None   # QEMU's, and its threads' schedstat then
 
     def run(self, run_dir, alive):
         """WebSession's run with the faults followed; then the verdict, as the last records."""
-        self.run_dir = run_dir
         tail = ConsoleTail(run_dir)
-        follower = threading.Thread(target=self._follow, args=(tail,), daemon=True)
+        follower = threading.Thread(target=self._follow, args=(tail, Path(run_dir) / "com1.log"),
+                                    daemon=True)
         follower.start()
         recs = super().run(run_dir, alive)
+        host = hostsched.record(self.sched_from, hostsched.snapshot(self.pid) if self.pid else None)
         deadline = time.monotonic() + END_GRACE_S
         while alive() and time.monotonic() < deadline:
             time.sleep(POLL_S)
@@ -128,10 +130,13 @@ class FaultSession(WebSession):
                                            self.driver)
         why = campaign.verdict(rec, problems)
         errors = [{"ev": "harness_error", "msg": m} for m in (self.stalled, why) if m]
-        return recs + self.stamps + errors + [r for r in (self.host_sched,) if r] + [rec]
+        return recs + self.stamps + errors + [r for r in (host,) if r] + [rec]
 
-    def _follow(self, tail):
+    def _follow(self, tail, console):
         while not self._done.is_set():
+            if self.pid is None:        # the session starts just before QEMU does
+                self.pid = hostsched.find_pid(console)
+                self.sched_from = hostsched.snapshot(self.pid) if self.pid else None
             self._see(tail.poll())
             self.progress.show()
             self._done.wait(TAIL_S)
@@ -152,16 +157,6 @@ class FaultSession(WebSession):
                                     "host_s": now})
 
     def _serve(self, alive):
-        """Serve the faults (_serve_faults), with what the host's scheduler gave QEMU
-        meanwhile kept for the host_sched record."""
-        pid = hostsched.find_pid(Path(self.run_dir) / "com1.log") if self.run_dir else None
-        before = hostsched.snapshot(pid) if pid else None
-        try:
-            self._serve_faults(alive)
-        finally:
-            self.host_sched = hostsched.record(before, hostsched.snapshot(pid) if pid else None)
-
-    def _serve_faults(self, alive):
         """Until every planned fault is resolved (and, with end, the driver sandbox and its
         rescuer ended by themselves), QEMU exited, interrupt() or the driver stalled."""
         ending = {self.driver, self.rescuer} - {None} if self.plan.end else set()

@@ -154,3 +154,12 @@ def test_an_icount_campaign_boots_under_icount_in_its_own_folder(tmp_path, monke
     assert folder.name == "campaign-n4-s3-icount"
     assert json.loads((folder / "state.jsonl").read_text().splitlines()[0])["icount"] is True
     assert not faults.campaign_dir(tmp_path, 4, 3, "none").exists()
+
+
+def test_every_boot_of_a_long_icount_campaign_fits_the_kernel_args():
+    """clock=icount takes 13 of a sandbox's 127 characters of args: boots after the first
+    get seeds short enough (a 10-digit one did not fit: measured, N=10000 ICOUNT=1)."""
+    plan = faults.boots(100_000, 2, 5000, icount=True)
+    assert len(plan) == 20 and all(s <= faults.ICOUNT_SEED_SPACE for _, _, s in plan[1:])
+    for _, count, seed in plan:
+        faults.campaign_spec(count, seed, icount=True)      # SpecError if they did not fit
