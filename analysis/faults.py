@@ -150,18 +150,21 @@ def host_note(scheds):
 
 
 def newest_campaign(results):
-    """The run folders of the newest campaign (state.jsonl) under results/faults, or None."""
+    """(folder, its boots' run folders, its merged campaign records) of the newest
+    campaign (state.jsonl) under results/faults, or None."""
     states = sorted((Path(results) / EXP).glob("campaign-*/state.jsonl"),
                     key=lambda p: p.stat().st_mtime)
     if not states:
         return None
-    dirs = []
+    dirs, merged = [], []
     for line in read_jsonl(states[-1]):
         d = line.get("run_dir")
         if d:
             d = Path(d)
             dirs.append(d if d.is_absolute() or d.exists() else load.ROOT / d)
-    return states[-1].parent, dirs
+        elif line.get("ev") == "campaign":
+            merged.append(line)
+    return states[-1].parent, dirs, merged
 
 
 def _records(results):
@@ -175,9 +178,13 @@ def _records(results):
                 + "\n") if len(failed) else ""
         return (lambda ev: (lambda df: df.to_dict("records") if not df.empty else [])(
             load.records(EXP, ev, results, ok_only=False))), "the latest run", note
-    folder, dirs = newest
+    folder, dirs, merged = newest
     recs = [{**r, "boot": i} for i, d in enumerate(dirs) if (d / "records.jsonl").exists()
-            for r in read_jsonl(d / "records.jsonl")]
+            for r in read_jsonl(d / "records.jsonl") if r["ev"] != "campaign"]
+    # The whole campaign's verdict (experiments/faults.py merges the boots'), else theirs.
+    recs += merged or [{**r, "boot": i} for i, d in enumerate(dirs)
+                       if (d / "records.jsonl").exists()
+                       for r in by_ev(read_jsonl(d / "records.jsonl"), "campaign")]
     loads = [row.get("host_load_1m") for d in dirs if (d / "summary.csv").exists()
              for row in summary.read(d / "summary.csv")]
     note = (f"\nHost load average (1 min) at the end of each boot: "

@@ -120,12 +120,17 @@ def test_analysis_reads_the_newest_campaigns_boots(tmp_path):
         lines.append({"boot": i, "run_dir": str(run_dir)})
     lines.append({"ev": "campaign", "seed": 1, "injected": 2, "recovered": 2, "not_recovered": 0,
                   "false_alarms": 0, "checks_failed": 0})
+    for i in range(2):    # each boot's own verdict, of its one fault: not the campaign's
+        with open(folder / f"boot{i:04d}" / "1" / "records.jsonl", "a") as f:
+            f.write(json.dumps({"ev": "campaign", "seed": 7 + i, "injected": 1, "recovered": 1,
+                                "not_recovered": 0, "false_alarms": 0, "checks_failed": 0}) + "\n")
     (folder / "state.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
     assert main(["faults", "--results", str(tmp_path)]) == 0
     text = (tmp_path / "faults" / "faults.md").read_text()
     assert "| hang | 2 | 2 | 0 |" in text and "campaign-n2-s1` (2 boot(s))" in text
     assert "| hang | 2 | 1 | 0 | 0 | 1 | 0 | 0 |" in text      # the 24 ms one: its phases
     assert "2.5, 2.5" in text
+    assert "Seed 1: 2 injected, 2 recovered" in text
 
 
 def test_host_note_sets_the_boots_against_what_the_host_gave_qemu():
