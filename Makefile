@@ -98,9 +98,10 @@ exp: deps
 	$(PY) -m experiments run $(E) -j $(J) --results $(RESULTS) $(if $(RERUN),--rerun) $(if $(FULL),--full); \
 	status=$$?; $(PY) -m analysis $(E) --results $(RESULTS) && exit $$status
 
-# make faults N=10000 [SEED=1] [J=2]: the NIC driver fault campaign (experiments/faults.py), J
-# boots at a time; rerun with the same N and SEED, it resumes (state under results/faults/). Its
-# exit status is non-zero when a fault was not recovered or a check failed.
+# make faults N=10000 [SEED=1] [J=2] [ICOUNT=1]: the NIC driver fault campaign
+# (experiments/faults.py), J boots at a time; rerun with the same N and SEED, it resumes (state
+# under results/faults/). Its exit status is non-zero when a fault was not recovered or a check
+# failed. ICOUNT=1: under -icount (virtual time: the host's load does not count).
 N ?= 10000
 SEED ?= 1
 faults: deps
