@@ -17,6 +17,11 @@ from experiments.records import by_ev, collect
 
 WEB_CONF = ROOT / "experiments" / "configs" / "web.conf"
 RATE, SECONDS = 120, 10
+# /status counters that count a frame, request or connection lost or refused.
+LOSS_COUNTERS = {"rx_runt", "rx_oversize", "rx_nomem", "rx_rejected", "tx_oversize", "tx_queue_full",
+                 "tx_dropped", "link_drop", "arp_drop", "ip_drop", "ip_chkerr", "tcp_drop",
+                 "tcp_chkerr", "mem_err", "refused_busy", "send_failed", "idle_aborted",
+                 "peer_errors"}
 AB_C, AB_N = 50, 2000   # ApacheBench: concurrent connections, requests (README: 100, 10000)
 
 pytestmark = pytest.mark.skipif(shutil.which("httperf") is None or shutil.which("ab") is None,
@@ -65,6 +70,19 @@ def fetch(port, path):
         conn.close()
 
 
+def guest_losses(seen):
+    """What the sandbox's own counters (its /status before and after httperf) say it lost
+    or refused meanwhile: the nonzero increases, by counter."""
+    before, after = (json.loads(seen[k][1]) for k in ("/status", "status_after_httperf"))
+    out = {}
+    for group in ("netif", "lwip", "http"):
+        for k, v in after.get(group, {}).items():
+            d = v - before.get(group, {}).get(k, 0)
+            if d and k in LOSS_COUNTERS:
+                out[f"{group}.{k}"] = d
+    return out
+
+
 class Checks:
     """A session that lets the harness's WebSession wait for net_ready, serve and end the
     run, and meanwhile does this test's own requests and loads."""
@@ -96,6 +114,7 @@ class Checks:
                                                    loadseries.per_second(loadseries.calls(res.lines),
                                                                          SECONDS),
                                                    listen_overflows() - before)
+                self.seen[n.sandbox]["status_after_httperf"] = fetch(port, "/status")
                 drops = ring_drops(self.inner.ports[driver.sandbox], n.sandbox)
                 self.seen[n.sandbox]["ab"] = ab(port)
                 after = ring_drops(self.inner.ports[driver.sandbox], n.sandbox)
@@ -142,7 +161,8 @@ def test_web_conf_serves_from_driver_and_vnic_sandboxes(tmp_path, iommu):
             errors = {k: v for k, v in totals.items() if k.startswith("errors") and v}
             assert overflows > 0 or behind, (
                 f"sandbox {sb}: httperf errors {errors} with no listen overflow on the host "
-                f"and httperf at its rate ({totals.get('conn_rate')} of {RATE} conn/s)")
+                f"and httperf at its rate ({totals.get('conn_rate')} of {RATE} conn/s); "
+                f"the guest's losses meanwhile: {guest_losses(seen)}; see {b.run_dir}")
             lost.append((sb, errors, overflows, totals.get("conn_rate")))
         full = [s["replies"] for s in seconds if s["full"]]
         print(f"sandbox {sb}: replies/s min {min(full)} mean {sum(full) / len(full):.1f}, "
