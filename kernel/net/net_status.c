@@ -34,6 +34,7 @@ static void lwip_obj(struct record *j)
 	rec_u64(j, "udp_drop", lwip_stats.udp.drop);
 	rec_u64(j, "tcp_drop", lwip_stats.tcp.drop);
 	rec_u64(j, "tcp_chkerr", lwip_stats.tcp.chkerr);
+	rec_u64(j, "tcp_memerr", lwip_stats.tcp.memerr);
 	rec_u64(j, "mem_err", lwip_stats.mem.err);
 	rec_obj_end(j);
 }
