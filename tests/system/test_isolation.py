@@ -125,6 +125,35 @@ def test_spinning_sandbox_is_stopped_the_others_go_on(tmp_path):
     assert len(sums) == 3 * 4 and all(s["unchanged"] for s in sums)
 
 
+def test_probe_turn_without_progress_is_stopped(tmp_path):
+    """fault=turnspin: sandbox 1 takes its probe turn, then spins with interrupts
+    off: no exit for the turn deadline, so the monitor stops it and the others
+    take their turns (the deadline counts from the holder's last exit)."""
+    text = "".join(sandbox_section(i, extra='args = "fault=turnspin"' if i == 1 else "")
+                   for i in range(4))
+    b = run_iso(make_iso(text, tmp_path), "probe-turnspin", timeout=300)
+    assert not b.timed_out and b.status == STATUS_SANDBOX
+    late = b.ev("probe_timeout")
+    assert [(r["sandbox"], r["phase"]) for r in late] == [(1, "turn")]
+    ends = {r["sandbox"]: r for r in b.ev("sandbox_end")}
+    assert ends[1]["how"] == "stopped" and ends[1]["reason"] == "probe_timeout"
+    assert all(ends[i]["how"] == "ended" and ends[i]["status"] == 0 for i in (0, 2, 3))
+    assert sorted(r["sandbox"] for r in b.ev("steady")) == [0, 2, 3]
+
+
+def test_probe_turn_that_progresses_is_not_stopped(tmp_path):
+    """fault=slowturn: sandbox 1's turn lasts 4 s, past the 3 s turn deadline, but
+    exits every 10 ms (a turn a loaded host slows down): nobody is stopped."""
+    text = "".join(sandbox_section(i, extra='args = "fault=slowturn"' if i == 1 else "")
+                   for i in range(4))
+    b = run_iso(make_iso(text, tmp_path), "probe-slowturn", timeout=300)
+    assert not b.timed_out and b.status == 0, b.run_dir
+    assert not b.ev("probe_timeout")
+    assert sorted(r["sandbox"] for r in b.ev("steady")) == [0, 1, 2, 3]
+    sums = b.ev("isolation_checksum")
+    assert len(sums) == 4 * 4 and all(s["unchanged"] for s in sums)
+
+
 def test_forged_verdict_is_not_believed(tmp_path):
     """fault=forge: sandbox 1 prints an all-good verdict on its UART, then triple-faults."""
     text = "".join(sandbox_section(i, extra='args = "fault=forge"' if i == 1 else "")
