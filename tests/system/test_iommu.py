@@ -6,7 +6,6 @@ import json
 import socket
 import subprocess
 
-
 from conftest import ROOT, make_iso, run_iso, sandbox_section
 from experiments import faultplan, netsys, spec, webserver
 from test_recovery import boot_with_faults
