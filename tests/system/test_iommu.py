@@ -107,9 +107,13 @@ def strike_the_window(iommu, attempt):
                                                 plan)
     assert session.after["ok"], where
     assert [(s["kind"], s["n"]) for s in b.ev("strike")] == [("dma-irq", 0)], where
-    assert [(f["kind"], f["detected_by"]) for f in b.ev("fault")] == \
-        [("dma-irq", "ring_check")], where
-    assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 1, where
+    # The rescuer's hang watchdog may also take a vCPU the loaded host did not run
+    # for a hung driver (a false alarm, recovered apart): not what is tested here.
+    assert [(f["kind"], f["detected_by"]) for f in b.ev("fault")
+            if f["kind"] != "false-alarm"] == [("dma-irq", "ring_check")], where
+    assert all(r["ok"] for r in b.ev("recovered")), where
+    assert [r["kind"] for r in b.ev("recovered") if r["kind"] != "false-alarm"] == \
+        ["dma-irq"], where
     assert b.ev("integrity") and all(r["unchanged"] for r in b.ev("integrity")), where
     counts = {r["sandbox"]: r for r in b.ev("interrupts")}
     assert set(counts) == {0, 1}, where
