@@ -1,5 +1,6 @@
 /* NIC driver fault injection (see nic_fault.h). */
 #include "kernel/net/recovery/nic_fault.h"
+#include "kernel/contain.h"
 #include "kernel/kinfo.h"
 #include "lib/string.h"
 #include "lib/x86.h"
@@ -23,7 +24,7 @@
  * hash (RCTL.MO 0: bits 47:36) is 9: accepted once MTA[0] bit 9 is set.
  * (Writing RCTL instead would stop QEMU's e1000 receiving for a second.) */
 #define WINDOW_MTA_BIT (1u << 9)
-#define WINDOW_SPINS  100         /* register reads waiting for the looped frame */
+#define WINDOW_SPINS  16          /* register reads waiting for the looped frame */
 #define HANDOVER_LEN  64
 
 static const char *const names[NIC_FAULT_KINDS] = {
@@ -116,7 +117,10 @@ static uint16_t mdic(struct e1000_dev *d, uint32_t cmd)
  * WINDOW_SPINS). It may not: QEMU's e1000 drops every frame for 1 s after
  * RCTL is written (e1000_dev.h), which the NIC's start at boot does, and
  * a device with no free descriptor drops it too. Then the address is put
- * back: nothing was struck, and the caller tries again at the next poll. */
+ * back: nothing was struck, and the caller tries again at the next poll.
+ * Runs disarmed (contain.h): this is the injector making the device err,
+ * not driver code erring, and a watchdog probe that unwound it half-way
+ * (a loaded host stretches it) would leave the PHY looped back. */
 static bool loop_into_window(struct e1000_dev *d)
 {
 	uint32_t head = *reg(d, E1000_RDH) % d->rx.count, mta = *reg(d, E1000_MTA0);
@@ -128,6 +132,7 @@ static bool loop_into_window(struct e1000_dev *d)
 		frame[i] = WINDOW_VECTOR + i;
 	if (e1000_tx_send(&d->tx, frame, sizeof frame))
 		return false;
+	contain_disarm();
 	*reg(d, E1000_MTA0) = mta | WINDOW_MTA_BIT;
 	mdic(d, MDIC_PHY_WRITE | bmcr | BMCR_LOOPBACK);
 	d->rx.desc[head].addr = pending.irq_target;
@@ -140,6 +145,7 @@ static bool loop_into_window(struct e1000_dev *d)
 	*reg(d, E1000_MTA0) = mta;
 	if (!taken)
 		d->rx.desc[head].addr = d->rx.bufs[head].pa;
+	contain_arm();
 	return taken;
 }
 
