@@ -150,7 +150,8 @@ def test_iommu_table_counts_faults_recoveries_dma_records_and_interrupts_per_mac
          for m in ("vtd", "none") for k in kinds])
     # The device took both dma-irq frames on pc (one after 3 attempts), one of two
     # behind VT-d.
-    strikes = pd.DataFrame([{"run": "none-dma-irq", "tries": 3}, {"run": "none-dma-irq", "tries": 1},
+    strikes = pd.DataFrame([{"run": "none-dma-irq", "tries": 3},
+                            {"run": "none-dma-irq", "tries": 1},
                             {"run": "vtd-dma-irq", "tries": 1}])
     t = iommu.kinds_table(faults, recovered, held, interrupts, driver=0, strikes=strikes)
     vtd = t[t["machine"] == "q35 + Intel VT-d"].set_index("kind")
