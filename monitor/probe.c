@@ -12,7 +12,8 @@ static volatile unsigned turn;
 static uint64_t before[CFG_MAX_SANDBOXES + 1]; /* last slot: the monitor */
 static uint64_t arrive_limit, turn_limit;      /* TSC ticks */
 static uint64_t first_arrival;                 /* TSC of the first HC_PROBE_BEGIN */
-static uint64_t turn_began;                    /* TSC the holder got the turn; 0: in the monitor */
+static uint64_t turn_began;                    /* TSC of the holder's last progress; 0: in the monitor */
+static uint64_t turn_exits;                    /* the holder's probe-window exits by then */
 
 void probe_deadlines(uint64_t tsc_hz)
 {
@@ -45,6 +46,16 @@ static void late(struct sandbox *sb, const char *phase, uint64_t waited)
 	sandbox_stop(sb, "probe_timeout");
 }
 
+/* Exits SB took in its probe window: its probes of memory, ports, MSRs and
+ * hypercalls each exit, so a count that moves is a turn in progress. */
+static uint64_t probe_window_exits(const struct sandbox *sb)
+{
+	uint64_t n = 0;
+	for (unsigned r = 0; r < EXIT_NREASONS; r++)
+		n += sb->exits[WINDOW_PROBE][r];
+	return n;
+}
+
 /* Stop whoever holds the others up past a deadline: a sandbox that never
  * asks for its turn, or a turn holder that never ends it. Caller holds lock. */
 static void enforce_deadlines(void)
@@ -57,9 +68,15 @@ static void enforce_deadlines(void)
 			for (i = 0; i < nsandboxes; i++)
 				if (sandboxes[i].window == WINDOW_BOOT && !gone(&sandboxes[i]))
 					late(&sandboxes[i], "arrive", now - first_arrival);
-	} else if (turn < nsandboxes && turn_began && now - turn_began > turn_limit) {
-		late(&sandboxes[turn], "turn", now - turn_began);
-		turn_began = 0;
+	} else if (turn < nsandboxes && turn_began) {
+		uint64_t exits = probe_window_exits(&sandboxes[turn]);
+		if (exits != turn_exits) {
+			turn_exits = exits;	/* each probe exits: progress */
+			turn_began = now;
+		} else if (now - turn_began > turn_limit) {
+			late(&sandboxes[turn], "turn", now - turn_began);
+			turn_began = 0;
+		}
 	}
 }
 
@@ -113,6 +130,7 @@ long probe_begin(struct sandbox *sb)
 			before[t] = checksum_of(t, sb->id);
 	spin_lock(&lock);
 	turn_began = rdtsc();
+	turn_exits = probe_window_exits(sb);
 	spin_unlock(&lock);
 	return 0;
 }

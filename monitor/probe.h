@@ -5,9 +5,12 @@
  * monitor_checksum) taken before and after a probe must match.
  *
  * Nobody holds the others forever: a sandbox that has not asked for its
- * turn PROBE_ARRIVE_MS after the first did, or holds the turn longer than
- * PROBE_TURN_MS (both in TSC time, the monitor's checksums not counted), is
- * reported (probe_timeout) and stopped; the others go on.
+ * turn PROBE_ARRIVE_MS after the first did, or holds the turn for
+ * PROBE_TURN_MS without an exit (both in TSC time, the monitor's checksums
+ * not counted), is reported (probe_timeout) and stopped; the others go on.
+ * Without an exit, not in all: every probe exits, and on a loaded host a
+ * turn that makes progress can take longer than the deadline in all (its
+ * vCPU waits for a host CPU), which stopped healthy sandboxes.
  */
 #ifndef QUESTV_PROBE_H
 #define QUESTV_PROBE_H

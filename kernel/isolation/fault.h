@@ -8,8 +8,9 @@
  * RAM (a nested page fault), "forge" prints the monitor's verdict records,
  * all good, on this sandbox's UART and then triple-faults (forge.h), "spin"
  * spins with interrupts off for good, before its probe turn (the monitor's
- * probe deadline stops it). Each is fatal for this sandbox only; any other
- * HOW does nothing.
+ * probe deadline stops it; "turnspin" does the same in its turn, and
+ * "slowturn" makes its turn last past the deadline while exiting: probe.c).
+ * Each is fatal for this sandbox only; any other HOW does nothing.
  */
 void fault_inject(const char *how);
 #endif

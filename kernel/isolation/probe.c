@@ -6,8 +6,11 @@
 #include "kernel/paging.h"
 #include "lib/record.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 #include "include/questv/vpmu.h"
 #include "kernel/isolation/doors.h"
+#include "kernel/isolation/fault.h"
+#include "kernel/cmdline.h"
 
 #define PROBE_PATTERN 0x5155455354564221ull  /* what a leaked write would leave */
 
@@ -104,12 +107,33 @@ static void probe_vpmu(void)
 	}
 }
 
+/* fault=slowturn: a turn that goes on making progress for longer than the
+ * monitor's turn deadline in all, as a turn does whose vCPU a loaded host
+ * keeps waiting: a read of another UART's scratch register (an exit) every
+ * 10 ms for 4 s. */
+static void slow_turn(void)
+{
+	uint16_t other = com_ports[0] != kinfo.console ? com_ports[0] : com_ports[1];
+	uint64_t step = kinfo.tsc_hz / 100, end = rdtsc() + 4 * kinfo.tsc_hz;
+	uint8_t v;
+	for (uint64_t t = rdtsc(); t < end; t = rdtsc()) {
+		safe_inb((uint16_t)(other + 7), &v);
+		while (rdtsc() - t < step)
+			cpu_relax();
+	}
+}
+
 unsigned probe_run(void)
 {
+	const char *how;
 	unsigned i;
 	leaks = 0;
 	if (hypercall3(HC_PROBE_BEGIN, 0, 0, 0) != 0)
 		return 1;
+	if ((how = arg_value("fault")) && !strncmp(how, "turnspin", 9))
+		fault_inject("spin");
+	if (how && !strncmp(how, "slowturn", 9))
+		slow_turn();
 	for (i = 0; i < kinfo.bi->ntargets; i++)
 		probe_memory(&kinfo.bi->target[i]);
 	for (i = 0; i < sizeof com_ports / sizeof com_ports[0]; i++)

@@ -11,7 +11,7 @@ static void netif_obj(struct record *j, const struct net_if_stats *s)
 {
 	rec_obj_begin(j, "netif");
 	U(rx_frames); U(rx_bytes); U(rx_runt); U(rx_oversize); U(rx_nomem); U(rx_rejected);
-	U(tx_frames); U(tx_bytes); U(tx_oversize); U(tx_dropped);
+	U(tx_frames); U(tx_bytes); U(tx_oversize); U(tx_queue_full); U(tx_dropped);
 	rec_obj_end(j);
 }
 
@@ -34,6 +34,7 @@ static void lwip_obj(struct record *j)
 	rec_u64(j, "udp_drop", lwip_stats.udp.drop);
 	rec_u64(j, "tcp_drop", lwip_stats.tcp.drop);
 	rec_u64(j, "tcp_chkerr", lwip_stats.tcp.chkerr);
+	rec_u64(j, "tcp_memerr", lwip_stats.tcp.memerr);
 	rec_u64(j, "mem_err", lwip_stats.mem.err);
 	rec_obj_end(j);
 }

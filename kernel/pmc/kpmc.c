@@ -47,25 +47,30 @@ static int open_event(const char *name)
 	return h;
 }
 
+static struct kpmc_pmi_stats pmi;
+
 bool kpmc_arm_miss_budget(uint64_t misses)
 {
 	if (!up || h_misses < 0 || pmc_arm_overflow(&pmc, h_misses, misses) != PMC_OK)
 		return false;
+	pmi.armed++;
 	/* The PMU interrupt is the LAPIC's performance-counter LVT entry; the
 	 * CPU masks it when it delivers a PMI, so unmask it at every arming. */
 	lapic_write(LAPIC_LVT_PERF, VEC_PMI);
 	return true;
 }
 
-static struct kpmc_pmi_stats pmi;
-
 const struct kpmc_pmi_stats *kpmc_pmi_stats(void) { return &pmi; }
 
 bool kpmc_overflowed(void)
 {
 	uint64_t over, lat;
-	if (!up || h_misses < 0 || !(pmc_overflow_take(&pmc) & (1u << h_misses)))
+	if (!up || h_misses < 0)
 		return false;
+	if (!(pmc_overflow_take(&pmc) & (1u << h_misses))) {
+		pmi.unclaimed++;
+		return false;
+	}
 	/* Misses since the wrap: the raw counter restarted at 0 there. */
 	pmc_read(&pmc, h_misses);
 	over = pmc.open[h_misses].raw_last;

@@ -36,9 +36,13 @@ bool kpmc_overflowed(void);
 /* What the budget's interrupts cost, over every one taken so far: how
  * many; instructions from the overflow to the handler (the vPMU's, where
  * the backend can tell: else latency_n stays 0); LLC misses past the
- * budget by the time the handler read the counter. */
+ * budget by the time the handler read the counter. Also how many armings
+ * the PMU took and how many interrupts found no overflow pending, so a run
+ * without budget interrupts tells whether arming, delivery or the
+ * acknowledgement failed. */
 struct kpmc_pmi_stats {
 	uint64_t n, latency_n, latency_sum, latency_max, over_sum, over_max;
+	uint64_t armed, unclaimed;
 };
 const struct kpmc_pmi_stats *kpmc_pmi_stats(void);
 

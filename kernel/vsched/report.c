@@ -13,10 +13,16 @@ static uint64_t ppm(uint64_t part, uint64_t whole)
 
 /* The budget interrupts' cost, when any came: "pmi_latency_*" in this
  * vCPU's instructions from the overflow to the handler, "pmi_over_*" in
- * LLC misses past the budget when the handler read the counter. */
+ * LLC misses past the budget when the handler read the counter; with an
+ * interrupting PMU, "pmi_armed" armings and "pmi_unclaimed" interrupts
+ * that found no overflow. */
 static void pmi_stats(struct record *r)
 {
 	const struct kpmc_pmi_stats *s = kpmc_pmi_stats();
+	if (s->armed) {
+		rec_u64(r, "pmi_armed", s->armed);
+		rec_u64(r, "pmi_unclaimed", s->unclaimed);
+	}
 	if (!s->n)
 		return;
 	rec_u64(r, "pmi_over_mean", s->over_sum / s->n);

@@ -37,25 +37,33 @@ static int recv_msg(int sock, int64_t *value, int *fd)
 	return 0;
 }
 
-/* Read the server's messages up to QEMU's N eventfds. NULL or why not. */
+/* Read the server's whole setup: QEMU's N eventfds, kept, and our own N,
+ * closed (nobody rings us). All of it, so the server never writes to a
+ * closed socket. NULL or why not. */
 static const char *take_fds(struct vpmu_doorbell *d, int sock, uint32_t n)
 {
-	int64_t v;
+	int64_t v, id;
+	uint32_t own = 0;
 	int fd;
 	if (recv_msg(sock, &v, &fd) || v != VPMU_DOORBELL_PROTOCOL)
 		return "no ivshmem protocol version 0 from the server";
-	if (recv_msg(sock, &v, &fd) || v <= 0)
+	if (recv_msg(sock, &id, &fd) || id <= 0)
 		return "the server gave no peer id, or id 0 (QEMU must connect first)";
 	if (recv_msg(sock, &v, &fd) || v != -1 || fd < 0)
 		return "the server sent no shared memory";
 	close(fd);
-	while (d->n_vectors < n) {
+	while (d->n_vectors < n || own < n) {
 		if (recv_msg(sock, &v, &fd) || fd < 0)
-			return "the server sent fewer of QEMU's eventfds than there are vCPUs";
-		if (v == 0)
+			return "the server sent fewer eventfds than two peers' vectors, one per vCPU";
+		if (v == 0 && d->n_vectors < n)
 			d->event_fd[d->n_vectors++] = fd;
-		else
-			close(fd);	/* our own vectors: nobody rings us */
+		else if (v == id && own < n) {
+			own++;
+			close(fd);
+		} else {
+			close(fd);
+			return "the server sent an eventfd of an unknown peer or too many";
+		}
 	}
 	return NULL;
 }

@@ -9,7 +9,7 @@
  * from a child, so whoever started it supervises QEMU's own process (its
  * exit status, its CPU time, a kill). The server ends when QEMU closes its
  * connection or goes away; with status 1 and a message on a bad argument or
- * a peer that does not come within 60 s. */
+ * when QEMU does not come within 60 s. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -117,9 +117,14 @@ int main(int argc, char **argv)
 	if (qemu < 0 || serve(qemu, 0, shm, ev, (uint32_t)n))
 		return die("QEMU did not connect and take its setup", NULL);
 	int plugin = next_peer(l, parent);
+	/* Whatever the plugin does, stay: QEMU reads its own setup from its main
+	 * loop, message by message, and a server that goes away first makes it
+	 * drop the unread rest, so its vectors would never ring (a plugin that
+	 * failed fails QEMU's start by itself). */
 	if (plugin < 0 || serve(plugin, 1, shm, ev, (uint32_t)n))
-		return die("the plugin did not connect and take its setup", NULL);
-	close(plugin);
+		die("the plugin did not connect and take its setup", NULL);
+	if (plugin >= 0)
+		close(plugin);
 	unlink(argv[1]);
 	/* QEMU drops a device whose server goes away: stay until it ends. */
 	char c;

@@ -6,8 +6,6 @@ import json
 import socket
 import subprocess
 
-import pytest
-
 from conftest import ROOT, make_iso, run_iso, sandbox_section
 from experiments import faultplan, netsys, spec, webserver
 from test_recovery import boot_with_faults
@@ -99,25 +97,29 @@ def test_dma_faults_under_vtd_are_recorded_and_the_driver_recovers():
 
 def strike_the_window(iommu, attempt):
     """One boot with one dma-irq strike on machine iommu: the stray interrupts the
-    victim (the sandbox beside the driver) counted, and the boot. The driver finds
-    the rewritten descriptor and recovers; no kernel's code changes."""
+    victim (the sandbox beside the driver) counted, and the boot. The device took
+    the strike's frame (its `strike` record: QEMU's e1000 receives nothing for 1 s
+    after the NIC's start, so the first attempts at 1000 ms may be dropped and
+    retried); the driver finds the rewritten descriptor and recovers; no kernel's
+    code changes."""
     plan = {"kinds": ["dma-irq"], "count": 1, "mode": "local", "gap_ms": 200, "end": False}
     b, session, driver, where = boot_fault_plan(iommu, f"test-iommu-dma-irq-{iommu}-{attempt}",
                                                 plan)
     assert session.after["ok"], where
-    assert [(f["kind"], f["detected_by"]) for f in b.ev("fault")] == \
-        [("dma-irq", "ring_check")], where
-    assert all(r["ok"] for r in b.ev("recovered")) and len(b.ev("recovered")) == 1, where
+    assert [(s["kind"], s["n"]) for s in b.ev("strike")] == [("dma-irq", 0)], where
+    # The rescuer's hang watchdog may also take a vCPU the loaded host did not run
+    # for a hung driver (a false alarm, recovered apart): not what is tested here.
+    assert [(f["kind"], f["detected_by"]) for f in b.ev("fault")
+            if f["kind"] != "false-alarm"] == [("dma-irq", "ring_check")], where
+    assert all(r["ok"] for r in b.ev("recovered")), where
+    assert [r["kind"] for r in b.ev("recovered") if r["kind"] != "false-alarm"] == \
+        ["dma-irq"], where
     assert b.ev("integrity") and all(r["unchanged"] for r in b.ev("integrity")), where
     counts = {r["sandbox"]: r for r in b.ev("interrupts")}
     assert set(counts) == {0, 1}, where
     return counts[1 - driver]["stray"], b
 
 
-@pytest.mark.skip(reason="dma-irq's strike is undone before it lands: the ring audit, every 1 ms "
-                  "since the probe watchdog, finds the rewritten descriptor first (detect 0.3-0.7 ms: "
-                  "no message arrives; 4.2 ms: it did) in 5 of 6 boots; the injection must hand the "
-                  "frame over before the next audit")
 def test_dma_into_the_interrupt_window_with_and_without_vtd():
     """dma-irq: the device writes 15 interrupt messages (distinct vectors) aimed at
     sandbox 1's core. Without an IOMMU the 8 with a physical destination all arrive;
@@ -125,10 +127,10 @@ def test_dma_into_the_interrupt_window_with_and_without_vtd():
     nobody and are refused. (The 4 in compatibility format the spec blocks too, while
     GCMD.CFI is clear; QEMU 7.2 passes them: README, IOMMU.)
 
-    The strike's looped-back frame is at times not received at all (no message
-    arrives, on either machine; seen since the transmit queue and the 1 ms ring
-    audit joined; cause open), so up to three pairs of boots: only a pair in which
-    both strikes arrived gives the difference of 4 (8 without, 4 with VT-d)."""
+    Each boot's strike is one the device took (strike_the_window). Up to three pairs
+    of boots: the victim's count also holds interrupts no strike sent (the isolation
+    probe's, the same on both machines in every boot measured so far), so a pair
+    whose difference is not 4 is tried again before the test fails."""
     tries = []
     for attempt in range(3):
         (none, _), (vtd, b) = strike_the_window("none", attempt), strike_the_window("vtd", attempt)

@@ -24,6 +24,7 @@ static struct {
 	uint64_t undetected;
 	uint64_t bad_dma_target, wild_target, irq_target;
 	bool end_after;
+	uint64_t strikes_told;       /* nic_fault_last.n when last looked at */
 } plan;
 
 static unsigned word_len(const char *v)
@@ -159,13 +160,37 @@ static void record_undetected(uint64_t now_ms)
 	plan.undetected++;
 }
 
+/* A dma-irq strike, once the device took its frame: how many attempts
+ * that needed and how long from the first (nic_fault.h). */
+static void record_strike(uint64_t now_ms)
+{
+	const struct nic_fault_shot *s = &nic_fault_last;
+	uint64_t tsc_per_us = kinfo.tsc_hz / 1000000 ? kinfo.tsc_hz / 1000000 : 1;
+	struct record r;
+	rec_begin(&r, "strike");
+	rec_u64(&r, "sandbox", kinfo.sandbox);
+	rec_u64(&r, "n", plan.injected - 1);
+	rec_str(&r, "kind", nic_fault_name(s->kind));
+	rec_u64(&r, "tries", s->tries);
+	rec_u64(&r, "wait_us", (s->tsc - s->first_tsc) / tsc_per_us);
+	rec_u64(&r, "t_ms", now_ms);
+	rec_end(&r);
+}
+
 void net_faults_tick(struct nic_driver *nd, uint64_t now_ms)
 {
 	struct e1000_dev *d = nic_driver_dev(nd);
 	uint64_t r;
 	int kind;
 
-	if (!plan.active || nd->probing)
+	if (!plan.active)
+		return;
+	if (nic_fault_last.n != plan.strikes_told) {
+		plan.strikes_told = nic_fault_last.n;
+		if (nic_fault_last.kind == NIC_FAULT_DMA_IRQ)
+			record_strike(now_ms);
+	}
+	if (nd->probing)
 		return;
 	if (d->fault_hook || d->tx_fault_hook) {   /* armed, not struck yet */
 		if (now_ms < plan.detect_by_ms)

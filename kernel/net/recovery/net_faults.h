@@ -23,9 +23,11 @@
  * One fault at a time: the next is armed only when the previous one was
  * found and the NIC serves again, or was not found within a second
  * ({"ev":"undetected"}). Records: {"ev":"inject","n","kind","t_ms"} per
- * fault; at the end {"ev":"fault_campaign","injected","detected",
- * "recovered","not_recovered","undetected","seed"} (not_recovered counts
- * the undetected too).
+ * fault; per dma-irq strike, once the device took its frame,
+ * {"ev":"strike","n","kind","tries","wait_us","t_ms"} (attempts, and the
+ * time from the first: nic_fault.h); at the end {"ev":"fault_campaign",
+ * "injected","detected","recovered","not_recovered","undetected","seed"}
+ * (not_recovered counts the undetected too).
  */
 #ifndef QUESTV_NET_FAULTS_H
 #define QUESTV_NET_FAULTS_H

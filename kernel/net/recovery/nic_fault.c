@@ -1,5 +1,6 @@
 /* NIC driver fault injection (see nic_fault.h). */
 #include "kernel/net/recovery/nic_fault.h"
+#include "kernel/contain.h"
 #include "kernel/kinfo.h"
 #include "lib/string.h"
 #include "lib/x86.h"
@@ -23,6 +24,7 @@
  * hash (RCTL.MO 0: bits 47:36) is 9: accepted once MTA[0] bit 9 is set.
  * (Writing RCTL instead would stop QEMU's e1000 receiving for a second.) */
 #define WINDOW_MTA_BIT (1u << 9)
+#define WINDOW_SPINS  16          /* register reads waiting for the looped frame */
 #define HANDOVER_LEN  64
 #define HANG_SPINS    128         /* ~1 us of guest time between two pauses */
 
@@ -39,6 +41,8 @@ struct nic_fault_shot nic_fault_last;
 static struct {
 	enum nic_fault_kind kind;
 	uint64_t bad_dma_target, wild_target, irq_target, rng;
+	unsigned tries;
+	uint64_t first_tsc;
 } pending;
 
 const char *nic_fault_name(enum nic_fault_kind k)
@@ -105,31 +109,64 @@ static uint16_t mdic(struct e1000_dev *d, uint32_t cmd)
 }
 
 /* The RX descriptor at RDH (the device's) gets the window address; then a
- * frame goes out with the PHY looped back and its address accepted, so
- * the device receives it at once and writes it there: each of its words an
- * interrupt message. Loopback and filter are put back after. */
-static void loop_into_window(struct e1000_dev *d)
+ * frame goes out with the PHY looped back and its address accepted, so the
+ * device receives it into that descriptor and writes it there: each of its
+ * words an interrupt message. The frame is sent through the ring (TX stays
+ * in step: the only wrong thing is the RX address). Loopback and filter are
+ * put back after. Whether the device took it: its head moved past the
+ * descriptor (QEMU receives inside the TDT write; hardware within
+ * WINDOW_SPINS). It may not: QEMU's e1000 drops every frame for 1 s after
+ * RCTL is written (e1000_dev.h), which the NIC's start at boot does, and
+ * a device with no free descriptor drops it too. Then the address is put
+ * back: nothing was struck, and the caller tries again at the next poll.
+ * Runs disarmed (contain.h): this is the injector making the device err,
+ * not driver code erring, and a watchdog probe that unwound it half-way
+ * (a loaded host stretches it) would leave the PHY looped back. */
+static bool loop_into_window(struct e1000_dev *d)
 {
 	uint32_t head = *reg(d, E1000_RDH) % d->rx.count, mta = *reg(d, E1000_MTA0);
+	uint32_t frame[WINDOW_FRAME_LEN / 4];
 	uint16_t bmcr = mdic(d, MDIC_PHY_READ);
-	uint32_t *frame = d->tx_bufs[d->tx.tail].va;
+	bool taken = false;
 
 	for (unsigned i = 0; i < WINDOW_FRAME_LEN / 4; i++)
 		frame[i] = WINDOW_VECTOR + i;
-	d->rx.desc[head].addr = pending.irq_target;
+	if (e1000_tx_send(&d->tx, frame, sizeof frame))
+		return false;
+	contain_disarm();
 	*reg(d, E1000_MTA0) = mta | WINDOW_MTA_BIT;
 	mdic(d, MDIC_PHY_WRITE | bmcr | BMCR_LOOPBACK);
-	hand_over(d, d->tx_bufs[d->tx.tail].pa, WINDOW_FRAME_LEN);
+	d->rx.desc[head].addr = pending.irq_target;
+	*reg(d, E1000_TDT) = d->tx.tail;
+	for (unsigned i = 0; i < WINDOW_SPINS && !taken; i++) {
+		taken = *reg(d, E1000_RDH) % d->rx.count != head;
+		cpu_relax();
+	}
 	mdic(d, MDIC_PHY_WRITE | bmcr);
 	*reg(d, E1000_MTA0) = mta;
+	if (!taken)
+		d->rx.desc[head].addr = d->rx.bufs[head].pa;
+	contain_arm();
+	return taken;
 }
 
 static void strike(struct e1000_dev *d)
 {
+	struct nic_fault_shot shot = { pending.kind, rdtsc(), kinfo.bi ? kinfo.bi->violations : 0,
+				       true, nic_fault_last.n + 1, ++pending.tries, pending.first_tsc };
+
 	d->fault_hook = 0;
 	d->tx_fault_hook = 0;
-	nic_fault_last = (struct nic_fault_shot){ pending.kind, rdtsc(),
-						  kinfo.bi ? kinfo.bi->violations : 0, true };
+	if (shot.tries == 1)
+		pending.first_tsc = shot.first_tsc = shot.tsc;
+	if (pending.kind == NIC_FAULT_DMA_IRQ) {
+		if (loop_into_window(d))
+			nic_fault_last = shot;
+		else
+			d->fault_hook = strike;   /* nothing struck: again at the next poll */
+		return;
+	}
+	nic_fault_last = shot;
 	switch (pending.kind) {
 	case NIC_FAULT_WILD_WRITE:
 	case NIC_FAULT_TX_WILD_WRITE:
@@ -158,8 +195,6 @@ static void strike(struct e1000_dev *d)
 		hand_over(d, pending.bad_dma_target, HANDOVER_LEN);
 		break;
 	case NIC_FAULT_DMA_IRQ:
-		loop_into_window(d);
-		break;
 	case NIC_FAULT_KINDS:
 		break;
 	}
@@ -173,6 +208,7 @@ void nic_fault_arm(struct e1000_dev *d, enum nic_fault_kind kind, uint64_t bad_d
 	pending.wild_target = wild_target;
 	pending.irq_target = irq_target;
 	pending.rng = seed ? seed : 1;
+	pending.tries = 0;
 	if (nic_fault_in_tx(kind))
 		d->tx_fault_hook = strike;
 	else

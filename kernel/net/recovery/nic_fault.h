@@ -41,7 +41,11 @@
  *    compatibility format is blocked while GCMD.CFI is clear (spec 5.1.4;
  *    QEMU 7.2 does not model that block). Without an IOMMU each word is an
  *    interrupt on that core. The descriptor's address differs from the
- *    driver's shadow: the ring checks find it.
+ *    driver's shadow: the ring checks find it. The strike is the DMA, not
+ *    the attempt: when the device does not take the frame (QEMU's e1000
+ *    receives nothing for 1 s after RCTL is written, as the NIC's start at
+ *    boot does; or no free descriptor), the address is put back and the
+ *    strike tried again at the next poll (nic_fault_shot.tries).
  */
 #ifndef QUESTV_NET_NIC_FAULT_H
 #define QUESTV_NET_NIC_FAULT_H
@@ -71,6 +75,9 @@ struct nic_fault_shot {
 	uint64_t tsc;             /* just before the faulty act */
 	uint64_t violations;      /* bootinfo.violations before it */
 	bool fired;
+	uint64_t n;               /* strikes so far, this one included */
+	unsigned tries;           /* attempts it took (dma-irq: until the device took the frame) */
+	uint64_t first_tsc;       /* before the first attempt */
 };
 extern struct nic_fault_shot nic_fault_last;
 
