@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_iso, run_iso
-from experiments import httperf, loadseries, netsys, webserver
+from experiments import hostsched, httperf, loadseries, netsys, webserver
 from experiments.qemu import decode_exit
 from experiments.records import by_ev, collect
 
@@ -73,30 +73,11 @@ def fetch(port, path):
         conn.close()
 
 
-def qemu_waits(run_dir):
-    """{thread id: seconds it has waited on the host's run queue so far} for the QEMU
-    writing into run_dir (/proc/PID/task/TID/schedstat: on-CPU ns, waiting ns, slices)."""
-    for cmd in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            argv = cmd.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"qemu-system-x86_64") and any(
-                str(run_dir).encode() in a for a in argv):
-            waits = {}
-            for st in cmd.parent.glob("task/*/schedstat"):
-                try:
-                    waits[st.parent.name] = int(st.read_text().split()[1]) / 1e9
-                except (OSError, IndexError, ValueError):
-                    pass   # a thread that ended meanwhile
-            return waits
-    return {}
-
-
 class StarvationWatch:
-    """While it runs, samples qemu_waits(run_dir) every SAMPLE_S and keeps the longest
-    stretch in which one QEMU thread spent at least 90 % of the time waiting for a host
-    CPU (the guest and its network then stand still: replies are late by that much)."""
+    """While it runs, samples the run-queue waits of the QEMU writing into run_dir
+    (experiments.hostsched) every SAMPLE_S and keeps the longest stretch in which one of
+    its threads spent at least 90 % of the time waiting for a host CPU (the guest and
+    its network then stand still: replies are late by that much)."""
 
     SAMPLE_S = 0.1
 
@@ -114,14 +95,18 @@ class StarvationWatch:
         self._thread.join()
 
     def _watch(self):
-        last, t_last, stretch = qemu_waits(self.run_dir), time.monotonic(), {}
-        while not self._stop.wait(self.SAMPLE_S):
-            now, t = qemu_waits(self.run_dir), time.monotonic()
-            for tid, w in now.items():
-                starved = w - last.get(tid, w) >= 0.9 * (t - t_last)
-                stretch[tid] = stretch.get(tid, 0.0) + (t - t_last) if starved else 0.0
+        pid = hostsched.find_pid(Path(self.run_dir) / "com1.log")
+        last, stretch = pid and hostsched.snapshot(pid), {}
+        while last and not self._stop.wait(self.SAMPLE_S):
+            now = hostsched.snapshot(pid)
+            if not now:
+                return
+            dt = now["at"] - last["at"]
+            for tid, (_, wait) in now["threads"].items():
+                waited = (wait - last["threads"].get(tid, (0, wait))[1]) / 1e9
+                stretch[tid] = stretch.get(tid, 0.0) + dt if waited >= 0.9 * dt else 0.0
                 self.longest_s = max(self.longest_s, stretch[tid])
-            last, t_last = now, t
+            last = now
 
 
 def guest_losses(seen):
