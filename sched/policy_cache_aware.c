@@ -6,7 +6,8 @@
  * reservation keeps its deadlines. Only the choice among best-effort VCPUs
  * (run in the slack) is cache-aware.
  *
- * Inputs: each VCPU's LLC misses per 1000 instructions (MPKI) and its LLC
+ * Inputs: each VCPU's LLC misses per 1000 instructions (MPKI, over windows
+ * of at least SCHED_MPKI_WINDOW instructions: see core.h) and its LLC
  * occupancy estimate (llc_estimate.c, West et al., PACT 2010), both updated
  * by the core from PMC samples at scheduling points; and a board in memory shared by
  * the cores (one entry per core), where every core publishes what it runs:
