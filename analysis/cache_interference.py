@@ -281,7 +281,7 @@ def section(results=load.RESULTS, published=None, exp=EXP):
             "misses against rm without colours (target >= 50%), what the polluters and the "
             "CPU-bound best effort keep of their rm progress, and the real-time deadline "
             "misses. `cache-aware-holdN`: the 200 us guard with `max_hold_pct=N`; "
-            "`cache-aware-gapN`: the guard spans the whole period (`guard_us=10000`), so "
+            "`cache-aware-gapN`: the guard spans the whole period (`guard_us=10000`; gap100: no cap), so "
             "polluters are held between jobs too, within the cap. A job whose lines did not "
             "survive since its last one misses at least one pass (8,192 lines): below that "
             "floor only by keeping polluters from streaming between jobs.\n\n",
