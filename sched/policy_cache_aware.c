@@ -72,7 +72,11 @@
  * polluters make their time up between jobs, so a job's lines do not
  * survive until the next one and each job still misses about one pass
  * over its working set; the guard removes the misses polluters cause
- * during the job, down to that floor, not below it.
+ * during the job, down to that floor, not below it. Below it only with the
+ * guard spanning the gap between jobs and a cap that lets polluters fill
+ * fewer lines per period than the LLC holds beside the job's lines: in an
+ * LRU set a job's lines are the oldest by its next release, so one fill too
+ * many there makes its pass miss on every line of the set.
  *
  * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
  * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12), "guard"
