@@ -127,11 +127,10 @@ static uint64_t earliest_release(void)
 
 /* Program the one-shot towards timer_due, at most timer_step ahead (arg
  * timer_step_us). Under QEMU -icount, TCG runs the vCPUs round robin, each
- * for a quarter of the time to the next timer of any of them, and a vCPU
- * whose timer expired takes the interrupt only after the vCPUs before it
- * ran their turn: a far deadline on the other cores delays this core's
- * interrupt by up to three quarters of it. Short steps on every core keep
- * the turns, and so the lateness, short. */
+ * turn until the next timer of any of them, and a vCPU whose timer expired
+ * takes the interrupt only after the vCPUs before it ran their turn: a far
+ * deadline on the other cores delays this core's interrupt. Short steps on
+ * every core keep the turns, and so the lateness, short. */
 static void program_timer(uint64_t now)
 {
 	uint64_t at = timer_step && timer_due > now + timer_step ? now + timer_step : timer_due;
