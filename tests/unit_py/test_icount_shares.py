@@ -19,12 +19,16 @@ RECORDS = [
 
 
 def test_job_rates_group_runs_by_activation_and_leave_out_the_first_job():
-    assert sh.job_rates(RECORDS) == [(2000.0, 400_000), (1000.0, 500_000)]
+    # Core 1's run (0-20,000 us, 9M instructions: 450 per us) overlaps the second job's
+    # two runs by 1,000 us each; its idle span (100 instructions over 2,500 us) the third
+    # job's by 1,000 us. Core 0's own idle span is not another core's.
+    assert sh.job_rates(RECORDS) == [(2000.0, 400_000, 900_000.0), (1000.0, 500_000, 40.0)]
 
 
 def test_run_row():
     row = sh.run_row("p", RECORDS)
     assert row["rt_jobs"] == 3
     assert (row["rate_min"], row["rate_max"]) == (0.2, 0.5)
+    assert row["share_min"] == 400_000 / 1_300_000
     assert row["rt_max_ran_us"] == 2000.0 and row["rt_deadline_misses"] == 1
     assert row["be_idle_ms"] == 2.5        # best-effort cores only
