@@ -7,11 +7,11 @@ has results; naming one experiment writes only its table and plots
 import argparse
 import sys
 
-from . import cache_interference, faults, load, published, report
+from . import cache_interference, faults, icount_shares, load, published, report
 
 # Every report section, plus variants that stay out of the report (CI's tiny runs).
 ONE = {**dict(report.SECTIONS), cache_interference.EXP + "-tiny": cache_interference.tiny_section,
-       faults.EXP: faults.section}
+       faults.EXP: faults.section, icount_shares.EXP: icount_shares.section}
 
 
 def main(argv=None):

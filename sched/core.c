@@ -124,8 +124,16 @@ uint64_t sched_core_miss_budget(const struct sched_core *c)
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s)
 {
-	if (s->instructions)
-		v->mpki_milli = llc_mpki_milli(s->llc_misses, s->instructions);
+	/* MPKI over whole windows: a sample of a few thousand instructions (a
+	 * VCPU preempted at once, or one the emulator hardly ran in its turn)
+	 * is mostly the kernel refilling its lines, and alone would make a
+	 * CPU-bound VCPU look like a polluter. */
+	v->mpki_insns += s->instructions;
+	v->mpki_misses += s->llc_misses;
+	if (v->mpki_insns >= SCHED_MPKI_WINDOW) {
+		v->mpki_milli = llc_mpki_milli(v->mpki_misses, v->mpki_insns);
+		v->mpki_insns = v->mpki_misses = 0;
+	}
 	if (c->llc_lines && s->llc_fills_global)
 		llc_estimate_update(&v->llc, c->llc_lines, s->llc_misses, s->llc_fills_global);
 	c->policy->on_pmc_sample(c, v, s);

@@ -78,9 +78,11 @@ int sched_core_set_param(struct sched_core *c, const char *name, uint64_t value,
  * sched_core_schedule(). */
 uint64_t sched_core_miss_budget(const struct sched_core *c);
 
-/* A PMC sample taken on v: updates v's statistics, its MPKI and (with
- * llc_lines and the sample's global fills) its LLC occupancy estimate,
- * then hands it to the policy. */
+/* A PMC sample taken on v: updates v's statistics, its MPKI (once its
+ * samples since the last update add up to SCHED_MPKI_WINDOW instructions)
+ * and (with llc_lines and the sample's global fills) its LLC occupancy
+ * estimate, then hands it to the policy. */
+#define SCHED_MPKI_WINDOW 50000
 void sched_core_pmc_sample(struct sched_core *c, struct vcpu *v,
 			   const struct sched_pmc_sample *s);
 

@@ -6,7 +6,8 @@
  * reservation keeps its deadlines. Only the choice among best-effort VCPUs
  * (run in the slack) is cache-aware.
  *
- * Inputs: each VCPU's LLC misses per 1000 instructions (MPKI) and its LLC
+ * Inputs: each VCPU's LLC misses per 1000 instructions (MPKI, over windows
+ * of at least SCHED_MPKI_WINDOW instructions: see core.h) and its LLC
  * occupancy estimate (llc_estimate.c, West et al., PACT 2010), both updated
  * by the core from PMC samples at scheduling points; and a board in memory shared by
  * the cores (one entry per core), where every core publishes what it runs:
@@ -71,7 +72,11 @@
  * polluters make their time up between jobs, so a job's lines do not
  * survive until the next one and each job still misses about one pass
  * over its working set; the guard removes the misses polluters cause
- * during the job, down to that floor, not below it.
+ * during the job, down to that floor, not below it. Below it only with the
+ * guard spanning the gap between jobs and a cap that lets polluters fill
+ * fewer lines per period than the LLC holds beside the job's lines: in an
+ * LRU set a job's lines are the oldest by its next release, so one fill too
+ * many there makes its pass miss on every line of the set.
  *
  * Parameters (sched_core_set_param): "polluter_mpki" (x1000; default 5000
  * = 5 MPKI), "sensitive_pct" (percent of the LLC; default 12), "guard"

@@ -18,7 +18,7 @@ static void init_common(struct vcpu *v, const char *name, enum vcpu_kind kind)
 	v->used = 0;
 	v->trace = 0;
 	v->stats = zero;
-	v->mpki_milli = 0;
+	v->mpki_milli = v->mpki_insns = v->mpki_misses = 0;
 	llc_estimate_init(&v->llc, 0);
 	v->llc_peak = v->llc_peak_prev = v->llc_peak_act = 0;
 }

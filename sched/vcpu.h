@@ -96,7 +96,9 @@ struct vcpu {
 	/* cache-aware: the largest estimate (lines) sampled in activation
 	 * llc_peak_act, and in the one sampled before it */
 	uint64_t llc_peak, llc_peak_prev, llc_peak_act;
-	uint64_t mpki_milli;      /* LLC misses per 1000 instructions x 1000, last sample */
+	uint64_t mpki_milli;      /* LLC misses per 1000 instructions x 1000, over the
+				   * last SCHED_MPKI_WINDOW instructions or more */
+	uint64_t mpki_insns, mpki_misses; /* the window being filled */
 };
 
 /* Make v a Main VCPU with budget C and period T (cycles).  Returns 0, or -1

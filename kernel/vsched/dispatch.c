@@ -20,6 +20,7 @@ static uint64_t timer_due;            /* the instant the timer is armed for */
 static uint64_t timer_step;           /* longest one-shot, cycles (0: no limit) */
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 static bool running;
+static bool yield_turn;           /* arg yield_turn: see vsched_timer */
 
 static unsigned vcpu_index(const struct vcpu *v) { return (unsigned)(v - vs.vcpus); }
 
@@ -126,11 +127,10 @@ static uint64_t earliest_release(void)
 
 /* Program the one-shot towards timer_due, at most timer_step ahead (arg
  * timer_step_us). Under QEMU -icount, TCG runs the vCPUs round robin, each
- * for a quarter of the time to the next timer of any of them, and a vCPU
- * whose timer expired takes the interrupt only after the vCPUs before it
- * ran their turn: a far deadline on the other cores delays this core's
- * interrupt by up to three quarters of it. Short steps on every core keep
- * the turns, and so the lateness, short. */
+ * turn until the next timer of any of them, and a vCPU whose timer expired
+ * takes the interrupt only after the vCPUs before it ran their turn: a far
+ * deadline on the other cores delays this core's interrupt. Short steps on
+ * every core keep the turns, and so the lateness, short. */
 static void program_timer(uint64_t now)
 {
 	uint64_t at = timer_step && timer_due > now + timer_step ? now + timer_step : timer_due;
@@ -194,9 +194,10 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 		current->frame = f;
 		if (current == &vs.idle) {
 			vs.idle_cycles += ran;
+			vtrace_idle(current->dispatched_at, now, sampled ? &pmc : 0);
 		} else {
 			vtrace_run(vs.ts.vcpu[current->vcpu].name, current->spec->name,
-				   current->dispatched_at, now, current_act);
+				   current->dispatched_at, now, current_act, sampled ? &pmc : 0);
 			current->service += ran;
 			current->job_service += ran;
 			if (job_finished)
@@ -229,18 +230,29 @@ static struct trap_frame *reschedule(struct trap_frame *f, bool job_finished)
 	return current->frame;
 }
 
+/* With yield_turn, every timer interrupt ends this vCPU's turn in QEMU's
+ * single-threaded round robin (TCG's PAUSE does that). Under -icount a turn
+ * otherwise lasts until the next timer deadline of any vCPU, and the vCPU
+ * after the one that reached it gets an empty turn (it only runs the due
+ * timers), so the rotation skips every second vCPU; which ones starve
+ * depends on who halts. Ending turns at interrupts, with timer steps on
+ * every core, shares virtual time among the busy vCPUs more evenly. */
 struct trap_frame *vsched_timer(struct trap_frame *f)
 {
 	uint64_t now = rdtsc();
+	struct trap_frame *next = f;
 	if (!running)
 		return f;
 	if (now < timer_due) {          /* a step towards it (or the 32-bit count ran out) */
 		program_timer(now);
-		return f;
+	} else {
+		if (now > timer_due && now - timer_due > vs.max_timer_late)
+			vs.max_timer_late = now - timer_due;
+		next = reschedule(f, false);
 	}
-	if (now > timer_due && now - timer_due > vs.max_timer_late)
-		vs.max_timer_late = now - timer_due;
-	return reschedule(f, false);
+	if (yield_turn)
+		cpu_relax();
+	return next;
 }
 
 struct trap_frame *vsched_pmi(struct trap_frame *f)
@@ -270,6 +282,7 @@ void vsched_run(uint64_t ms)
 	start_at = now;
 	end_at = now + sched_muldiv(ms, kinfo.tsc_hz, 1000, 0);
 	timer_step = sched_muldiv(arg_u64("timer_step_us", 0), kinfo.tsc_hz, 1000000, 0);
+	yield_turn = arg_present("yield_turn");
 	if (arg_present("trace"))
 		vtrace_start(now, vs.cycles_per_us);
 	for (i = 0; i < vs.nthreads; i++)

@@ -6,7 +6,7 @@
 
 #define TRACE_MAX 8192
 
-enum kind { RUN, REPLENISH, MISS };
+enum kind { RUN, IDLE, REPLENISH, MISS };
 
 struct entry {
 	enum kind kind;
@@ -53,11 +53,20 @@ static uint64_t ns(uint64_t tsc)
 	return tsc < origin ? 0 : ns_len(tsc - origin);
 }
 
-void vtrace_run(const char *vcpu, const char *thread, uint64_t from, uint64_t to, uint64_t act)
+void vtrace_run(const char *vcpu, const char *thread, uint64_t from, uint64_t to, uint64_t act,
+		const struct sched_pmc_sample *s)
 {
 	struct entry *e;
 	if (on && from < to && (e = slot()))
-		*e = (struct entry){ RUN, vcpu, thread, from, to, act, 0, 0, false };
+		*e = (struct entry){ RUN, vcpu, thread, from, to, act, s ? s->instructions : 0,
+				     s ? s->llc_misses : 0, false };
+}
+
+void vtrace_idle(uint64_t from, uint64_t to, const struct sched_pmc_sample *s)
+{
+	struct entry *e;
+	if (on && from < to && (e = slot()))
+		*e = (struct entry){ IDLE, 0, 0, from, to, 0, s ? s->instructions : 0, 0, false };
 }
 
 void vtrace_miss(const char *vcpu, const char *thread, uint64_t release, uint64_t deadline,
@@ -95,6 +104,15 @@ void vtrace_dump(const char *policy, unsigned admitted, unsigned rejected, uint6
 			rec_milli(&r, "from", ns(e->a));
 			rec_milli(&r, "to", ns(e->b));
 			rec_milli(&r, "act", ns(e->c));
+			rec_u64(&r, "insns", e->d);
+			rec_u64(&r, "llc_misses", e->e);
+			break;
+		case IDLE:
+			rec_begin(&r, "trace_idle");
+			rec_u64(&r, "sandbox", kinfo.sandbox);
+			rec_milli(&r, "from", ns(e->a));
+			rec_milli(&r, "to", ns(e->b));
+			rec_u64(&r, "insns", e->d);
 			break;
 		case REPLENISH:
 			rec_begin(&r, "trace_replenish");

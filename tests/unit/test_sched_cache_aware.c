@@ -149,6 +149,22 @@ static void samples_feed_the_estimate(void **state)
 	assert_true(llc_estimate_lines(&streamer.llc) < 8000);
 }
 
+/* A short sample (a few thousand instructions, mostly the kernel refilling
+ * its lines) does not make a CPU-bound VCPU a polluter: MPKI is taken over
+ * whole windows of SCHED_MPKI_WINDOW instructions. */
+static void short_samples_do_not_set_mpki_alone(void **state)
+{
+	(void)state;
+	sample(&quiet, 10, 1000000, 0);               /* 0.01 MPKI */
+	assert_int_equal(quiet.mpki_milli, 10);
+	sample(&quiet, 60, 3000, 0);                  /* 20 MPKI, but 3,000 instructions */
+	assert_int_equal(quiet.mpki_milli, 10);
+	sample(&quiet, 40, SCHED_MPKI_WINDOW - 3000, 0); /* the window: 100 in 50,000 */
+	assert_int_equal(quiet.mpki_milli, 2000);
+	sample(&streamer, 2000, 100000, 0);           /* a real polluter, in one sample */
+	assert_int_equal(streamer.mpki_milli, 20000);
+}
+
 /* Core 1's sensitive reservation, as its board entry shows it between jobs. */
 static void peer_reservation(uint64_t release, int running)
 {
@@ -387,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup(work_conserving_with_only_polluters, setup),
 		cmocka_unit_test_setup(evicted_reuser_stays_protected, setup),
 		cmocka_unit_test_setup(unknown_llc_size_means_fair_sharing, setup),
+		cmocka_unit_test_setup(short_samples_do_not_set_mpki_alone, setup),
 		cmocka_unit_test_setup(samples_feed_the_estimate, setup),
 		cmocka_unit_test_setup(holds_a_polluter_in_the_guard_window, setup),
 		cmocka_unit_test_setup(never_holds_beyond_the_cap, setup),

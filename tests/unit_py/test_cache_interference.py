@@ -98,3 +98,17 @@ def test_each_cache_aware_configuration_gets_its_target_line():
     assert "cache-aware vs rm (no colours): real-time LLC misses +10.0% cut" in text
     assert ("cache-aware-strict vs rm (no colours): real-time LLC misses +70.0% cut (target >= 50%); "
             "best effort keeps 25% (polluters)") in text
+
+
+def test_cap_sweep_one_row_per_cache_aware_configuration_without_colours():
+    rows = [ci._run_row({"policy": "rm", "mix": "pol1"}, records(misses_rt=1000)),
+            ci._run_row({"policy": "rm", "mix": "pol1", "colours": "0-7"}, records(misses_rt=10)),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1", "config": "cache-aware-hold50"},
+                        records(misses_rt=700, progress=(2048, 10))),
+            ci._run_row({"policy": "cache-aware", "mix": "pol1", "config": "cache-aware-gap40"},
+                        records(misses_rt=250, progress=(1024, 12)))]
+    table = ci.cap_sweep(ci._with_ratios(pd.DataFrame(rows)))
+    assert list(table["config"]) == ["cache-aware-hold50", "cache-aware-gap40"]
+    assert [round(c, 9) for c in table["pol1 misses cut %"]] == [30.0, 75.0]
+    assert list(table["pol1 BE kept % (pol/cpu)"]) == ["50 / 100", "25 / 120"]
+    assert list(table["pol1 RT misses"]) == [0, 0]
