@@ -120,13 +120,13 @@ def test_guest_schedules_pass_the_trace_checker(sched_run):
     """The schedule each guest recorded obeys the same rules the simulator's
     traces are checked against, allowing only what the emulated machine
     explains: the timer lateness the guest measured itself, plus the 20 us
-    of the interrupt and scheduling path, plus three quarters of a timer
-    step: a thread notices that its job is done at its next poll of the TSC,
-    and between two polls the other three vCPUs may each have run a turn of
-    up to a quarter of a step. A whole step, not three quarters: after the
-    merge that brought the TSC calibration's tightest-of-eight PIT brackets, a
-    job ran 223-228 us past its cost (rm and edf) in a sandbox whose timer was
-    never late, against under 3/4 step before (cause not established)."""
+    of the interrupt and scheduling path, plus a whole timer step: a thread
+    notices that its job is done at its next poll of the TSC, and under
+    -icount QEMU 7.2 runs the vCPUs in turn, each turn lasting until the next
+    timer deadline of any vCPU (the vCPU after it gets an empty turn that
+    only fires the due timers), so between two polls another vCPU may run
+    for up to a whole step (measured: 223-228 us past a job's cost in a
+    sandbox whose timer was never late)."""
     _, b = sched_run
     late = {s["sandbox"]: s["timer_late_us"] for s in b.ev("trace_summary")}
     for sandbox in range(4):
