@@ -2,6 +2,7 @@
  * blocks (ACPI 6.4, 5.2.5 RSDP, 5.2.7 RSDT, 5.2.9 FADT, 5.2.12 MADT).
  * Tables below 4 GiB are identity-mapped. */
 #include "monitor/acpi.h"
+#include "monitor/acpi_sdt.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/string.h"
@@ -12,23 +13,12 @@
 #define MADT_ENTRIES      (SDT_HEADER + 8u)
 #define SDT_MAX           (64u * 1024u)   /* no sane RSDT or MADT is larger */
 
-static bool sums_to_zero(const uint8_t *p, uint32_t len)
-{
-	uint8_t sum = 0;
-	while (len--)
-		sum = (uint8_t)(sum + *p++);
-	return sum == 0;
-}
-
 /* A system description table's header, checked; 0 if it is not one. */
 static const uint8_t *table(uint32_t addr, const char sig[4])
 {
 	const uint8_t *t = (const uint8_t *)(uintptr_t)addr;
 	uint32_t len;
-	if (!addr || memcmp(t, sig, 4))
-		return 0;
-	memcpy(&len, t + 4, 4);
-	return len >= SDT_HEADER && len <= SDT_MAX && sums_to_zero(t, len) ? t : 0;
+	return addr && acpi_sdt_check(t, SDT_MAX, sig, SDT_HEADER, &len) == ACPI_SDT_OK ? t : 0;
 }
 
 const void *acpi_table(const void *rsdp, const char sig[4], uint32_t *len)
@@ -36,7 +26,7 @@ const void *acpi_table(const void *rsdp, const char sig[4], uint32_t *len)
 	const uint8_t *r = rsdp, *rsdt, *found = 0;
 	uint32_t rsdt_addr, rlen, off, entry;
 
-	if (!r || memcmp(r, "RSD PTR ", 8) || !sums_to_zero(r, 20))
+	if (!r || memcmp(r, "RSD PTR ", 8) || !acpi_sums_to_zero(r, 20))
 		return 0;
 	memcpy(&rsdt_addr, r + 16, 4);
 	if (!(rsdt = table(rsdt_addr, "RSDT")))

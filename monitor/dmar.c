@@ -1,5 +1,6 @@
 /* DMAR table parser (see dmar.h; VT-d spec 3.4, 8.1-8.3). */
 #include "monitor/dmar.h"
+#include "monitor/acpi_sdt.h"
 
 #define HEADER        36u
 #define STRUCTS       48u      /* header + width, flags, 10 reserved bytes */
@@ -11,13 +12,6 @@
 #define FLAG_INTR_REMAP 1u
 #define DRHD_INCLUDE_ALL 1u
 
-static uint32_t le(const uint8_t *p, unsigned n)
-{
-	uint32_t v = 0;
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
 
 /* The requester id a one-hop scope names: bus, device, function. */
 static uint16_t scope_sid(const uint8_t *s)
@@ -49,30 +43,29 @@ static const char *scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u,
 	return 0;
 }
 
+static const char *const header_error[] = {
+	[ACPI_SDT_NOT_IT] = "DMAR: not a DMAR table",
+	[ACPI_SDT_BAD_LENGTH] = "DMAR: table length is shorter than its header or longer than the table",
+	[ACPI_SDT_BAD_SUM] = "DMAR: checksum does not add up",
+};
+
 const char *dmar_parse(const void *t, size_t len, struct dmar_info *out)
 {
 	const uint8_t *p = t;
 	uint32_t total, off;
-	uint8_t sum = 0;
+	enum acpi_sdt_fault bad;
 
 	*out = (struct dmar_info){ 0 };
-	if (!p || len < STRUCTS || p[0] != 'D' || p[1] != 'M' || p[2] != 'A' || p[3] != 'R')
-		return "DMAR: not a DMAR table";
-	total = le(p + 4, 4);
-	if (total < STRUCTS || total > len)
-		return "DMAR: table length is shorter than its header or longer than the table";
-	for (off = 0; off < total; off++)
-		sum = (uint8_t)(sum + p[off]);
-	if (sum)
-		return "DMAR: checksum does not add up";
+	if ((bad = acpi_sdt_check(p, len, "DMAR", STRUCTS, &total)))
+		return header_error[bad];
 	out->haw = p[HEADER] + 1u;
 	out->intr_remap = p[HEADER + 1] & FLAG_INTR_REMAP;
 	for (off = STRUCTS; off < total;) {
 		uint32_t type, slen;
 		if (total - off < 4)
 			return "DMAR: truncated remapping structure";
-		type = le(p + off, 2);
-		slen = le(p + off + 2, 2);
+		type = acpi_le(p + off, 2);
+		slen = acpi_le(p + off + 2, 2);
 		if (slen < 4 || slen > total - off)
 			return "DMAR: a remapping structure's length runs past the table";
 		if (type == TYPE_DRHD) {
@@ -84,8 +77,8 @@ const char *dmar_parse(const void *t, size_t len, struct dmar_info *out)
 				return "DMAR: more remapping units than the monitor handles";
 			u = &out->unit[out->nunits++];
 			u->include_all = p[off + 4] & DRHD_INCLUDE_ALL;
-			u->segment = (uint16_t)le(p + off + 6, 2);
-			u->reg_base = (uint64_t)le(p + off + 12, 4) << 32 | le(p + off + 8, 4);
+			u->segment = (uint16_t)acpi_le(p + off + 6, 2);
+			u->reg_base = (uint64_t)acpi_le(p + off + 12, 4) << 32 | acpi_le(p + off + 8, 4);
 			if (!u->reg_base || (u->reg_base & 0xfff))
 				return "DMAR: a unit's register base is 0 or not page-aligned";
 			if ((why = scopes(p + off + DRHD_FIXED, slen - DRHD_FIXED, u, out)))

@@ -1,5 +1,6 @@
 /* IVRS table parser (see ivrs.h; AMD IOMMU spec 3.08, 5.2.2-5.2.2.3). */
 #include "monitor/ivrs.h"
+#include "monitor/acpi_sdt.h"
 
 #define HEADER      36u
 #define BLOCKS      48u      /* header + IVinfo + 8 reserved bytes */
@@ -20,13 +21,6 @@
 #define DE_ACPI_HID     0xF0u
 #define SPECIAL_IOAPIC  1u
 
-static uint32_t le(const uint8_t *p, unsigned n)
-{
-	uint32_t v = 0;
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
 
 /* An entry's size: 4 or 8 bytes by its type's top bits; of the variable
  * ones only ACPI HID (22 bytes and its UID) is defined. 0: unknown or
@@ -65,7 +59,7 @@ static const char *entries(const uint8_t *e, uint32_t len, struct ivrs_unit *u)
 		uint16_t id;
 		if (!(n = entry_len(e + off, len - off)) || n > len - off)
 			return "IVRS: a device entry is unknown or runs past its IVHD";
-		id = (uint16_t)le(e + off + 1, 2);
+		id = (uint16_t)acpi_le(e + off + 1, 2);
 		if (start >= 0 && type != DE_END)
 			return "IVRS: a device range's start is not followed by its end";
 		switch (type) {
@@ -76,12 +70,12 @@ static const char *entries(const uint8_t *e, uint32_t len, struct ivrs_unit *u)
 			why = add_range(u, id, id, 0, false);
 			break;
 		case DE_ALIAS_SELECT:
-			why = add_range(u, id, id, (uint16_t)le(e + off + 5, 2), true);
+			why = add_range(u, id, id, (uint16_t)acpi_le(e + off + 5, 2), true);
 			break;
 		case DE_START: case DE_EXT_START: case DE_ALIAS_START:
 			start = id;
 			aliased = type == DE_ALIAS_START;
-			alias = aliased ? (uint16_t)le(e + off + 5, 2) : 0;
+			alias = aliased ? (uint16_t)acpi_le(e + off + 5, 2) : 0;
 			why = 0;
 			break;
 		case DE_END:
@@ -93,7 +87,7 @@ static const char *entries(const uint8_t *e, uint32_t len, struct ivrs_unit *u)
 		case DE_SPECIAL:
 			if (e[off + 7] == SPECIAL_IOAPIC && !u->has_ioapic) {
 				u->has_ioapic = true;
-				u->ioapic_devid = (uint16_t)le(e + off + 5, 2);
+				u->ioapic_devid = (uint16_t)acpi_le(e + off + 5, 2);
 			}
 			why = 0;
 			break;
@@ -123,7 +117,7 @@ static const char *ivhd(const uint8_t *b, uint32_t blen, struct ivrs_info *v)
 
 	if (blen < fixed)
 		return "IVRS: IVHD shorter than its fixed fields";
-	base = (uint64_t)le(b + 12, 4) << 32 | le(b + 8, 4);
+	base = (uint64_t)acpi_le(b + 12, 4) << 32 | acpi_le(b + 8, 4);
 	if (!base || (base & 0x3fff))
 		return "IVRS: a unit's register base is 0 or not 16 KiB-aligned";
 	if (known(v, base))
@@ -132,28 +126,27 @@ static const char *ivhd(const uint8_t *b, uint32_t blen, struct ivrs_info *v)
 		return "IVRS: more IOMMU units than the monitor handles";
 	u = &v->unit[v->nunits++];
 	u->reg_base = base;
-	u->devid = (uint16_t)le(b + 4, 2);
-	u->segment = (uint16_t)le(b + 16, 2);
+	u->devid = (uint16_t)acpi_le(b + 4, 2);
+	u->segment = (uint16_t)acpi_le(b + 16, 2);
 	return entries(b + fixed, blen - fixed, u);
 }
+
+static const char *const header_error[] = {
+	[ACPI_SDT_NOT_IT] = "IVRS: not an IVRS table",
+	[ACPI_SDT_BAD_LENGTH] = "IVRS: table length is shorter than its header or longer than the table",
+	[ACPI_SDT_BAD_SUM] = "IVRS: checksum does not add up",
+};
 
 const char *ivrs_parse(const void *t, size_t len, struct ivrs_info *out)
 {
 	const uint8_t *p = t;
 	uint32_t total, off, info;
-	uint8_t sum = 0;
+	enum acpi_sdt_fault bad;
 
 	*out = (struct ivrs_info){ 0 };
-	if (!p || len < BLOCKS || p[0] != 'I' || p[1] != 'V' || p[2] != 'R' || p[3] != 'S')
-		return "IVRS: not an IVRS table";
-	total = le(p + 4, 4);
-	if (total < BLOCKS || total > len)
-		return "IVRS: table length is shorter than its header or longer than the table";
-	for (off = 0; off < total; off++)
-		sum = (uint8_t)(sum + p[off]);
-	if (sum)
-		return "IVRS: checksum does not add up";
-	info = le(p + HEADER, 4);
+	if ((bad = acpi_sdt_check(p, len, "IVRS", BLOCKS, &total)))
+		return header_error[bad];
+	info = acpi_le(p + HEADER, 4);
 	out->va_bits = (info >> 15) & 0x7f;
 	out->pa_bits = (info >> 8) & 0x7f;
 	for (off = BLOCKS; off < total;) {
@@ -161,7 +154,7 @@ const char *ivrs_parse(const void *t, size_t len, struct ivrs_info *out)
 		const char *why;
 		if (total - off < 4)
 			return "IVRS: truncated IVHD/IVMD block";
-		blen = le(p + off + 2, 2);
+		blen = acpi_le(p + off + 2, 2);
 		if (blen < 4 || blen > total - off)
 			return "IVRS: a block's length runs past the table";
 		if (p[off] == IVHD_10 || p[off] == IVHD_11 || p[off] == IVHD_40)
