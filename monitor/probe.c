@@ -12,7 +12,7 @@ static volatile unsigned turn;
 static uint64_t before[CFG_MAX_SANDBOXES + 1]; /* last slot: the monitor */
 static uint64_t arrive_limit, turn_limit;      /* TSC ticks */
 static uint64_t first_arrival;                 /* TSC of the first HC_PROBE_BEGIN */
-static uint64_t turn_began;                    /* TSC of the holder's last progress; 0: in the monitor */
+static uint64_t turn_progress_at;              /* TSC of the holder's last progress; 0: in the monitor */
 static uint64_t turn_exits;                    /* the holder's probe-window exits by then */
 
 void probe_deadlines(uint64_t tsc_hz)
@@ -68,14 +68,14 @@ static void enforce_deadlines(void)
 			for (i = 0; i < nsandboxes; i++)
 				if (sandboxes[i].window == WINDOW_BOOT && !gone(&sandboxes[i]))
 					late(&sandboxes[i], "arrive", now - first_arrival);
-	} else if (turn < nsandboxes && turn_began) {
+	} else if (turn < nsandboxes && turn_progress_at) {
 		uint64_t exits = probe_window_exits(&sandboxes[turn]);
 		if (exits != turn_exits) {
 			turn_exits = exits;	/* each probe exits: progress */
-			turn_began = now;
-		} else if (now - turn_began > turn_limit) {
-			late(&sandboxes[turn], "turn", now - turn_began);
-			turn_began = 0;
+			turn_progress_at = now;
+		} else if (now - turn_progress_at > turn_limit) {
+			late(&sandboxes[turn], "turn", now - turn_progress_at);
+			turn_progress_at = 0;
 		}
 	}
 }
@@ -129,7 +129,7 @@ long probe_begin(struct sandbox *sb)
 		if (t != sb->id)
 			before[t] = checksum_of(t, sb->id);
 	spin_lock(&lock);
-	turn_began = rdtsc();
+	turn_progress_at = rdtsc();
 	turn_exits = probe_window_exits(sb);
 	spin_unlock(&lock);
 	return 0;
@@ -143,7 +143,7 @@ long probe_end(struct sandbox *sb)
 		spin_unlock(&lock);
 		return HC_ESTATE;
 	}
-	turn_began = 0;         /* the checksums below are the monitor's time */
+	turn_progress_at = 0;         /* the checksums below are the monitor's time */
 	spin_unlock(&lock);
 	for (t = 0; t <= nsandboxes; t++) {
 		struct record r;
